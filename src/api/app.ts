@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { Inbound } from '../mail/inbound.js';
+import type { Metrics } from '../metrics.js';
+import { requireBearer } from './auth.js';
+import { errorResponse } from './errors.js';
+import { caseRoutes, messageRoutes } from './routes/cases.js';
+import { inboundRoutes } from './routes/inbound.js';
+import { opsRoutes, type MailConnectionStatus } from './routes/ops.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  inbound: Inbound;
+  metrics: Metrics;
+  log: Logger;
+  mailStatus(): MailConnectionStatus[];
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  app.use(async (c, next) => {
+    const requestId = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
+    c.set('requestId' as never, requestId as never);
+    c.header('x-request-id', requestId);
+    await next();
+  });
+  app.use(secureHeaders());
+  app.onError((err, c) => errorResponse(err, c, deps.log));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route', retryable: false } }, 404));
+
+  app.route('/', opsRoutes(deps.database, deps.metrics, deps.mailStatus));
+  app.route('/api/inbound', inboundRoutes(deps.inbound, deps.config.INBOUND_TOKEN, deps.config.MAX_MESSAGE_BYTES));
+  const operator = requireBearer(deps.config.API_TOKEN, 'the operator API');
+  app.route('/api/cases', caseRoutes(deps.database.db, operator));
+  app.route('/api/messages', messageRoutes(deps.database.db, operator));
+  return app;
+}

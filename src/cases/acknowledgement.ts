@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import type { Case } from '../db/schema/cases.js';
+import type { Mailbox } from '../db/schema/mailboxes.js';
+import type { outbox } from '../db/schema/outbox.js';
+import { renderAcknowledgement, type TemplateSet } from '../domain/acknowledgement.js';
+
+export interface SuggestedArticle {
+  title: string;
+  url: string;
+}
+
+/** Our own Message-IDs: unique, stable once written to the outbox, and recognisable when they come back. */
+export function newMessageId(kind: string, reference: string, domain: string): string {
+  return `${kind}.${reference}.${randomBytes(6).toString('hex')}@${domain}`;
+}
+
+/** The outbox row for a case's acknowledgement: template-rendered, never written by a language model. */
+export function acknowledgementOutboxRow(input: {
+  kase: Case;
+  mailbox: Mailbox;
+  recipient: string;
+  customerMessageId: string | null;
+  customerReferences: string[];
+  inboundMessageId: string;
+  articles: SuggestedArticle[];
+  templates: TemplateSet;
+  messageIdDomain: string;
+}): typeof outbox.$inferInsert {
+  const { kase, mailbox } = input;
+  const rendered = renderAcknowledgement(
+    {
+      language: kase.language,
+      reference: kase.reference,
+      customerName: kase.customerName,
+      subject: kase.subject,
+      expectedReplyAt: kase.firstReplyDueAt,
+      timeZone: mailbox.timeZone,
+      articles: input.articles,
+    },
+    input.templates,
+  );
+  const headers: Record<string, string> = {
+    'Auto-Submitted': 'auto-replied',
+    // Asks Exchange and friends not to answer our acknowledgement with their own auto-reply.
+    'X-Auto-Response-Suppress': 'All',
+    'Content-Language': rendered.language,
+    'X-Firstreply-Case': kase.reference,
+  };
+  if (input.customerMessageId) {
+    headers['In-Reply-To'] = `<${input.customerMessageId}>`;
+    headers['References'] = [...input.customerReferences.slice(-20), input.customerMessageId].map((id) => `<${id}>`).join(' ');
+  }
+  return {
+    caseId: kase.id,
+    inboundMessageId: input.inboundMessageId,
+    kind: 'acknowledgement',
+    messageId: newMessageId('ack', kase.reference, input.messageIdDomain),
+    fromAddress: mailbox.address,
+    fromName: mailbox.displayName,
+    toAddress: input.recipient,
+    subject: rendered.subject,
+    textBody: rendered.text,
+    headers,
+  };
+}

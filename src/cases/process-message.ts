@@ -1,0 +1,156 @@
+import { and, count, eq, gt, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { caseEvents, cases, type Case } from '../db/schema/cases.js';
+import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
+import { inboundMessages } from '../db/schema/messages.js';
+import { outbox } from '../db/schema/outbox.js';
+import type { TemplateSet } from '../domain/acknowledgement.js';
+import { newCaseReference } from '../domain/case-reference.js';
+import { decideAcknowledgement, type GuardDecision, type SuppressionReason } from '../domain/guard.js';
+import { customerText, detectLanguage } from '../domain/language.js';
+import { addBusinessMinutes } from '../domain/sla-clock.js';
+import { parseBounded, type ParseLimits, type ParsedMessage } from '../mail/parse.js';
+import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
+import { findCaseForMessage } from './thread.js';
+
+/** Reasons that say a machine wrote the message: it is kept, but opens no case of its own. */
+const MACHINE_REASONS = new Set<SuppressionReason>([
+  'auto_submitted', 'precedence_bulk', 'list_mail', 'autoreply_header', 'delivery_report', 'failed_recipients',
+  'system_sender', 'empty_return_path', 'no_sender', 'own_address', 'own_message_id',
+]);
+
+export interface ProcessDeps {
+  db: Db;
+  templates: TemplateSet;
+  parseLimits: ParseLimits;
+  ourAddresses: string[];
+  messageIdDomain: string;
+  /** The knowledge-base seam: articles to suggest in the acknowledgement (none until a KB is configured). */
+  suggestArticles(input: { mailboxId: number; text: string; language: string }): Promise<SuggestedArticle[]>;
+}
+
+export type ProcessOutcome =
+  | { status: 'skipped' }
+  | { status: 'processed'; caseId: string | null; acknowledged: boolean; decision: GuardDecision; flags: string[] };
+
+/** parse → guard → thread → acknowledge for one stored message, committed in one transaction. Idempotent. */
+export async function processMessage(deps: ProcessDeps, messageId: string): Promise<ProcessOutcome> {
+  const [row] = await deps.db.select().from(inboundMessages).where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')));
+  if (!row) return { status: 'skipped' };
+  const parsed = await parseBounded(row.raw, deps.parseLimits);
+  const text = customerText(parsed.subject, parsed.text);
+  const language = detectLanguage(text).language;
+  const customerAddress = parsed.replyTo ?? parsed.from?.address ?? null;
+  const articles = customerAddress ? await deps.suggestArticles({ mailboxId: row.mailboxId, text, language }) : [];
+
+  return deps.db.transaction(async (tx) => {
+    const [locked] = await tx
+      .select({ id: inboundMessages.id })
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')))
+      .for('update', { skipLocked: true });
+    if (!locked) return { status: 'skipped' } as const;
+    const [mailbox] = await tx.select().from(mailboxes).where(eq(mailboxes.id, row.mailboxId));
+    let kase = await findCaseForMessage(tx, { mailboxId: row.mailboxId, inReplyTo: parsed.inReplyTo, references: parsed.references, subject: parsed.subject, customerAddress });
+    const decision = decideAcknowledgement({
+      headers: parsed.headers,
+      ourAddresses: deps.ourAddresses,
+      ourMessageIdDomain: deps.messageIdDomain,
+      caseAlreadyAcknowledged: kase ? await caseHasAcknowledgement(tx, kase.id) : false,
+      acknowledgementsToSenderLast24h: customerAddress ? await acknowledgementsSince(tx, customerAddress) : 0,
+      maxAcknowledgementsPerSender24h: mailbox!.maxAcksPerSender24h,
+      parseFailed: parsed.parseFailed,
+    });
+    const machineWritten = decision.reasons.some((r) => MACHINE_REASONS.has(r.code));
+    const base = { inboundMessageId: messageId };
+
+    if (kase) {
+      kase = await joinCase(tx, kase, machineWritten);
+      await tx.insert(caseEvents).values({ ...base, caseId: kase.id, type: 'message_joined', detail: { machineWritten } });
+    } else if (!machineWritten && customerAddress) {
+      kase = await openCase(tx, mailbox!, parsed, customerAddress, language, row.receivedAt);
+      await tx.insert(caseEvents).values({ ...base, caseId: kase.id, type: 'case_opened', detail: {} });
+    }
+    const caseId = kase?.id ?? null;
+    if (!kase) await tx.insert(caseEvents).values({ ...base, type: 'message_unassigned', detail: { reasons: decision.reasons } });
+    if (parsed.flags.length > 0) {
+      await tx.insert(caseEvents).values({ ...base, caseId, type: 'message_flagged', detail: { flags: parsed.flags, error: parsed.error ?? null } });
+    }
+
+    const acknowledge = decision.acknowledge && kase !== null;
+    if (acknowledge) {
+      await tx.insert(outbox).values(
+        acknowledgementOutboxRow({
+          kase: kase!, mailbox: mailbox!, recipient: customerAddress!, customerMessageId: parsed.messageId,
+          customerReferences: parsed.references, inboundMessageId: messageId, articles, templates: deps.templates,
+          messageIdDomain: deps.messageIdDomain,
+        }),
+      );
+      await tx.update(cases).set({ acknowledgedAt: new Date() }).where(eq(cases.id, kase!.id));
+      await tx.insert(caseEvents).values({ ...base, caseId, type: 'acknowledgement_queued', detail: { articles: articles.length } });
+    } else {
+      await tx.insert(caseEvents).values({ ...base, caseId, type: 'acknowledgement_suppressed', detail: { reasons: decision.reasons } });
+    }
+
+    await tx
+      .update(inboundMessages)
+      .set({
+        status: 'processed', processedAt: new Date(), caseId, flags: parsed.flags, error: parsed.error ?? null,
+        messageId: parsed.messageId, inReplyTo: parsed.inReplyTo, references: parsed.references,
+        fromAddress: parsed.from?.address ?? null, fromName: parsed.from?.name ?? null, replyTo: parsed.replyTo,
+        subject: parsed.subject, textBody: parsed.text, htmlBody: parsed.html, language, sentAt: parsed.date,
+      })
+      .where(eq(inboundMessages.id, messageId));
+    return { status: 'processed', caseId, acknowledged: acknowledge, decision, flags: parsed.flags } as const;
+  });
+}
+
+async function openCase(tx: Tx, mailbox: Mailbox, parsed: ParsedMessage, customerAddress: string, language: string, receivedAt: Date): Promise<Case> {
+  const hours = { timeZone: mailbox.timeZone, ...mailbox.businessHours };
+  const values = {
+    mailboxId: mailbox.id,
+    customerAddress,
+    customerName: parsed.from?.name ?? null,
+    subject: parsed.subject.slice(0, 500),
+    language,
+    firstReplyDueAt: addBusinessMinutes(receivedAt, mailbox.firstReplyMinutes, hours),
+    lastCustomerMessageAt: receivedAt,
+  };
+  // A reference collision (1 in ~1e9 per pair) is retried with a new one rather than failing the message.
+  for (let attempt = 0; ; attempt++) {
+    const [created] = await tx.insert(cases).values({ ...values, reference: newCaseReference() }).onConflictDoNothing().returning();
+    if (created) return created;
+    if (attempt > 5) throw new Error('could not allocate a unique case reference');
+  }
+}
+
+async function joinCase(tx: Tx, kase: Case, machineWritten: boolean): Promise<Case> {
+  // An auto-reply threading into the case is kept with it but is not the customer writing again.
+  if (machineWritten) return kase;
+  const [updated] = await tx
+    .update(cases)
+    .set({
+      customerMessageCount: sql`${cases.customerMessageCount} + 1`,
+      lastCustomerMessageAt: new Date(),
+      updatedAt: new Date(),
+      // The customer writing again reopens a resolved case or one waiting on them.
+      status: kase.status === 'resolved' || kase.status === 'waiting' ? 'open' : kase.status,
+    })
+    .where(eq(cases.id, kase.id))
+    .returning();
+  return updated!;
+}
+
+async function caseHasAcknowledgement(tx: Tx, caseId: string): Promise<boolean> {
+  const [r] = await tx.select({ n: count() }).from(outbox).where(and(eq(outbox.caseId, caseId), eq(outbox.kind, 'acknowledgement')));
+  return (r?.n ?? 0) > 0;
+}
+
+async function acknowledgementsSince(tx: Tx, recipient: string): Promise<number> {
+  const since = new Date(Date.now() - 24 * 3600_000);
+  const [r] = await tx
+    .select({ n: count() })
+    .from(outbox)
+    .where(and(eq(outbox.toAddress, recipient), eq(outbox.kind, 'acknowledgement'), gt(outbox.createdAt, since)));
+  return r?.n ?? 0;
+}

@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { errorMessage } from './errors.js';
+import { readMailSource } from './mail/import.js';
+import { DEFAULT_MAILBOX_KEY } from './mailboxes/sync.js';
+import { startService } from './service.js';
+
+const USAGE = `firstreply — instant, honest first replies to customer email
+
+Usage:
+  firstreply start                       run the HTTP API, SMTP listener, IMAP watchers and workers
+  firstreply migrate                     apply database migrations
+  firstreply import PATH [--mailbox KEY] import .eml files, maildirs or mbox files (idempotent)
+  firstreply messages [--attention]      list stored messages (flagged or failed ones with --attention)
+
+Settings come from environment variables or .env (see README).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'start': {
+      const service = await startService(config);
+      const shutdown = async () => {
+        await service.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      return -1;
+    }
+    case 'migrate': {
+      const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+      await database.migrate();
+      await database.close();
+      console.log(`migrations applied (${database.kind})`);
+      return 0;
+    }
+    case 'import':
+      return importCommand(config, rest);
+    case 'messages': {
+      const { values } = parseArgs({ args: rest, options: { attention: { type: 'boolean', default: false } } });
+      const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+      const { listMessages } = await import('./cases/queries.js');
+      for (const m of await listMessages(database.db, { attention: values.attention, limit: 200 })) {
+        console.log([m.receivedAt.toISOString(), m.id, m.status, m.flags.join(',') || '-', m.subject ?? ''].join('\t'));
+      }
+      await database.close();
+      return 0;
+    }
+    default:
+      console.log(USAGE);
+      return command && command !== 'help' && command !== '--help' ? 2 : 0;
+  }
+}
+
+async function importCommand(config: ReturnType<typeof loadConfig>, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { mailbox: { type: 'string', default: DEFAULT_MAILBOX_KEY } } });
+  if (positionals.length === 0) {
+    console.error('import needs a PATH: an .eml file, a maildir or an mbox file');
+    return 2;
+  }
+  // Import runs the full service so imported mail is processed and acknowledged like any other.
+  const service = await startService({ ...config, INBOUND_SMTP_ENABLED: false, PORT: 0 });
+  const mailbox = service.inbound.mailboxByKey(values.mailbox!);
+  const counts = { stored: 0, duplicates: 0, failed: 0 };
+  for (const target of positionals) {
+    for await (const { origin, raw } of readMailSource(target)) {
+      try {
+        const r = await service.inbound.receive(mailbox, 'import', raw);
+        counts[r.duplicate ? 'duplicates' : 'stored']++;
+      } catch (err) {
+        counts.failed++;
+        console.error(`${origin}: ${errorMessage(err)}`);
+      }
+    }
+  }
+  await service.pipeline.drain();
+  await service.outboxWorker.drain();
+  await service.stop();
+  console.log(JSON.stringify(counts));
+  return counts.failed > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => code >= 0 && process.exit(code),
+  (err) => {
+    console.error(err instanceof ConfigError ? err.message : `firstreply: ${errorMessage(err)}`);
+    process.exit(err instanceof ConfigError ? 78 : 1);
+  },
+);

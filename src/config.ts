@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const urlOf = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: urlOf(['postgres:', 'postgresql:']).optional(),
+  PORT: port.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  INBOUND_SMTP_PORT: port.default(2525),
+  INBOUND_SMTP_HOST: z.string().default('127.0.0.1'),
+  INBOUND_SMTP_ENABLED: bool.default(true),
+  INBOUND_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
+  API_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
+  IMAP_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .pipe(z.array(urlOf(['imap:', 'imaps:']))),
+  SMTP_URL: urlOf(['smtp:', 'smtps:']).optional(),
+  SUPPORT_ADDRESS: z.string().email().default('support@firstreply.local'),
+  SUPPORT_NAME: z.string().default('Support'),
+  MESSAGE_ID_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, 'expected a domain name like support.example.com').optional(),
+  TIME_ZONE: z.string().refine(isTimeZone, 'expected an IANA time zone like Europe/Berlin').default('UTC'),
+  BUSINESS_DAYS: z
+    .string()
+    .regex(/^[1-7](,[1-7])*$/, 'expected ISO weekdays 1-7 separated by commas, like 1,2,3,4,5')
+    .default('1,2,3,4,5')
+    .transform((v) => v.split(',').map(Number)),
+  BUSINESS_OPEN: z.string().regex(/^\d\d:\d\d$/, 'expected a time like 09:00').default('09:00'),
+  BUSINESS_CLOSE: z.string().regex(/^\d\d:\d\d$/, 'expected a time like 17:00').default('17:00'),
+  HOLIDAYS: z
+    .string()
+    .regex(/^(\d{4}-\d\d-\d\d(,\d{4}-\d\d-\d\d)*)?$/, 'expected dates like 2026-12-25,2026-12-26')
+    .default('')
+    .transform((v) => (v ? v.split(',') : [])),
+  FIRST_REPLY_MINUTES: z.coerce.number().int().positive().default(240),
+  MAX_ACKS_PER_SENDER_24H: z.coerce.number().int().nonnegative().default(5),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  MAX_PARSE_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  MAX_MIME_PARTS: z.coerce.number().int().positive().default(200),
+  MAX_HEADER_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+  MAX_HTML_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
+  // Test-only: makes the outbox worker exit right after the SMTP server accepted a message, before recording it.
+  FAULT_INJECTION: z.enum(['none', 'exit-after-send']).default('none'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Parse settings once at start; nothing else reads process.env. A .env file fills in what the environment lacks. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, dotenvPath = '.env'): Config {
+  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  const merged = { ...fromFile, ...env };
+  const cleaned = Object.fromEntries(
+    Object.keys(configSchema.shape).map((k) => [k, merged[k] === '' ? undefined : merged[k]]),
+  );
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message} (got ${shown(String(i.path[0]), cleaned[String(i.path[0])])})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+// Secrets and URLs with credentials are never echoed back, only their length.
+function shown(key: string, value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (/TOKEN|PASSWORD|SECRET|KEY|_URL$/.test(key)) return `a value of ${String(value).length} characters`;
+  return JSON.stringify(value);
+}
+
+export function messageIdDomain(config: Config): string {
+  return config.MESSAGE_ID_DOMAIN ?? config.SUPPORT_ADDRESS.split('@')[1]!;
+}

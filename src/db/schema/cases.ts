@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, jsonb, pgTable, text, timestamptz, uuid } from '../columns.js';
+import { mailboxes } from './mailboxes.js';
+
+export const caseStatuses = ['open', 'escalated', 'waiting', 'resolved'] as const;
+export const casePriorities = ['urgent', 'high', 'normal', 'low'] as const;
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reference: text('reference').notNull().unique(),
+    mailboxId: integer('mailbox_id').notNull().references(() => mailboxes.id),
+    customerAddress: text('customer_address').notNull(),
+    customerName: text('customer_name'),
+    subject: text('subject').notNull(),
+    language: text('language').notNull(),
+    status: text('status', { enum: caseStatuses }).notNull().default('open'),
+    priority: text('priority', { enum: casePriorities }).notNull().default('normal'),
+    firstReplyDueAt: timestamptz('first_reply_due_at').notNull(),
+    acknowledgedAt: timestamptz('acknowledged_at'),
+    lastCustomerMessageAt: timestamptz('last_customer_message_at').notNull(),
+    customerMessageCount: integer('customer_message_count').notNull().default(1),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('cases_due').on(t.firstReplyDueAt).where(sql`status <> 'resolved'`), index('cases_customer').on(t.customerAddress)],
+);
+
+export const caseEventTypes = [
+  'case_opened',
+  'message_joined',
+  'message_flagged',
+  'acknowledgement_queued',
+  'acknowledgement_suppressed',
+  'message_unassigned',
+] as const;
+
+/** The case history: what happened and why, including every suppressed acknowledgement with its reasons. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id').references(() => cases.id),
+    inboundMessageId: uuid('inbound_message_id'),
+    type: text('type', { enum: caseEventTypes }).notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('case_events_case').on(t.caseId), index('case_events_type').on(t.type, t.createdAt)],
+);
+
+export type Case = typeof cases.$inferSelect;
+export type CaseEvent = typeof caseEvents.$inferSelect;

@@ -1,0 +1,24 @@
+import { integer, jsonb, pgTable, serial, text, timestamptz } from '../columns.js';
+
+/** A support address we receive on. Every message and case belongs to exactly one. */
+export const mailboxes = pgTable('mailboxes', {
+  id: serial('id').primaryKey(),
+  key: text('key').notNull().unique(),
+  address: text('address').notNull(),
+  displayName: text('display_name').notNull(),
+  timeZone: text('time_zone').notNull(),
+  businessHours: jsonb('business_hours').$type<{ days: number[]; open: string; close: string; holidays: string[] }>().notNull(),
+  firstReplyMinutes: integer('first_reply_minutes').notNull(),
+  maxAcksPerSender24h: integer('max_acks_per_sender_24h').notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+/** Where IMAP ingestion stopped: UIDVALIDITY + last UID, never the \Seen flag. */
+export const imapCursors = pgTable('imap_cursors', {
+  mailboxKey: text('mailbox_key').primaryKey(),
+  uidValidity: text('uid_validity').notNull(),
+  lastUid: integer('last_uid').notNull(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export type Mailbox = typeof mailboxes.$inferSelect;

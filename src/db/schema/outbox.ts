@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, text, timestamptz, uniqueIndex, uuid } from '../columns.js';
+import { cases } from './cases.js';
+
+export const outboxKinds = ['acknowledgement', 'reply', 'update', 'notification'] as const;
+/**
+ * pending → claimed (leased by a worker) → sending (the SMTP transaction is under way) → sent | failed.
+ * A row found in 'sending' after its lease expired may or may not have reached the server: it becomes
+ * 'uncertain' and is never resent automatically, so a crash can never make the customer get it twice.
+ */
+export const outboxStatuses = ['pending', 'claimed', 'sending', 'sent', 'failed', 'uncertain'] as const;
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id').references(() => cases.id),
+    inboundMessageId: uuid('inbound_message_id'),
+    kind: text('kind', { enum: outboxKinds }).notNull(),
+    messageId: text('message_id').notNull().unique(),
+    fromAddress: text('from_address').notNull(),
+    fromName: text('from_name').notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    status: text('status', { enum: outboxStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamptz('next_attempt_at').notNull().defaultNow(),
+    leaseUntil: timestamptz('lease_until'),
+    lastError: text('last_error'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    sentAt: timestamptz('sent_at'),
+  },
+  (t) => [
+    // At most one acknowledgement per case, whatever number of workers race for it.
+    uniqueIndex('outbox_one_ack_per_case').on(t.caseId).where(sql`kind = 'acknowledgement'`),
+    index('outbox_due').on(t.nextAttemptAt).where(sql`status in ('pending', 'claimed', 'sending')`),
+    index('outbox_recipient').on(t.toAddress, t.createdAt),
+    index('outbox_case').on(t.caseId),
+  ],
+);
+
+export type OutboxRow = typeof outbox.$inferSelect;

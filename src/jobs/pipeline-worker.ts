@@ -1,0 +1,83 @@
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { inboundMessages } from '../db/schema/messages.js';
+import { processMessage, type ProcessDeps, type ProcessOutcome } from '../cases/process-message.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { Waker } from './waker.js';
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Drains the stored-but-unprocessed messages. Ingestion kicks it right after a store; a slow poll catches
+ * what other processes stored and what an earlier crash left behind, so nothing waits for a restart.
+ */
+export class PipelineWorker {
+  private readonly waker: Waker;
+
+  constructor(
+    private readonly deps: ProcessDeps,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+    private readonly onProcessed: (outcome: ProcessOutcome) => void = () => undefined,
+    pollMs = 1000,
+  ) {
+    this.waker = new Waker(() => this.drain(), pollMs, log);
+  }
+
+  start(): void {
+    this.waker.start();
+  }
+
+  kick(): void {
+    this.waker.kick();
+  }
+
+  stop(): Promise<void> {
+    return this.waker.stop();
+  }
+
+  /** Process every pending message once; returns how many were handled. */
+  async drain(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const batch = await this.deps.db
+        .select({ id: inboundMessages.id })
+        .from(inboundMessages)
+        .where(and(eq(inboundMessages.status, 'received'), lt(inboundMessages.attempts, MAX_ATTEMPTS)))
+        .orderBy(asc(inboundMessages.receivedAt))
+        .limit(50);
+      if (batch.length === 0 || this.waker.stopping) return handled;
+      for (const { id } of batch) {
+        await this.processOne(id);
+        handled++;
+      }
+    }
+  }
+
+  private async processOne(id: string): Promise<void> {
+    try {
+      const outcome = await processMessage(this.deps, id);
+      if (outcome.status === 'processed') this.record(id, outcome);
+      this.onProcessed(outcome);
+    } catch (err) {
+      this.log.error({ err: errorMessage(err), messageId: id }, 'processing a stored message failed; it will be retried');
+      await this.deps.db
+        .update(inboundMessages)
+        .set({
+          attempts: sql`${inboundMessages.attempts} + 1`,
+          error: errorMessage(err).slice(0, 2000),
+          status: sql`case when ${inboundMessages.attempts} + 1 >= ${MAX_ATTEMPTS} then 'failed' else 'received' end`,
+        })
+        .where(eq(inboundMessages.id, id))
+        .catch(() => undefined);
+    }
+  }
+
+  private record(id: string, outcome: Extract<ProcessOutcome, { status: 'processed' }>): void {
+    for (const flag of outcome.flags) this.metrics.messagesFlagged.inc({ flag });
+    for (const r of outcome.decision.reasons) this.metrics.acknowledgementsSuppressed.inc({ reason: r.code });
+    if (!outcome.acknowledged && outcome.decision.reasons.length === 0) this.metrics.acknowledgementsSuppressed.inc({ reason: 'no_case' });
+    this.log.info({ messageId: id, caseId: outcome.caseId, acknowledged: outcome.acknowledged, reasons: outcome.decision.reasons.map((r) => r.code), flags: outcome.flags }, 'message processed');
+  }
+}

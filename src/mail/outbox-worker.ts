@@ -1,0 +1,134 @@
+import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { inboundMessages } from '../db/schema/messages.js';
+import { outbox, type OutboxRow } from '../db/schema/outbox.js';
+import { errorMessage } from '../errors.js';
+import { Waker } from '../jobs/waker.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { isRetryableSendError, type MailSender } from './senders.js';
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  sender: MailSender;
+  log: Logger;
+  metrics: Metrics;
+  maxAttempts: number;
+  retryBaseMs: number;
+  concurrency?: number;
+  pollMs?: number;
+  /** Test-only crash point: die after the server accepted a message and before it is recorded as sent. */
+  exitAfterSend?: boolean;
+}
+
+const LEASE = sql`now() + interval '2 minutes'`;
+
+/** Delivers outbox rows with retries. See outboxStatuses for why a crash can never send a mail twice. */
+export class OutboxWorker {
+  private readonly waker: Waker;
+
+  constructor(private readonly o: OutboxWorkerOptions) {
+    this.waker = new Waker(() => this.drain(), o.pollMs ?? 1000, o.log);
+  }
+
+  async start(): Promise<void> {
+    await this.markUncertain();
+    this.waker.start();
+  }
+
+  kick(): void {
+    this.waker.kick();
+  }
+
+  stop(): Promise<void> {
+    return this.waker.stop();
+  }
+
+  async drain(): Promise<void> {
+    for (;;) {
+      const batch = await this.claim(this.o.concurrency ?? 8);
+      if (batch.length === 0 || this.waker.stopping) return;
+      await Promise.all(batch.map((row) => this.deliver(row)));
+    }
+  }
+
+  /** A row left in 'sending' by a dead process may have reached the server: never resend it blindly. */
+  async markUncertain(): Promise<number> {
+    const rows = await this.o.db
+      .update(outbox)
+      .set({ status: 'uncertain', lastError: 'the process stopped while this mail was being handed to the server' })
+      .where(and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, sql`now()`)))
+      .returning({ id: outbox.id });
+    if (rows.length > 0) this.o.log.warn({ count: rows.length }, 'outgoing mails with unknown delivery state after a crash (not resent)');
+    return rows.length;
+  }
+
+  private async claim(limit: number): Promise<OutboxRow[]> {
+    const due = this.o.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        or(
+          and(eq(outbox.status, 'pending'), lt(outbox.nextAttemptAt, sql`now() + interval '1 millisecond'`)),
+          and(eq(outbox.status, 'claimed'), lt(outbox.leaseUntil, sql`now()`)),
+        ),
+      )
+      .orderBy(asc(outbox.nextAttemptAt))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    return this.o.db
+      .update(outbox)
+      .set({ status: 'claimed', leaseUntil: LEASE, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due))
+      .returning();
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const { db, sender, log } = this.o;
+    const [sending] = await db
+      .update(outbox)
+      .set({ status: 'sending', leaseUntil: LEASE })
+      .where(and(eq(outbox.id, row.id), eq(outbox.status, 'claimed')))
+      .returning({ id: outbox.id });
+    if (!sending) return;
+    try {
+      await sender.send({
+        messageId: row.messageId,
+        from: { address: row.fromAddress, name: row.fromName },
+        to: row.toAddress,
+        subject: row.subject,
+        text: row.textBody,
+        headers: row.headers,
+      });
+    } catch (err) {
+      await this.recordFailure(row, err);
+      return;
+    }
+    if (this.o.exitAfterSend) process.kill(process.pid, 'SIGKILL');
+    await db.update(outbox).set({ status: 'sent', sentAt: new Date(), leaseUntil: null, lastError: null }).where(eq(outbox.id, row.id));
+    log.info({ outboxId: row.id, kind: row.kind, caseId: row.caseId }, 'mail delivered');
+    if (row.kind === 'acknowledgement') await this.recordAcknowledged(row);
+  }
+
+  private async recordFailure(row: OutboxRow, err: unknown): Promise<void> {
+    const retry = isRetryableSendError(err) && row.attempts < this.o.maxAttempts;
+    const delay = Math.min(this.o.retryBaseMs * 2 ** (row.attempts - 1), 30 * 60_000) * (0.8 + Math.random() * 0.4);
+    await this.o.db
+      .update(outbox)
+      .set({
+        status: retry ? 'pending' : 'failed',
+        nextAttemptAt: new Date(Date.now() + delay),
+        leaseUntil: null,
+        lastError: errorMessage(err).slice(0, 1000),
+      })
+      .where(eq(outbox.id, row.id));
+    this.o.log.warn({ outboxId: row.id, attempt: row.attempts, retry, err: errorMessage(err) }, 'outgoing mail not delivered');
+  }
+
+  private async recordAcknowledged(row: OutboxRow): Promise<void> {
+    this.o.metrics.acknowledgementsSent.inc();
+    if (!row.inboundMessageId) return;
+    const [msg] = await this.o.db.select({ receivedAt: inboundMessages.receivedAt }).from(inboundMessages).where(eq(inboundMessages.id, row.inboundMessageId));
+    if (msg) this.o.metrics.ingestToAckSeconds.observe((Date.now() - msg.receivedAt.getTime()) / 1000);
+  }
+}

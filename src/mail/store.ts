@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Queryable } from '../db/client.js';
+import { inboundMessages, type messageSources } from '../db/schema/messages.js';
+import { extractMessageIds, firstHeader, parseRawHeaders } from '../domain/raw-headers.js';
+
+export interface StoredMessage {
+  id: string;
+  duplicate: boolean;
+}
+
+/**
+ * The first step of every way in: keep the raw bytes before anything can fail. Idempotent: one row per
+ * Message-ID and mailbox (a content hash stands in when the Message-ID is missing), so IMAP re-syncs,
+ * retried webhooks and re-imports never create a second message.
+ */
+export async function storeRawMessage(
+  db: Queryable,
+  input: { mailboxId: number; source: (typeof messageSources)[number]; raw: Buffer },
+): Promise<StoredMessage> {
+  const dedupeKey = dedupeKeyFor(input.raw);
+  const inserted = await db
+    .insert(inboundMessages)
+    .values({ mailboxId: input.mailboxId, source: input.source, raw: input.raw, size: input.raw.length, dedupeKey })
+    .onConflictDoNothing()
+    .returning({ id: inboundMessages.id });
+  if (inserted[0]) return { id: inserted[0].id, duplicate: false };
+  const [existing] = await db
+    .select({ id: inboundMessages.id })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.mailboxId, input.mailboxId), eq(inboundMessages.dedupeKey, dedupeKey)));
+  return { id: existing!.id, duplicate: true };
+}
+
+export function dedupeKeyFor(raw: Buffer): string {
+  const messageId = extractMessageIds(firstHeader(parseRawHeaders(raw), 'message-id') ?? '')[0];
+  if (messageId) return `mid:${messageId}`;
+  return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}

@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import type { SMTPServer } from 'smtp-server';
+import { createApp } from './api/app.js';
+import type { MailConnectionStatus } from './api/routes/ops.js';
+import { messageIdDomain, type Config } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { loadTemplates } from './domain/acknowledgement.js';
+import { PipelineWorker } from './jobs/pipeline-worker.js';
+import { createLogger, type Logger } from './logger.js';
+import { dbCursorStore } from './mail/imap-cursors.js';
+import { ImapWatcher } from './mail/imap-watcher.js';
+import { Inbound } from './mail/inbound.js';
+import { OutboxWorker } from './mail/outbox-worker.js';
+import { fileSender, smtpSender, type MailSender } from './mail/senders.js';
+import { createSmtpListener } from './mail/smtp-listener.js';
+import { DEFAULT_MAILBOX_KEY, imapMailboxKey, syncMailboxes } from './mailboxes/sync.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+export interface Service {
+  config: Config;
+  database: Database;
+  inbound: Inbound;
+  metrics: Metrics;
+  log: Logger;
+  pipeline: PipelineWorker;
+  outboxWorker: OutboxWorker;
+  httpPort: number;
+  smtpPort: number | null;
+  stop(): Promise<void>;
+}
+
+/** The composition root: every real part wired together, started in dependency order, stopped in reverse. */
+export async function startService(config: Config, opts: { log?: Logger; database?: Database } = {}): Promise<Service> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  await database.migrate();
+  const db = database.db;
+  const mailboxRows = await syncMailboxes(db, config);
+  const metrics = createMetrics();
+  const templates = await loadTemplates();
+  const domain = messageIdDomain(config);
+  const sender: MailSender = config.SMTP_URL ? smtpSender(config.SMTP_URL) : fileSender(path.resolve(config.DATA_DIR, 'outbox'));
+  const worker = config.ROLE !== 'api';
+
+  const outboxWorker = new OutboxWorker({
+    db, sender, log, metrics,
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
+    exitAfterSend: config.FAULT_INJECTION === 'exit-after-send',
+  });
+  const pipeline = new PipelineWorker(
+    {
+      db, templates, messageIdDomain: domain,
+      ourAddresses: [...new Set([config.SUPPORT_ADDRESS.toLowerCase(), ...mailboxRows.map((m) => m.address)])],
+      parseLimits: {
+        maxParseBytes: config.MAX_PARSE_BYTES, maxMimeParts: config.MAX_MIME_PARTS, maxHeaderBytes: config.MAX_HEADER_BYTES,
+        maxHtmlBytes: config.MAX_HTML_BYTES, timeoutMs: config.PARSE_TIMEOUT_MS,
+      },
+      suggestArticles: async () => [],
+    },
+    log,
+    metrics,
+    (outcome) => outcome.status === 'processed' && outcome.acknowledged && outboxWorker.kick(),
+  );
+  const inbound = new Inbound(db, mailboxRows, metrics, config.MAX_MESSAGE_BYTES, () => worker && pipeline.kick());
+  const defaultMailbox = inbound.mailboxByKey(DEFAULT_MAILBOX_KEY);
+
+  const watchers = worker
+    ? config.IMAP_URL.map((url) => {
+        const mailbox = inbound.mailboxByKey(imapMailboxKey(url));
+        return new ImapWatcher({
+          url, mailboxKey: mailbox.key, cursorStore: dbCursorStore(db), logger: log,
+          onMessage: async (raw) => void (await inbound.receive(mailbox, 'imap', raw)),
+        });
+      })
+    : [];
+  let smtp: SMTPServer | null = null;
+  const mailStatus = (): MailConnectionStatus[] => [
+    ...watchers.map((w) => ({ name: w.status().mailboxKey, ...w.status() })),
+    ...(smtp ? [{ name: 'smtp-listener', connected: true }] : []),
+  ];
+
+  if (worker) {
+    await outboxWorker.start();
+    pipeline.start();
+    for (const w of watchers) w.start();
+  }
+  let smtpPort: number | null = null;
+  if (worker && config.INBOUND_SMTP_ENABLED) {
+    smtp = createSmtpListener({ inbound, defaultMailbox, host: config.INBOUND_SMTP_HOST, maxBytes: config.MAX_MESSAGE_BYTES, log });
+    smtpPort = await listen(smtp, config.INBOUND_SMTP_PORT, config.INBOUND_SMTP_HOST);
+  }
+  const app = createApp({ config, database, inbound, metrics, log, mailStatus });
+  const { server, port: httpPort } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => resolve({ server: s, port: info.port }));
+  });
+  log.info({ httpPort, smtpPort, database: database.kind, outbound: sender.kind, imap: watchers.length }, 'firstreply started');
+
+  return {
+    config, database, inbound, metrics, log, pipeline, outboxWorker, httpPort, smtpPort,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      if (smtp) await new Promise<void>((resolve) => smtp!.close(() => resolve()));
+      await Promise.all(watchers.map((w) => w.stop()));
+      await pipeline.stop();
+      await outboxWorker.stop();
+      sender.close();
+      if (!opts.database) await database.close();
+      log.info('firstreply stopped');
+    },
+  };
+}
+
+function listen(server: SMTPServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

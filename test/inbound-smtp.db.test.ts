@@ -1,0 +1,114 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { caseEvents, cases } from '../src/db/schema/cases.js';
+import { inboundMessages } from '../src/db/schema/messages.js';
+import type { Service } from '../src/service.js';
+import { openTestDatabase, type TestDatabase } from './support/database.js';
+import { customerEmail, eventually, sendRaw } from './support/mail.js';
+import { startTestService } from './support/service.js';
+import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+
+describe(`SMTP listener → acknowledgement (${process.env.TEST_DB ?? 'pglite'})`, () => {
+  let db: TestDatabase;
+  let sink: SmtpSink;
+  let service: Service;
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    sink = await startSmtpSink();
+  });
+  beforeEach(async () => {
+    await service?.stop();
+    await db.reset();
+    sink.messages.length = 0;
+    service = await startTestService(db, { SMTP_URL: sink.url });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await sink.stop();
+    await db.stop();
+  });
+
+  it('acknowledges a Spanish customer email in Spanish, threaded, with RFC 3834 headers', async () => {
+    const raw = customerEmail({
+      from: 'Lucía García <lucia@cliente.test>',
+      subject: 'Mi pedido no ha llegado',
+      body: 'Hola, hice un pedido hace dos semanas y todavía no ha llegado. ¿Podrían decirme dónde está mi paquete?',
+      messageId: 'pedido-1@cliente.test',
+    });
+    await sendRaw(service.smtpPort!, raw, { from: 'lucia@cliente.test', to: ['support@shop.test'] });
+    const [ack] = await sink.waitFor(1);
+    const [kase] = await db.database.db.select().from(cases);
+    expect(kase!.language).toBe('es');
+    expect(ack!.envelopeTo).toEqual(['lucia@cliente.test']);
+    expect(ack!.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(ack!.headers.get('in-reply-to')).toBe('<pedido-1@cliente.test>');
+    expect(ack!.headers.get('references')).toContain('<pedido-1@cliente.test>');
+    expect(ack!.headers.get('content-language')).toBe('es');
+    expect(ack!.messageId).toMatch(/@firstreply\.test>?$/);
+    expect(ack!.headers.get('subject')).toContain(kase!.reference);
+    expect(ack!.raw.toString('utf8')).toContain(kase!.reference);
+  });
+
+  it('joins a reply to the acknowledgement to its case without a second acknowledgement', async () => {
+    await sendRaw(service.smtpPort!, customerEmail({ messageId: 'first@customer.test' }));
+    const [ack] = await sink.waitFor(1);
+    const [kase] = await db.database.db.select().from(cases);
+    const reply = customerEmail({
+      subject: `Re: ${ack!.headers.get('subject')}`,
+      messageId: 'second@customer.test',
+      headers: { 'In-Reply-To': ack!.messageId!, References: `<first@customer.test> ${ack!.messageId}` },
+      body: 'Thanks! One more detail: the order number is 4711.',
+    });
+    await sendRaw(service.smtpPort!, reply);
+    await eventually(async () => {
+      const [m] = await db.database.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'second@customer.test'));
+      return m?.status === 'processed' && m;
+    });
+    const allCases = await db.database.db.select().from(cases);
+    expect(allCases).toHaveLength(1);
+    expect(allCases[0]!.customerMessageCount).toBe(2);
+    const events = await db.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, kase!.id));
+    const suppressed = events.find((e) => e.type === 'acknowledgement_suppressed');
+    expect(suppressed?.detail).toMatchObject({ reasons: [{ code: 'case_already_acknowledged' }] });
+    expect(sink.messages).toHaveLength(1);
+  });
+
+  it('joins a follow-up that only carries the case reference in its subject', async () => {
+    await sendRaw(service.smtpPort!, customerEmail());
+    await sink.waitFor(1);
+    const [kase] = await db.database.db.select().from(cases);
+    await sendRaw(service.smtpPort!, customerEmail({ subject: `Update on ${kase!.reference}`, body: 'It arrived, thanks.' }));
+    await eventually(async () => (await db.database.db.select().from(inboundMessages)).every((m) => m.status === 'processed') || undefined);
+    expect(await db.database.db.select().from(cases)).toHaveLength(1);
+    expect(sink.messages).toHaveLength(1);
+  });
+
+  it('stores an auto-reply, opens no case for it and records why it was not acknowledged', async () => {
+    await sendRaw(
+      service.smtpPort!,
+      customerEmail({ subject: 'Out of office', headers: { 'Auto-Submitted': 'auto-replied' }, body: 'I am away until Monday.' }),
+    );
+    const [message] = await eventually(async () => {
+      const rows = await db.database.db.select().from(inboundMessages);
+      return rows[0]?.status === 'processed' && rows;
+    });
+    expect(message!.caseId).toBeNull();
+    const [event] = await db.database.db.select().from(caseEvents).where(eq(caseEvents.inboundMessageId, message!.id));
+    expect(event!.type).toBe('message_unassigned');
+    expect(event!.detail).toMatchObject({ reasons: [{ code: 'auto_submitted' }] });
+    const metrics = await (await fetch(`http://127.0.0.1:${service.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/firstreply_acknowledgements_suppressed_total\{reason="auto_submitted"\} 1/);
+    expect(sink.messages).toHaveLength(0);
+  });
+
+  it('acknowledges at most the configured number of cases per sender in 24 hours', async () => {
+    for (let i = 0; i < 7; i++) await sendRaw(service.smtpPort!, customerEmail({ subject: `Question number ${i}` }));
+    await eventually(async () => (await db.database.db.select().from(inboundMessages)).filter((m) => m.status === 'processed').length === 7 || undefined);
+    await sink.waitFor(5);
+    expect(await db.database.db.select().from(cases)).toHaveLength(7);
+    const metrics = await (await fetch(`http://127.0.0.1:${service.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/firstreply_acknowledgements_suppressed_total\{reason="sender_rate_limit"\} 2/);
+    expect(sink.messages).toHaveLength(5);
+  });
+});
