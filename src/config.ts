@@ -56,6 +56,7 @@ export const configSchema = z.object({
   MAX_HTML_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().positive().default(120),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
   // Test-only: makes the outbox worker exit right after the SMTP server accepted a message, before recording it.
   FAULT_INJECTION: z.enum(['none', 'exit-after-send']).default('none'),

@@ -47,6 +47,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     db, sender, log, metrics,
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
+    leaseSeconds: config.OUTBOX_LEASE_SECONDS,
     exitAfterSend: config.FAULT_INJECTION === 'exit-after-send',
   });
   const pipeline = new PipelineWorker(
@@ -82,7 +83,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   ];
 
   if (worker) {
-    await outboxWorker.start();
+    outboxWorker.start();
     pipeline.start();
     for (const w of watchers) w.start();
   }

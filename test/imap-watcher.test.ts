@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import pino from 'pino';
 import { ImapWatcher, parseImapUrl, type ImapCursor, type ImapCursorStore, type ImapWatcherOptions } from '../src/mail/imap-watcher.js';
 import { startDovecot, type DovecotServer } from './support/dovecot.js';
@@ -23,6 +24,28 @@ async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Pro
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** TCP relay to Dovecot that can silently drop existing connections, like a NAT that forgot them. */
+async function startRelay(targetPort: number) {
+  const live = new Set<{ dead: boolean; destroy(): void }>();
+  const server = net.createServer((downstream) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    const conn = { dead: false, destroy: () => { downstream.destroy(); upstream.destroy(); } };
+    live.add(conn);
+    downstream.on('data', (d) => { if (!conn.dead) upstream.write(d); });
+    upstream.on('data', (d) => { if (!conn.dead) downstream.write(d); });
+    for (const s of [downstream, upstream]) {
+      s.on('error', () => undefined);
+      s.on('close', () => { conn.destroy(); live.delete(conn); });
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    blackholeExisting: () => { for (const c of live) c.dead = true; },
+    close: () => { for (const c of live) c.destroy(); return new Promise<void>((r) => server.close(() => r())); },
+  };
 }
 
 let dovecot: DovecotServer;
@@ -128,6 +151,27 @@ describe('ImapWatcher against Dovecot', () => {
     const after = store.cursors.get('support-inbox')!;
     expect(after.uidValidity).not.toBe(before.uidValidity);
     expect(got[2]).toMatchObject({ uid: 1, uidValidity: after.uidValidity });
+  });
+
+  it('idle watchdog detects a silently dead connection and reconnects', async () => {
+    const relay = await startRelay(dovecot.port);
+    try {
+      const got: Received[] = [];
+      const url = dovecot.url().replace(`:${dovecot.port}/`, `:${relay.port}/`);
+      const w = watch(new MemoryCursorStore(), got, { url, idleWatchdogMs: 400 });
+      await dovecot.append(message('f1'));
+      await until(() => got.length >= 1, 'message through the relay');
+      const syncedAt = w.status().lastSyncAt!;
+      await until(() => w.status().lastSyncAt! > syncedAt, 'watchdog resync on a healthy connection');
+
+      relay.blackholeExisting();
+      await dovecot.append(message('f2'));
+      await until(() => got.length >= 2, 'message after the watchdog reconnected');
+      expect(ids(got)).toEqual(['f1', 'f2']);
+      expect(w.status().lastError).toMatch(/NOOP timed out/);
+    } finally {
+      await relay.close();
+    }
   });
 
   it('survives a wrong password and reports it in status()', async () => {

@@ -120,9 +120,9 @@ export class ImapWatcher {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        await this.session();
+        const closedBy = await this.session();
         if (this.stopped) break;
-        throw new Error(this.lastError ?? 'connection closed by server');
+        throw new Error(closedBy ?? 'connection closed by server');
       } catch (err) {
         if (this.stopped) break;
         this.failures++;
@@ -131,20 +131,25 @@ export class ImapWatcher {
         const level = authFailed || this.failures >= 5 ? 'error' : 'warn';
         this.log[level]({ err: this.lastError, authFailed, consecutiveFailures: this.failures }, 'IMAP session ended');
       }
+      this.wakePending = false; // the dying connection's close event must not cut the backoff short
+      if (this.stopped) break;
       const exp = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(this.failures - 1, 30));
       await this.waitWake(exp / 2 + Math.random() * (exp / 2)); // jitter spreads reconnect storms
     }
     this.connected = false;
   }
 
-  private async session(): Promise<void> {
+  /** Runs one connection until it closes (resolving with the error that closed it, if any) or fails. */
+  private async session(): Promise<string | undefined> {
     const { host, port, secure, user, pass, mailbox } = this.conn;
     const client = new ImapFlow({ host, port, secure, auth: { user, pass }, logger: false, disableAutoIdle: true });
     this.client = client;
     let closed = false;
-    client.on('error', (err: unknown) => { this.lastError = errorText(err); this.log.debug({ err: this.lastError }, 'IMAP error'); });
-    client.on('close', () => { closed = true; this.wake(); });
-    client.on('exists', () => this.wake());
+    let connectionError: string | undefined;
+    client.on('error', (err: unknown) => { connectionError = errorText(err); this.log.debug({ err: connectionError }, 'IMAP error'); });
+    const wakeIfCurrent = () => { if (this.client === client) this.wake(); };
+    client.on('close', () => { closed = true; wakeIfCurrent(); });
+    client.on('exists', wakeIfCurrent);
     try {
       await client.connect();
       // EXAMINE (read-only): fetching never sets \Seen, so flags stay the humans' business.
@@ -157,14 +162,13 @@ export class ImapWatcher {
         await this.o.cursorStore.set(this.o.mailboxKey, cursor);
       }
       this.connected = true;
-      this.failures = 0;
-      this.lastError = undefined;
+      this.failures = 0; // lastError is kept: "connected, last error X" is what an operator wants to see
       this.log.info({ uidValidity, lastUid: cursor.lastUid }, 'IMAP mailbox open');
       this.wakePending = false;
       for (;;) {
         if (client.mailbox && String(client.mailbox.uidValidity) !== uidValidity) throw new Error('UIDVALIDITY changed while open');
         await this.sync(client, cursor);
-        if (this.stopped || closed || !client.usable) return;
+        if (this.stopped || closed || !client.usable) return connectionError;
         if (this.wakePending) { this.wakePending = false; continue; }
         // imapflow only auto-IDLEs after 15 s and never with a lock held: enter IDLE explicitly. When IDLE
         // ends on its own (server or imapflow's keepalive broke it) wake up and resync so we re-enter it.
@@ -172,7 +176,7 @@ export class ImapWatcher {
         client.idle().catch(() => undefined).then(() => { if (gen === this.idleGen) this.wake(); });
         const woken = await this.waitWake(this.watchdogMs);
         this.idleGen++;
-        if (this.stopped || closed) return;
+        if (this.stopped || closed) return connectionError;
         if (!woken) {
           // Nothing heard for a while: prove the connection is alive (NOOP breaks IDLE), then resync.
           this.log.debug('IDLE watchdog: probing with NOOP');
@@ -182,7 +186,8 @@ export class ImapWatcher {
     } finally {
       this.connected = false;
       this.client = null;
-      if (client.usable) await withTimeout(client.logout(), 2000, 'LOGOUT').catch(() => client.close());
+      // Log out politely only on stop(); after a failure the connection may be a black hole.
+      if (this.stopped && client.usable) await withTimeout(client.logout(), 2000, 'LOGOUT').catch(() => client.close());
       else client.close();
     }
   }

@@ -15,24 +15,24 @@ export interface OutboxWorkerOptions {
   metrics: Metrics;
   maxAttempts: number;
   retryBaseMs: number;
+  leaseSeconds: number;
   concurrency?: number;
   pollMs?: number;
   /** Test-only crash point: die after the server accepted a message and before it is recorded as sent. */
   exitAfterSend?: boolean;
 }
 
-const LEASE = sql`now() + interval '2 minutes'`;
-
 /** Delivers outbox rows with retries. See outboxStatuses for why a crash can never send a mail twice. */
 export class OutboxWorker {
   private readonly waker: Waker;
+  private readonly lease;
 
   constructor(private readonly o: OutboxWorkerOptions) {
+    this.lease = sql`now() + make_interval(secs => ${o.leaseSeconds})`;
     this.waker = new Waker(() => this.drain(), o.pollMs ?? 1000, o.log);
   }
 
-  async start(): Promise<void> {
-    await this.markUncertain();
+  start(): void {
     this.waker.start();
   }
 
@@ -45,6 +45,7 @@ export class OutboxWorker {
   }
 
   async drain(): Promise<void> {
+    await this.markUncertain();
     for (;;) {
       const batch = await this.claim(this.o.concurrency ?? 8);
       if (batch.length === 0 || this.waker.stopping) return;
@@ -78,7 +79,7 @@ export class OutboxWorker {
       .for('update', { skipLocked: true });
     return this.o.db
       .update(outbox)
-      .set({ status: 'claimed', leaseUntil: LEASE, attempts: sql`${outbox.attempts} + 1` })
+      .set({ status: 'claimed', leaseUntil: this.lease, attempts: sql`${outbox.attempts} + 1` })
       .where(inArray(outbox.id, due))
       .returning();
   }
@@ -87,7 +88,7 @@ export class OutboxWorker {
     const { db, sender, log } = this.o;
     const [sending] = await db
       .update(outbox)
-      .set({ status: 'sending', leaseUntil: LEASE })
+      .set({ status: 'sending', leaseUntil: this.lease })
       .where(and(eq(outbox.id, row.id), eq(outbox.status, 'claimed')))
       .returning({ id: outbox.id });
     if (!sending) return;
