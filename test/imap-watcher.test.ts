@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import pino from 'pino';
+import { ImapFlow } from 'imapflow';
 import { ImapWatcher, parseImapUrl, type ImapCursor, type ImapCursorStore, type ImapWatcherOptions } from '../src/mail/imap-watcher.js';
 import { startDovecot, type DovecotServer } from './support/dovecot.js';
 
@@ -104,6 +105,15 @@ describe('ImapWatcher against Dovecot', () => {
     await until(() => got.length >= 3, 'message appended while idling');
     expect(ids(got)).toEqual(['a1', 'a2', 'a3']);
     expect(store.cursors.get('support-inbox')?.lastUid).toBe(got[2].uid);
+
+    // Read-only ingestion: \Seen stays the agents' business.
+    const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false,
+      auth: { user: dovecot.user, pass: dovecot.password } });
+    await c.connect();
+    await c.mailboxOpen('INBOX');
+    const flags = await c.fetchAll('1:*', { flags: true });
+    await c.logout();
+    expect(flags.map((m) => m.flags?.has('\\Seen'))).toEqual([false, false, false]);
   });
 
   it('a new watcher resumes from the stored cursor', async () => {

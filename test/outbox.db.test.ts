@@ -40,7 +40,7 @@ describe(`outbox delivery (${process.env.TEST_DB ?? 'pglite'})`, () => {
     await sendRaw(service.smtpPort!, customerEmail());
     const [pending] = await eventually(async () => {
       const rows = await ackRows();
-      return rows[0]?.lastError && rows[0].status === 'pending' && rows;
+      return rows[0]?.lastError && rows[0].status === 'pending' ? rows : undefined;
     }, 20_000, 'a failed first delivery attempt');
     expect(pending!.attempts).toBeGreaterThanOrEqual(1);
     await sink.start();

@@ -9,6 +9,7 @@ import { newCaseReference } from '../domain/case-reference.js';
 import { decideAcknowledgement, type GuardDecision, type SuppressionReason } from '../domain/guard.js';
 import { customerText, detectLanguage } from '../domain/language.js';
 import { addBusinessMinutes } from '../domain/sla-clock.js';
+import { pgText } from '../db/text.js';
 import { parseBounded, type ParseLimits, type ParsedMessage } from '../mail/parse.js';
 import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
 import { findCaseForMessage } from './thread.js';
@@ -74,7 +75,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
     const caseId = kase?.id ?? null;
     if (!kase) await tx.insert(caseEvents).values({ ...base, type: 'message_unassigned', detail: { reasons: decision.reasons } });
     if (parsed.flags.length > 0) {
-      await tx.insert(caseEvents).values({ ...base, caseId, type: 'message_flagged', detail: { flags: parsed.flags, error: parsed.error ?? null } });
+      await tx.insert(caseEvents).values({ ...base, caseId, type: 'message_flagged', detail: { flags: parsed.flags, error: pgText(parsed.error) } });
     }
 
     const acknowledge = decision.acknowledge && kase !== null;
@@ -95,10 +96,10 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
     await tx
       .update(inboundMessages)
       .set({
-        status: 'processed', processedAt: new Date(), caseId, flags: parsed.flags, error: parsed.error ?? null,
-        messageId: parsed.messageId, inReplyTo: parsed.inReplyTo, references: parsed.references,
-        fromAddress: parsed.from?.address ?? null, fromName: parsed.from?.name ?? null, replyTo: parsed.replyTo,
-        subject: parsed.subject, textBody: parsed.text, htmlBody: parsed.html, language, sentAt: parsed.date,
+        status: 'processed', processedAt: new Date(), caseId, flags: parsed.flags, error: pgText(parsed.error),
+        messageId: pgText(parsed.messageId), inReplyTo: pgText(parsed.inReplyTo), references: parsed.references.map((r) => pgText(r)),
+        fromAddress: pgText(parsed.from?.address), fromName: pgText(parsed.from?.name), replyTo: pgText(parsed.replyTo),
+        subject: pgText(parsed.subject), textBody: pgText(parsed.text), htmlBody: pgText(parsed.html), language, sentAt: parsed.date,
       })
       .where(eq(inboundMessages.id, messageId));
     return { status: 'processed', caseId, acknowledged: acknowledge, decision, flags: parsed.flags } as const;
@@ -109,9 +110,9 @@ async function openCase(tx: Tx, mailbox: Mailbox, parsed: ParsedMessage, custome
   const hours = { timeZone: mailbox.timeZone, ...mailbox.businessHours };
   const values = {
     mailboxId: mailbox.id,
-    customerAddress,
-    customerName: parsed.from?.name ?? null,
-    subject: parsed.subject.slice(0, 500),
+    customerAddress: pgText(customerAddress),
+    customerName: pgText(parsed.from?.name),
+    subject: pgText(parsed.subject.slice(0, 500)),
     language,
     firstReplyDueAt: addBusinessMinutes(receivedAt, mailbox.firstReplyMinutes, hours),
     lastCustomerMessageAt: receivedAt,

@@ -1,6 +1,7 @@
 import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { inboundMessages } from '../db/schema/messages.js';
 import { processMessage, type ProcessDeps, type ProcessOutcome } from '../cases/process-message.js';
+import { pgText } from '../db/text.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -49,28 +50,36 @@ export class PipelineWorker {
         .limit(50);
       if (batch.length === 0 || this.waker.stopping) return handled;
       for (const { id } of batch) {
-        await this.processOne(id);
+        // If even the failure cannot be recorded (database down), stop and let the next tick retry.
+        if (!(await this.processOne(id))) return handled;
         handled++;
       }
     }
   }
 
-  private async processOne(id: string): Promise<void> {
+  private async processOne(id: string): Promise<boolean> {
     try {
       const outcome = await processMessage(this.deps, id);
       if (outcome.status === 'processed') this.record(id, outcome);
       this.onProcessed(outcome);
+      return true;
     } catch (err) {
       this.log.error({ err: errorMessage(err), messageId: id }, 'processing a stored message failed; it will be retried');
-      await this.deps.db
+      return this.deps.db
         .update(inboundMessages)
         .set({
           attempts: sql`${inboundMessages.attempts} + 1`,
-          error: errorMessage(err).slice(0, 2000),
+          error: pgText(errorMessage(err).slice(0, 2000)),
           status: sql`case when ${inboundMessages.attempts} + 1 >= ${MAX_ATTEMPTS} then 'failed' else 'received' end`,
         })
         .where(eq(inboundMessages.id, id))
-        .catch(() => undefined);
+        .then(
+          () => true,
+          (e) => {
+            this.log.error({ err: errorMessage(e), messageId: id }, 'could not record the processing failure');
+            return false;
+          },
+        );
     }
   }
 

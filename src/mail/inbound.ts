@@ -29,7 +29,6 @@ export class Inbound {
   }
 
   async receive(mailbox: Mailbox, source: InboundSource, raw: Buffer): Promise<StoredMessage> {
-    if (raw.length === 0) throw new AppError('bad_request', 'the message is empty');
     if (raw.length > this.maxMessageBytes) {
       throw new AppError('payload_too_large', `the message is ${raw.length} bytes; the limit is ${this.maxMessageBytes}`);
     }

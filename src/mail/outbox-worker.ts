@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox, type OutboxRow } from '../db/schema/outbox.js';
+import { pgText } from '../db/text.js';
 import { errorMessage } from '../errors.js';
 import { Waker } from '../jobs/waker.js';
 import type { Logger } from '../logger.js';
@@ -120,7 +121,7 @@ export class OutboxWorker {
         status: retry ? 'pending' : 'failed',
         nextAttemptAt: new Date(Date.now() + delay),
         leaseUntil: null,
-        lastError: errorMessage(err).slice(0, 1000),
+        lastError: pgText(errorMessage(err).slice(0, 1000)),
       })
       .where(eq(outbox.id, row.id));
     this.o.log.warn({ outboxId: row.id, attempt: row.attempts, retry, err: errorMessage(err) }, 'outgoing mail not delivered');

@@ -9,7 +9,7 @@ export interface ParseLimits {
   timeoutMs: number;
 }
 
-export type ParseFlag = 'too_large' | 'too_many_parts' | 'header_too_long' | 'html_truncated' | 'parse_timeout' | 'parse_error';
+export type ParseFlag = 'empty' | 'too_large' | 'too_many_parts' | 'header_too_long' | 'html_truncated' | 'parse_timeout' | 'parse_error';
 
 export interface ParsedMessage {
   headers: RawHeaders;
@@ -37,6 +37,8 @@ export async function parseBounded(raw: Buffer, limits: ParseLimits): Promise<Pa
   const headers = parseRawHeaders(raw, { maxHeaderBytes: limits.maxHeaderBytes });
   const base = fromRawHeaders(headers);
   if (headers.truncated) base.flags.push('header_too_long');
+  // Kept rather than refused: whatever arrived is stored and shown to a human, even nothing at all.
+  if (raw.length === 0 || headers.headers.size === 0) return { ...base, flags: [...base.flags, 'empty'], parseFailed: true };
   if (raw.length > limits.maxParseBytes) return { ...base, flags: [...base.flags, 'too_large'] };
   if (countPartHeaders(raw, limits.maxMimeParts + 1) > limits.maxMimeParts) {
     return { ...base, flags: [...base.flags, 'too_many_parts'] };

@@ -127,6 +127,10 @@ export async function startDovecot(opts: { user?: string; password?: string } = 
   const launch = async () => {
     // detached: own process group, so stop() reaches the master and all its children.
     const c = spawn(DOVECOT_BIN, ['-F', '-c', confFile], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    // A crashed or interrupted test run must not leave a detached dovecot behind.
+    const reap = () => { try { process.kill(-c.pid!, 'SIGKILL'); } catch { /* gone */ } };
+    process.once('exit', reap);
+    c.once('exit', () => process.off('exit', reap));
     let stderr = '';
     c.stderr?.on('data', (d) => { stderr += d.toString(); });
     child = c;

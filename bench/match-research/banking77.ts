@@ -1,0 +1,73 @@
+// BANKING77 evaluation of the built-in matcher (data: Casanueva et al. 2020, CC-BY-4.0).
+//   npx tsx bench/match-research/banking77.ts [--examples 10] [--holdout 27] [--dims 384] [--folds 3]
+// KB = one article per intent, examples = train.csv texts (optionally the first N per intent in
+// file order); queries = test.csv. --holdout K leaves K intents (spread evenly over the sorted
+// names) out of the KB: their test questions should be escalated. The escalation threshold is
+// chosen by the matcher's cross-validation over the KB's own (train) examples, never on test.
+import { loadSplit, firstPerCategory } from './data.js';
+import { LocalEmbedder } from '../../src/ai/local-embedder.js';
+import { Matcher, type ArticleInput } from '../../src/kb/matching/matcher.js';
+import { escalationMetrics } from '../../src/kb/matching/calibration.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const examplesPerIntent = opt('--examples', Infinity);
+const holdout = opt('--holdout', 0);
+const dims = opt('--dims', 384);
+const folds = opt('--folds', 3);
+const vectorWeight = opt('--vector-weight', 0.5);
+const titles = args.includes('--titles'); // use the intent name as article title (off: titles would leak labels)
+
+const started = performance.now();
+const trainAll = loadSplit('train');
+const train = Number.isFinite(examplesPerIntent) ? firstPerCategory(trainAll, examplesPerIntent) : trainAll;
+const test = loadSplit('test');
+const intents = [...new Set(trainAll.map((r) => r.category))].sort();
+const heldOut = new Set(intents.filter((_, i) => (i * holdout) % intents.length < holdout));
+const articles: ArticleInput[] = intents.filter((c) => !heldOut.has(c)).map((c) => ({
+  id: c,
+  title: titles ? c.replace(/_/g, ' ') : '',
+  examples: train.filter((r) => r.category === c).map((r) => r.text),
+}));
+
+const embedder = new LocalEmbedder({ dimensions: dims });
+const matcher = await Matcher.train(articles, {
+  embedder,
+  folds: holdout > 0 ? folds : 0,
+  weights: { learned: { weight: 1 }, vector: { weight: vectorWeight } },
+});
+const trained = performance.now();
+
+const vectors = await embedder.embed(test.map((r) => r.text));
+let top1 = 0, top3 = 0, mrr = 0, inScope = 0;
+const samples = test.map((r, i) => {
+  const res = matcher.matchWithVector(r.text, vectors[i]!, 10);
+  const isIn = !heldOut.has(r.category);
+  const pos = res.ranked.findIndex((a) => a.articleId === r.category);
+  if (isIn) {
+    inScope++;
+    if (pos === 0) top1++;
+    if (pos >= 0 && pos < 3) top3++;
+    if (pos >= 0) mrr += 1 / (pos + 1);
+  }
+  return { confidence: res.confidence, inScope: isIn, correct: pos === 0 };
+});
+const finished = performance.now();
+const esc = escalationMetrics(samples, matcher.threshold);
+const round = (x: number) => +x.toFixed(4);
+console.log(JSON.stringify({
+  examplesPerIntent: Number.isFinite(examplesPerIntent) ? examplesPerIntent : 'all',
+  holdout, dims, titles, articles: articles.length, kbExamples: articles.reduce((s, a) => s + a.examples.length, 0),
+  queries: test.length,
+  top1: round(top1 / inScope), top3: round(top3 / inScope), mrr: round(mrr / inScope),
+  threshold: round(matcher.threshold),
+  inScopeAccuracy: round(esc.inScopeAccuracy),
+  escalationRecall: holdout > 0 ? round(esc.escalationRecall) : null,
+  escalationPrecision: holdout > 0 ? round(esc.escalationPrecision) : null,
+  cv: matcher.calibration && {
+    inScopeAccuracy: round(matcher.calibration.inScopeAccuracy), escalationRecall: round(matcher.calibration.escalationRecall),
+  },
+  trainSeconds: round((trained - started) / 1000),
+  msPerQuery: round((finished - trained) / test.length),
+  totalSeconds: round((finished - started) / 1000),
+}));
