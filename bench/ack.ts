@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { loadConfig } from '../src/config.js';
 import { startService, type Service } from '../src/service.js';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../test/support/smtp-sink.js';
@@ -28,8 +28,10 @@ const RATE = intEnv('BENCH_RATE', 20);
 const PHASE2_MESSAGES = intEnv('BENCH_THROUGHPUT_MESSAGES', 1000);
 const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 16);
 const TARGET_P99_MS = 1000;
+const WARMUP_MESSAGES = Math.min(100, Math.floor(PHASE1_MESSAGES / 10));
 const TARGET_MSGS_PER_S = 100;
-const ACK_WAIT_MS = 45_000; // after the last send, how long to wait for outstanding acknowledgements
+const ACK_STALL_MS = 15_000; // give up waiting when no acknowledgement arrived for this long
+const ACK_WAIT_MAX_MS = 120_000; // and never wait longer than this after the last send
 
 function intEnv(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -71,7 +73,7 @@ interface Harness {
   sink: SmtpSink;
   service: Service;
   dataDir: string;
-  transport: nodemailer.Transporter;
+  transport: Transporter;
   tracks: Map<string, Track>; // by customer Message-ID
   acks: number;
   unmatchedAcks: number;
@@ -136,16 +138,21 @@ function send(h: Harness, track: Track): Promise<void> {
 }
 
 async function waitForAcks(h: Harness, expected: number, label: string): Promise<void> {
-  const deadline = performance.now() + ACK_WAIT_MS;
-  let lastLog = performance.now();
-  while (h.acks < expected && performance.now() < deadline) {
+  const start = performance.now();
+  let lastLog = start;
+  let lastCount = h.acks;
+  let lastProgress = start;
+  while (h.acks < expected) {
     await sleep(20);
-    if (performance.now() - lastLog > 5000) {
-      lastLog = performance.now();
-      log(`${label}: waiting for acknowledgements, ${h.acks}/${expected}`);
+    const now = performance.now();
+    if (h.acks !== lastCount) [lastCount, lastProgress] = [h.acks, now];
+    if (now - lastProgress > ACK_STALL_MS || now - start > ACK_WAIT_MAX_MS) break;
+    if (now - lastLog > 5000) {
+      lastLog = now;
+      log(`${label}: all sent; waiting for acknowledgements, ${h.acks}/${expected}`);
     }
   }
-  if (h.acks < expected) log(`${label}: gave up waiting: ${h.acks}/${expected} acknowledged after ${ACK_WAIT_MS / 1000} s`);
+  if (h.acks < expected) log(`${label}: gave up waiting: ${h.acks}/${expected} acknowledged`);
 }
 
 function languageCheck(tracks: Track[]) {
@@ -194,6 +201,8 @@ async function phaseLatency() {
     sendErrors: tracks.filter((t) => t.error).length,
     unmatchedAcks: h.unmatchedAcks,
     latencyMs: summary(ok.map((t) => t.acked! - t.sendStart!)),
+    // The same without the first 5 s (100 messages at 20/s), while V8 is still compiling the hot paths.
+    latencyWarmMs: summary(ok.filter((t) => t.email.index >= WARMUP_MESSAGES).map((t) => t.acked! - t.sendStart!)),
     ingestMs: summary(tracks.filter((t) => t.accepted !== undefined).map((t) => t.accepted! - t.sendStart!)),
     storedToAckMs: summary(ok.filter((t) => t.accepted !== undefined).map((t) => t.acked! - t.accepted!)),
     ...languageCheck(tracks),
@@ -279,6 +288,7 @@ async function main() {
     ['arrival→ack p95', `${l.p95} ms`, ''],
     ['arrival→ack p99', `${l.p99} ms`, `< ${TARGET_P99_MS} ms ${met.p99 ? '✅' : '❌'}`],
     ['arrival→ack max', `${l.max} ms`, ''],
+    [`arrival→ack p50 / p99 after warm-up (msg ${WARMUP_MESSAGES + 1}+)`, `${latency.latencyWarmMs.p50} / ${latency.latencyWarmMs.p99} ms`, ''],
     ['SMTP send→250 p50 / p99', `${latency.ingestMs.p50} / ${latency.ingestMs.p99} ms`, ''],
     ['250→ack p50 / p99', `${latency.storedToAckMs.p50} / ${latency.storedToAckMs.p99} ms`, ''],
     ['ack in customer language', `${latency.ackInCustomerLanguage}%`, ''],

@@ -13,6 +13,8 @@ Usage:
   firstreply migrate                     apply database migrations
   firstreply import PATH [--mailbox KEY] import .eml files, maildirs or mbox files (idempotent)
   firstreply messages [--attention]      list stored messages (flagged or failed ones with --attention)
+  firstreply tokens create --name NAME --role admin|agent|knowledge_manager   create an API token (printed once)
+  firstreply kb import PATH | kb export --format jsonl|markdown --out PATH    knowledge-base articles
 
 Settings come from environment variables or .env (see README).`;
 
@@ -39,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'import':
       return importCommand(config, rest);
+    case 'tokens': return (await import('./cli/tokens.js')).tokensCommand(config, rest);
+    case 'kb': return (await import('./cli/kb.js')).kbCommand(config, rest);
     case 'messages': {
       const { values } = parseArgs({ args: rest, options: { attention: { type: 'boolean', default: false } } });
       const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });

@@ -15,7 +15,7 @@ const examplesPerIntent = opt('--examples', Infinity);
 const holdout = opt('--holdout', 0);
 const dims = opt('--dims', 384);
 const folds = opt('--folds', 3);
-const vectorWeight = opt('--vector-weight', 0.5);
+const vectorWeight = opt('--vector-weight', 1);
 const titles = args.includes('--titles'); // use the intent name as article title (off: titles would leak labels)
 
 const started = performance.now();

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { every } from 'hono/combine';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Inbound } from '../mail/inbound.js';
 import type { Metrics } from '../metrics.js';
-import { requireBearer } from './auth.js';
 import { errorResponse } from './errors.js';
+import { authenticate, requireRole } from './principal.js';
 import { caseRoutes, messageRoutes } from './routes/cases.js';
 import { inboundRoutes } from './routes/inbound.js';
+import { kbRoutes } from './routes/kb.js';
 import { opsRoutes, type MailConnectionStatus } from './routes/ops.js';
 
 export interface AppDeps {
@@ -35,8 +37,10 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', opsRoutes(deps.database, deps.metrics, deps.mailStatus));
   app.route('/api/inbound', inboundRoutes(deps.inbound, deps.config.INBOUND_TOKEN, deps.config.MAX_MESSAGE_BYTES));
-  const operator = requireBearer(deps.config.API_TOKEN, 'the operator API');
+  const auth = authenticate(deps.database.db, deps.config);
+  const operator = every(auth, requireRole('admin', 'agent'));
   app.route('/api/cases', caseRoutes(deps.database.db, operator));
   app.route('/api/messages', messageRoutes(deps.database.db, operator));
+  app.route('/api/kb', kbRoutes(deps.database.db, auth));
   return app;
 }

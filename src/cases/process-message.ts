@@ -1,7 +1,7 @@
 import { and, count, eq, gt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { caseEvents, cases, type Case } from '../db/schema/cases.js';
-import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
+import type { Mailbox } from '../db/schema/mailboxes.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
 import type { TemplateSet } from '../domain/acknowledgement.js';
@@ -22,6 +22,8 @@ const MACHINE_REASONS = new Set<SuppressionReason>([
 
 export interface ProcessDeps {
   db: Db;
+  /** Loaded once at start: every message belongs to one of them. */
+  mailboxes: Mailbox[];
   templates: TemplateSet;
   parseLimits: ParseLimits;
   ourAddresses: string[];
@@ -36,8 +38,13 @@ export type ProcessOutcome =
 
 /** parse → guard → thread → acknowledge for one stored message, committed in one transaction. Idempotent. */
 export async function processMessage(deps: ProcessDeps, messageId: string): Promise<ProcessOutcome> {
-  const [row] = await deps.db.select().from(inboundMessages).where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')));
+  const [row] = await deps.db
+    .select({ raw: inboundMessages.raw, mailboxId: inboundMessages.mailboxId, receivedAt: inboundMessages.receivedAt })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')));
   if (!row) return { status: 'skipped' };
+  const mailbox = deps.mailboxes.find((m) => m.id === row.mailboxId);
+  if (!mailbox) throw new Error(`message ${messageId} belongs to an unknown mailbox ${row.mailboxId}`);
   const parsed = await parseBounded(row.raw, deps.parseLimits);
   const text = customerText(parsed.subject, parsed.text);
   const language = detectLanguage(text).language;
@@ -51,47 +58,46 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
       .where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')))
       .for('update', { skipLocked: true });
     if (!locked) return { status: 'skipped' } as const;
-    const [mailbox] = await tx.select().from(mailboxes).where(eq(mailboxes.id, row.mailboxId));
-    let kase = await findCaseForMessage(tx, { mailboxId: row.mailboxId, inReplyTo: parsed.inReplyTo, references: parsed.references, subject: parsed.subject, customerAddress });
+    let kase = await findCaseForMessage(tx, { mailboxId: mailbox.id, inReplyTo: parsed.inReplyTo, references: parsed.references, subject: parsed.subject, customerAddress });
     const decision = decideAcknowledgement({
       headers: parsed.headers,
       ourAddresses: deps.ourAddresses,
       ourMessageIdDomain: deps.messageIdDomain,
-      caseAlreadyAcknowledged: kase ? await caseHasAcknowledgement(tx, kase.id) : false,
+      caseAlreadyAcknowledged: kase ? kase.acknowledgedAt !== null || (await caseHasAcknowledgement(tx, kase.id)) : false,
       acknowledgementsToSenderLast24h: customerAddress ? await acknowledgementsSince(tx, customerAddress) : 0,
-      maxAcknowledgementsPerSender24h: mailbox!.maxAcksPerSender24h,
+      maxAcknowledgementsPerSender24h: mailbox.maxAcksPerSender24h,
       parseFailed: parsed.parseFailed,
     });
     const machineWritten = decision.reasons.some((r) => MACHINE_REASONS.has(r.code));
-    const base = { inboundMessageId: messageId };
+    const acknowledge = decision.acknowledge && (kase !== null || (!machineWritten && customerAddress !== null));
+    const events: (typeof caseEvents.$inferInsert)[] = [];
 
     if (kase) {
       kase = await joinCase(tx, kase, machineWritten);
-      await tx.insert(caseEvents).values({ ...base, caseId: kase.id, type: 'message_joined', detail: { machineWritten } });
+      events.push({ type: 'message_joined', detail: { machineWritten } });
     } else if (!machineWritten && customerAddress) {
-      kase = await openCase(tx, mailbox!, parsed, customerAddress, language, row.receivedAt);
-      await tx.insert(caseEvents).values({ ...base, caseId: kase.id, type: 'case_opened', detail: {} });
+      kase = await openCase(tx, mailbox, parsed, customerAddress, language, row.receivedAt, acknowledge);
+      events.push({ type: 'case_opened', detail: {} });
+    } else {
+      events.push({ type: 'message_unassigned', detail: { reasons: decision.reasons } });
     }
     const caseId = kase?.id ?? null;
-    if (!kase) await tx.insert(caseEvents).values({ ...base, type: 'message_unassigned', detail: { reasons: decision.reasons } });
-    if (parsed.flags.length > 0) {
-      await tx.insert(caseEvents).values({ ...base, caseId, type: 'message_flagged', detail: { flags: parsed.flags, error: pgText(parsed.error) } });
-    }
+    if (parsed.flags.length > 0) events.push({ type: 'message_flagged', detail: { flags: parsed.flags, error: pgText(parsed.error) } });
 
-    const acknowledge = decision.acknowledge && kase !== null;
-    if (acknowledge) {
+    if (acknowledge && kase) {
       await tx.insert(outbox).values(
         acknowledgementOutboxRow({
-          kase: kase!, mailbox: mailbox!, recipient: customerAddress!, customerMessageId: parsed.messageId,
+          kase, mailbox, recipient: customerAddress!, customerMessageId: parsed.messageId,
           customerReferences: parsed.references, inboundMessageId: messageId, articles, templates: deps.templates,
           messageIdDomain: deps.messageIdDomain,
         }),
       );
-      await tx.update(cases).set({ acknowledgedAt: new Date() }).where(eq(cases.id, kase!.id));
-      await tx.insert(caseEvents).values({ ...base, caseId, type: 'acknowledgement_queued', detail: { articles: articles.length } });
+      if (!kase.acknowledgedAt) await tx.update(cases).set({ acknowledgedAt: new Date() }).where(eq(cases.id, kase.id));
+      events.push({ type: 'acknowledgement_queued', detail: { articles: articles.length } });
     } else {
-      await tx.insert(caseEvents).values({ ...base, caseId, type: 'acknowledgement_suppressed', detail: { reasons: decision.reasons } });
+      events.push({ type: 'acknowledgement_suppressed', detail: { reasons: decision.reasons } });
     }
+    await tx.insert(caseEvents).values(events.map((e) => ({ ...e, caseId, inboundMessageId: messageId })));
 
     await tx
       .update(inboundMessages)
@@ -106,7 +112,9 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
   });
 }
 
-async function openCase(tx: Tx, mailbox: Mailbox, parsed: ParsedMessage, customerAddress: string, language: string, receivedAt: Date): Promise<Case> {
+async function openCase(
+  tx: Tx, mailbox: Mailbox, parsed: ParsedMessage, customerAddress: string, language: string, receivedAt: Date, acknowledging: boolean,
+): Promise<Case> {
   const hours = { timeZone: mailbox.timeZone, ...mailbox.businessHours };
   const values = {
     mailboxId: mailbox.id,
@@ -116,6 +124,8 @@ async function openCase(tx: Tx, mailbox: Mailbox, parsed: ParsedMessage, custome
     language,
     firstReplyDueAt: addBusinessMinutes(receivedAt, mailbox.firstReplyMinutes, hours),
     lastCustomerMessageAt: receivedAt,
+    // Set here rather than by a second update: the acknowledgement is queued in this same transaction.
+    acknowledgedAt: acknowledging ? new Date() : null,
   };
   // A reference collision (1 in ~1e9 per pair) is retried with a new one rather than failing the message.
   for (let attempt = 0; ; attempt++) {

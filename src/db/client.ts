@@ -1,6 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -25,12 +27,42 @@ export interface Database {
 
 const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
-/** PostgreSQL when a URL is given, otherwise the embedded PGlite (with pgvector) persisted in dataDir. */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string }): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+/**
+ * PostgreSQL when a URL is given, otherwise the embedded PGlite (with pgvector) persisted in dataDir —
+ * on its own thread by default, reached through node-postgres like a real server.
+ */
+export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; embeddedThread?: boolean }): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres({ connectionString: opts.databaseUrl, max: 10 }, 'postgres');
   const dir = opts.dataDir ? path.resolve(opts.dataDir, 'pglite') : undefined;
   if (dir) mkdirSync(dir, { recursive: true });
+  if (dir && opts.embeddedThread !== false) return openEmbeddedThread(dir);
   return wrapPglite(await PGlite.create(dir ?? 'memory://', { extensions: { vector } }));
+}
+
+async function openEmbeddedThread(dir: string): Promise<Database> {
+  const socketDir = mkdtempSync(path.join(tmpdir(), 'firstreply-db-'));
+  const worker = new Worker(new URL('./embedded-worker.mjs', import.meta.url), {
+    workerData: { dataDir: dir, socketPath: path.join(socketDir, '.s.PGSQL.5432') },
+  });
+  const firstMessage = () => new Promise<{ ready?: boolean; error?: string; closed?: boolean }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const started = await firstMessage();
+  if (started.error) throw new Error(`the embedded database did not start: ${started.error}`);
+  // One connection: PGlite is a single session, and the socket server would interleave transactions.
+  const database = openPostgres({ host: socketDir, port: 5432, user: 'postgres', database: 'postgres', max: 1 }, 'pglite');
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const closed = firstMessage();
+      worker.postMessage('close');
+      await closed;
+      await worker.terminate();
+      rmSync(socketDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function wrapPglite(client: PGlite): Database {
@@ -44,14 +76,14 @@ export function wrapPglite(client: PGlite): Database {
   };
 }
 
-function openPostgres(url: string): Database {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+function openPostgres(options: pg.PoolConfig, kind: Database['kind']): Database {
+  const pool = new pg.Pool(options);
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);
   const db = drizzlePg(pool) as unknown as Db;
   return {
     db,
-    kind: 'postgres',
+    kind,
     migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
     ping: async () => void (await pool.query('select 1')),
     close: () => pool.end(),

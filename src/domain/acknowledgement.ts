@@ -58,17 +58,30 @@ function dateLocale(language: SupportedLanguage, timeZone: string): string {
   return language === 'zh' ? 'zh-CN' : language;
 }
 
+const DATE_OPTIONS: Intl.DateTimeFormatOptions = {
+  weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short',
+};
+// Building a DateTimeFormat costs far more than using one: keep one per language and zone.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(language: SupportedLanguage, timeZone: string): Intl.DateTimeFormat {
+  const key = `${language}|${timeZone}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat(dateLocale(language, timeZone), { ...DATE_OPTIONS, timeZone });
+    } catch {
+      // An unknown zone must not stop the acknowledgement; UTC is stated explicitly so the time stays true.
+      format = new Intl.DateTimeFormat(dateLocale(language, 'UTC'), { ...DATE_OPTIONS, timeZone: 'UTC' });
+    }
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
 export function formatExpectedReply(at: Date, language: SupportedLanguage, timeZone: string): string {
   if (!Number.isFinite(at.getTime())) throw new Error('expectedReplyAt is an invalid Date');
-  const options: Intl.DateTimeFormatOptions = {
-    weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short',
-  };
-  try {
-    return new Intl.DateTimeFormat(dateLocale(language, timeZone), { ...options, timeZone }).format(at);
-  } catch {
-    // An unknown zone must not stop the acknowledgement; UTC is stated explicitly so the time stays true.
-    return new Intl.DateTimeFormat(dateLocale(language, 'UTC'), { ...options, timeZone: 'UTC' }).format(at);
-  }
+  return dateFormat(language, timeZone).format(at);
 }
 
 type Context = Record<string, unknown>;

@@ -27,6 +27,7 @@ export interface OutboxWorkerOptions {
 export class OutboxWorker {
   private readonly waker: Waker;
   private readonly lease;
+  private lastUncertainCheck = 0;
 
   constructor(private readonly o: OutboxWorkerOptions) {
     this.lease = sql`now() + make_interval(secs => ${o.leaseSeconds})`;
@@ -46,11 +47,15 @@ export class OutboxWorker {
   }
 
   async drain(): Promise<void> {
-    await this.markUncertain();
+    // Leases are minutes long, so looking for dead senders now and then is enough.
+    if (Date.now() - this.lastUncertainCheck > 10_000) {
+      this.lastUncertainCheck = Date.now();
+      await this.markUncertain();
+    }
     for (;;) {
       const batch = await this.claim(this.o.concurrency ?? 8);
       if (batch.length === 0 || this.waker.stopping) return;
-      await Promise.all(batch.map((row) => this.deliver(row)));
+      await this.deliver(batch);
     }
   }
 
@@ -85,31 +90,44 @@ export class OutboxWorker {
       .returning();
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  /**
+   * 'sending' is committed for the whole batch just before the SMTP transactions start, so only a crash
+   * during the transactions themselves leaves mail whose delivery is unknown.
+   */
+  private async deliver(batch: OutboxRow[]): Promise<void> {
     const { db, sender, log } = this.o;
-    const [sending] = await db
+    const sending = await db
       .update(outbox)
       .set({ status: 'sending', leaseUntil: this.lease })
-      .where(and(eq(outbox.id, row.id), eq(outbox.status, 'claimed')))
+      .where(and(inArray(outbox.id, batch.map((r) => r.id)), eq(outbox.status, 'claimed')))
       .returning({ id: outbox.id });
-    if (!sending) return;
-    try {
-      await sender.send({
-        messageId: row.messageId,
-        from: { address: row.fromAddress, name: row.fromName },
-        to: row.toAddress,
-        subject: row.subject,
-        text: row.textBody,
-        headers: row.headers,
-      });
-    } catch (err) {
-      await this.recordFailure(row, err);
-      return;
+    const ids = new Set(sending.map((r) => r.id));
+    const rows = batch.filter((r) => ids.has(r.id));
+    const results = await Promise.all(
+      rows.map((row) =>
+        sender
+          .send({
+            messageId: row.messageId,
+            from: { address: row.fromAddress, name: row.fromName },
+            to: row.toAddress,
+            subject: row.subject,
+            text: row.textBody,
+            headers: row.headers,
+          })
+          .then(() => ({ row, err: null as unknown }), (err: unknown) => ({ row, err })),
+      ),
+    );
+    const sent = results.filter((r) => r.err === null).map((r) => r.row);
+    if (this.o.exitAfterSend && sent.length > 0) process.kill(process.pid, 'SIGKILL');
+    if (sent.length > 0) {
+      await db
+        .update(outbox)
+        .set({ status: 'sent', sentAt: new Date(), leaseUntil: null, lastError: null })
+        .where(inArray(outbox.id, sent.map((r) => r.id)));
+      log.info({ count: sent.length }, 'mail delivered');
+      await this.recordAcknowledged(sent.filter((r) => r.kind === 'acknowledgement'));
     }
-    if (this.o.exitAfterSend) process.kill(process.pid, 'SIGKILL');
-    await db.update(outbox).set({ status: 'sent', sentAt: new Date(), leaseUntil: null, lastError: null }).where(eq(outbox.id, row.id));
-    log.info({ outboxId: row.id, kind: row.kind, caseId: row.caseId }, 'mail delivered');
-    if (row.kind === 'acknowledgement') await this.recordAcknowledged(row);
+    for (const r of results) if (r.err !== null) await this.recordFailure(r.row, r.err);
   }
 
   private async recordFailure(row: OutboxRow, err: unknown): Promise<void> {
@@ -127,10 +145,15 @@ export class OutboxWorker {
     this.o.log.warn({ outboxId: row.id, attempt: row.attempts, retry, err: errorMessage(err) }, 'outgoing mail not delivered');
   }
 
-  private async recordAcknowledged(row: OutboxRow): Promise<void> {
-    this.o.metrics.acknowledgementsSent.inc();
-    if (!row.inboundMessageId) return;
-    const [msg] = await this.o.db.select({ receivedAt: inboundMessages.receivedAt }).from(inboundMessages).where(eq(inboundMessages.id, row.inboundMessageId));
-    if (msg) this.o.metrics.ingestToAckSeconds.observe((Date.now() - msg.receivedAt.getTime()) / 1000);
+  private async recordAcknowledged(acks: OutboxRow[]): Promise<void> {
+    if (acks.length === 0) return;
+    this.o.metrics.acknowledgementsSent.inc(acks.length);
+    const inboundIds = acks.map((r) => r.inboundMessageId).filter((id): id is string => !!id);
+    if (inboundIds.length === 0) return;
+    const received = await this.o.db
+      .select({ receivedAt: inboundMessages.receivedAt })
+      .from(inboundMessages)
+      .where(inArray(inboundMessages.id, inboundIds));
+    for (const m of received) this.o.metrics.ingestToAckSeconds.observe((Date.now() - m.receivedAt.getTime()) / 1000);
   }
 }

@@ -36,6 +36,8 @@ export function smtpSender(url: string): MailSender {
     url,
     pool: true,
     maxConnections: 4,
+    // The default (100 messages a connection) makes every hundredth mail pay for a new connection.
+    maxMessages: Infinity,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,

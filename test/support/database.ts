@@ -37,7 +37,7 @@ export async function openTestDatabase(mode: TestDbMode = testDbMode): Promise<T
     url,
     async reset() {
       await database.db.execute(
-        sql`truncate case_events, outbox, inbound_messages, cases, imap_cursors, mailboxes restart identity cascade`,
+        sql`truncate case_events, outbox, inbound_messages, cases, imap_cursors, mailboxes, article_versions, articles, api_tokens restart identity cascade`,
       );
     },
     async stop() {

@@ -37,7 +37,7 @@ export function autoTrainOptions(examples: number): TrainOptions {
   return { ...defaultTrainOptions, epochs, learningRate: 1, l2: 1e-6 };
 }
 
-export const defaultWeights: FusionWeights = { learned: { weight: 1 }, vector: { weight: 0.5 } };
+export const defaultWeights: FusionWeights = { learned: { weight: 1 }, vector: { weight: 1 } };
 const SIGNALS = ['learned', 'vector'];
 
 export interface MatchResult {

@@ -1,0 +1,70 @@
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { AppError } from '../../errors.js';
+import { parseInput, type CreateArticleInput, type StatusChangeInput, type UpdateArticleInput } from '../../kb/article-schema.js';
+import {
+  archiveArticle, createArticle, getArticle, getVersion, listArticles, listVersions, publishArticle, updateArticle,
+} from '../../kb/articles.js';
+import { exportJsonl, exportMarkdown, importJsonl, importMarkdown } from '../../kb/transfer.js';
+import { principalOf, requireRole, type AuthEnv } from '../principal.js';
+
+const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+const formatQuery = z.object({ format: z.enum(['jsonl', 'markdown']).default('jsonl') });
+const markdownImport = z.object({ files: z.record(z.string(), z.string()) });
+const versionParam = z.coerce.number().int().positive();
+
+async function jsonBody(c: Context, optional = false): Promise<unknown> {
+  const text = await c.req.text();
+  if (!text.trim() && optional) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('bad_request', 'the request body must be JSON');
+  }
+}
+
+// Bodies are passed on as parsed JSON: the use cases validate them with their zod schemas.
+/** Agents read articles to answer cases; only knowledge managers and admins change them. */
+export function kbRoutes(db: Db, authenticate: MiddlewareHandler<AuthEnv>) {
+  const read = requireRole('admin', 'agent', 'knowledge_manager');
+  const write = requireRole('admin', 'knowledge_manager');
+  const who = (c: Context<AuthEnv>) => ({ by: principalOf(c).name });
+
+  return new Hono<AuthEnv>()
+    .use(authenticate)
+    .get('/articles', read, async (c) => c.json(await listArticles(db, c.req.query())))
+    .get('/articles/:id', read, async (c) => c.json(await getArticle(db, c.req.param('id'))))
+    .get('/articles/:id/versions', read, async (c) => {
+      const versions = await listVersions(db, c.req.param('id'));
+      // Every article has at least its first version, so none means no such article.
+      if (versions.length === 0) throw new AppError('not_found', `no article ${c.req.param('id')}`);
+      return c.json({ versions });
+    })
+    .get('/articles/:id/versions/:v', read, async (c) =>
+      c.json(await getVersion(db, c.req.param('id'), parseInput(versionParam, c.req.param('v')))))
+    .post('/articles', write, async (c) => c.json(await createArticle(db, (await jsonBody(c)) as CreateArticleInput, who(c)), 201))
+    .put('/articles/:id', write, async (c) => c.json(await updateArticle(db, c.req.param('id'), (await jsonBody(c)) as UpdateArticleInput, who(c))))
+    .post('/articles/:id/publish', write, async (c) =>
+      c.json(await publishArticle(db, c.req.param('id'), (await jsonBody(c, true)) as StatusChangeInput, who(c))))
+    .post('/articles/:id/archive', write, async (c) =>
+      c.json(await archiveArticle(db, c.req.param('id'), (await jsonBody(c, true)) as StatusChangeInput, who(c))))
+    .post(
+      '/import',
+      write,
+      bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: () => { throw new AppError('payload_too_large', `imports are limited to ${MAX_IMPORT_BYTES} bytes`); } }),
+      async (c) => {
+        const { format } = parseInput(formatQuery, c.req.query());
+        const result = format === 'jsonl'
+          ? await importJsonl(db, await c.req.text(), who(c))
+          : await importMarkdown(db, parseInput(markdownImport, await jsonBody(c)).files, who(c));
+        return c.json(result);
+      },
+    )
+    .get('/export', read, async (c) => {
+      const { format } = parseInput(formatQuery, c.req.query());
+      if (format === 'markdown') return c.json({ files: await exportMarkdown(db) });
+      return c.body(await exportJsonl(db), 200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+    });
+}

@@ -1,0 +1,60 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import type { Queryable } from '../db/client.js';
+import { apiTokens, roles, type Role } from '../db/schema/auth.js';
+import { AppError } from '../errors.js';
+
+export type { Role };
+
+/** Whoever is calling: an API token, the configured API_TOKEN, and later a web session — all resolve to this. */
+export type Principal = { kind: 'token' | 'config'; id: string; name: string; role: Role };
+
+const TOKEN_PREFIX = 'fr_';
+// Writing last_used_at on every request would turn each read into a write; a minute is precise enough to audit.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The token is shown once, to the caller; only its hash is stored. */
+export async function createApiToken(db: Queryable, input: { name: string; role: Role }): Promise<{ token: string; id: string }> {
+  const name = input.name.trim();
+  if (!name || name.length > 200) throw new AppError('bad_request', 'name: expected 1 to 200 characters');
+  if (!roles.includes(input.role)) throw new AppError('bad_request', `role: expected one of ${roles.join(', ')}`);
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const [row] = await db.insert(apiTokens).values({ name, role: input.role, tokenHash: hashToken(token) }).returning({ id: apiTokens.id });
+  return { token, id: row!.id };
+}
+
+export async function findPrincipalByToken(db: Queryable, token: string): Promise<Principal | null> {
+  // Anything without our prefix cannot be one of our tokens: skip the query (e.g. a mistyped API_TOKEN).
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const [row] = await db
+    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)));
+  if (!row) return null;
+  const now = new Date();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+    // The condition repeats the check so concurrent requests write at most once.
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, stale))));
+  }
+  return { kind: 'token', id: row.id, name: row.name, role: row.role };
+}
+
+export async function revokeApiToken(db: Queryable, id: string): Promise<boolean> {
+  const rows = await db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+  return rows.length > 0;
+}
+
+export async function listApiTokens(db: Queryable) {
+  return db
+    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
+    .from(apiTokens)
+    .orderBy(apiTokens.createdAt);
+}

@@ -1,0 +1,108 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken, findPrincipalByToken } from '../src/auth/tokens.js';
+import { apiTokens, type Role } from '../src/db/schema/auth.js';
+import { createArticle } from '../src/kb/articles.js';
+import type { Service } from '../src/service.js';
+import { openTestDatabase, type TestDatabase } from './support/database.js';
+import { startTestService, TEST_API_TOKEN } from './support/service.js';
+
+type Caller = 'none' | 'wrong' | 'revoked' | Role | 'api_token';
+const callers: Caller[] = ['none', 'wrong', 'revoked', 'agent', 'knowledge_manager', 'admin', 'api_token'];
+const READ: Role[] = ['agent', 'knowledge_manager', 'admin'];
+const WRITE: Role[] = ['knowledge_manager', 'admin'];
+const OPERATOR: Role[] = ['agent', 'admin'];
+
+let n = 0;
+const article = () => ({ id: `a-${++n}`, title: 'Opening hours', body: 'We are open 9-17.', language: 'en' });
+const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+// Each request builds fresh input, so every allowed caller succeeds on its own regardless of order.
+const routes: { name: string; allowed: Role[]; ok: number; request: () => [string, RequestInit?] }[] = [
+  { name: 'GET /api/kb/articles', allowed: READ, ok: 200, request: () => ['/api/kb/articles?q=open'] },
+  { name: 'GET /api/kb/articles/:id', allowed: READ, ok: 200, request: () => ['/api/kb/articles/seed'] },
+  { name: 'GET /api/kb/articles/:id/versions', allowed: READ, ok: 200, request: () => ['/api/kb/articles/seed/versions'] },
+  { name: 'GET /api/kb/articles/:id/versions/:v', allowed: READ, ok: 200, request: () => ['/api/kb/articles/seed/versions/1'] },
+  { name: 'GET /api/kb/export', allowed: READ, ok: 200, request: () => ['/api/kb/export?format=jsonl'] },
+  { name: 'POST /api/kb/articles', allowed: WRITE, ok: 201, request: () => ['/api/kb/articles', json(article())] },
+  { name: 'PUT /api/kb/articles/:id', allowed: WRITE, ok: 200, request: () => ['/api/kb/articles/seed', { ...json({ title: `Hours ${++n}` }), method: 'PUT' }] },
+  { name: 'POST /api/kb/articles/:id/publish', allowed: WRITE, ok: 200, request: () => ['/api/kb/articles/seed/publish', { method: 'POST' }] },
+  { name: 'POST /api/kb/articles/:id/archive', allowed: WRITE, ok: 200, request: () => ['/api/kb/articles/other/archive', json({})] },
+  { name: 'POST /api/kb/import?format=jsonl', allowed: WRITE, ok: 200, request: () => ['/api/kb/import?format=jsonl', { method: 'POST', body: JSON.stringify(article()) }] },
+  { name: 'POST /api/kb/import?format=markdown', allowed: WRITE, ok: 200, request: () => ['/api/kb/import?format=markdown', json({ files: { [`${article().id}.md`]: '---\ntitle: T\nlanguage: en\n---\nBody' } })] },
+  { name: 'GET /api/cases', allowed: OPERATOR, ok: 200, request: () => ['/api/cases'] },
+  // No such case: reaching the 404 proves the caller got past authorization.
+  { name: 'GET /api/cases/:id', allowed: OPERATOR, ok: 404, request: () => ['/api/cases/00000000-0000-0000-0000-000000000000'] },
+  { name: 'GET /api/messages', allowed: OPERATOR, ok: 200, request: () => ['/api/messages?attention=true'] },
+];
+
+describe(`API roles (${process.env.TEST_DB ?? 'pglite'})`, () => {
+  let t: TestDatabase;
+  let service: Service;
+  const tokens = new Map<Caller, string>();
+
+  beforeAll(async () => {
+    t = await openTestDatabase();
+    service = await startTestService(t);
+    const db = t.database.db;
+    for (const role of ['agent', 'knowledge_manager', 'admin'] as const) tokens.set(role, (await createApiToken(db, { name: `${role} bot`, role })).token);
+    const revoked = await createApiToken(db, { name: 'old', role: 'admin' });
+    await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, revoked.id));
+    tokens.set('revoked', revoked.token);
+    tokens.set('wrong', 'fr_not-a-real-token');
+    tokens.set('api_token', TEST_API_TOKEN);
+    await createArticle(db, { id: 'seed', title: 'Opening hours', body: 'We are open 9-17.', language: 'en' }, { by: 'test' });
+    await createArticle(db, { id: 'other', title: 'Holidays', body: 'Closed on holidays.', language: 'en' }, { by: 'test' });
+  });
+  afterAll(async () => {
+    await service.stop();
+    await t.stop();
+  });
+
+  const cases = routes.flatMap((r) => callers.map((caller) => ({ ...r, caller })));
+  it.each(cases)('$name as $caller', async ({ request, caller, allowed, ok }) => {
+    const [pathname, init = {}] = request();
+    const headers = new Headers(init.headers);
+    const token = tokens.get(caller);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    const res = await fetch(`http://127.0.0.1:${service.httpPort}${pathname}`, { ...init, headers });
+    const role: Role | undefined = caller === 'api_token' ? 'admin' : (['agent', 'knowledge_manager', 'admin'] as string[]).includes(caller) ? (caller as Role) : undefined;
+    const expected = !role ? 401 : allowed.includes(role) ? ok : 403;
+    const body = await res.text();
+    expect(res.status, body).toBe(expected);
+    if (expected >= 400) expect(JSON.parse(body).error.code).toBe(expected === 401 ? 'unauthorized' : expected === 403 ? 'forbidden' : 'not_found');
+  });
+
+  it("records the principal's name as the author of a change", async () => {
+    const res = await fetch(`http://127.0.0.1:${service.httpPort}/api/kb/articles/other`, {
+      method: 'PUT', headers: { authorization: `Bearer ${tokens.get('knowledge_manager')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'Closed on public holidays.', changeNote: 'clarify' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ updatedBy: 'knowledge_manager bot' });
+    const versions = await (await fetch(`http://127.0.0.1:${service.httpPort}/api/kb/articles/other/versions`, { headers: { authorization: `Bearer ${TEST_API_TOKEN}` } })).json();
+    expect(versions.versions[0]).toMatchObject({ createdBy: 'knowledge_manager bot', changeNote: 'clarify' });
+  });
+
+  it('answers 400 with field names, 409 for a stale version, and 404 for unknown articles', async () => {
+    const call = (pathname: string, init: RequestInit) =>
+      fetch(`http://127.0.0.1:${service.httpPort}${pathname}`, { ...init, headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' } });
+    const bad = await call('/api/kb/articles', { method: 'POST', body: JSON.stringify({ title: 'x', body: 'y', language: 'en', url: 'javascript:alert(1)' }) });
+    expect([bad.status, (await bad.json()).error.message]).toEqual([400, expect.stringContaining('url: expected an http')]);
+    expect((await call('/api/kb/articles', { method: 'POST', body: '{nope' })).status).toBe(400);
+    await createArticle(t.database.db, { id: 'stale', title: 'T', body: 'B', language: 'en' }, { by: 'test' });
+    expect((await call('/api/kb/articles/stale', { method: 'PUT', body: JSON.stringify({ title: 'T2', expectedVersion: 1 }) })).status).toBe(200);
+    expect((await call('/api/kb/articles/stale', { method: 'PUT', body: JSON.stringify({ title: 'T3', expectedVersion: 1 }) })).status).toBe(409);
+    expect((await call('/api/kb/articles/missing/versions', { method: 'GET' })).status).toBe(404);
+    expect((await call('/api/kb/articles/seed/versions/x', { method: 'GET' })).status).toBe(400);
+  });
+
+  it('records when a token was last used', async () => {
+    const { token, id } = await createApiToken(t.database.db, { name: 'fresh', role: 'agent' });
+    expect(await findPrincipalByToken(t.database.db, token)).toEqual({ kind: 'token', id, name: 'fresh', role: 'agent' });
+    const [row] = await t.database.db.select().from(apiTokens).where(eq(apiTokens.id, id));
+    expect(row!.lastUsedAt).toBeInstanceOf(Date);
+    expect(row!.tokenHash).not.toContain(token);
+    expect(token).toMatch(/^fr_[A-Za-z0-9_-]{43}$/);
+  });
+});
