@@ -54,6 +54,7 @@ export const configSchema = z.object({
   MAX_MIME_PARTS: z.coerce.number().int().positive().default(200),
   MAX_HEADER_BYTES: z.coerce.number().int().positive().default(256 * 1024),
   MAX_HTML_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  RAW_FILE_THRESHOLD_BYTES: z.coerce.number().int().nonnegative().default(1024 * 1024),
   PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().positive().default(120),

@@ -12,6 +12,7 @@ import { dbCursorStore } from './mail/imap-cursors.js';
 import { ImapWatcher } from './mail/imap-watcher.js';
 import { Inbound } from './mail/inbound.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
+import { fileRawStore, rowRawStore } from './mail/raw-store.js';
 import { fileSender, smtpSender, type MailSender } from './mail/senders.js';
 import { createSmtpListener } from './mail/smtp-listener.js';
 import { DEFAULT_MAILBOX_KEY, imapMailboxKey, syncMailboxes } from './mailboxes/sync.js';
@@ -42,6 +43,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   const domain = messageIdDomain(config);
   const sender: MailSender = config.SMTP_URL ? smtpSender(config.SMTP_URL) : fileSender(path.resolve(config.DATA_DIR, 'outbox'));
   const worker = config.ROLE !== 'api';
+  const rawStore = database.kind === 'pglite' ? fileRawStore(path.resolve(config.DATA_DIR, 'raw'), config.RAW_FILE_THRESHOLD_BYTES) : rowRawStore;
 
   const outboxWorker = new OutboxWorker({
     db, sender, log, metrics,
@@ -52,7 +54,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   });
   const pipeline = new PipelineWorker(
     {
-      db, templates, messageIdDomain: domain, mailboxes: mailboxRows,
+      db, templates, messageIdDomain: domain, mailboxes: mailboxRows, rawStore,
       ourAddresses: [...new Set([config.SUPPORT_ADDRESS.toLowerCase(), ...mailboxRows.map((m) => m.address)])],
       parseLimits: {
         maxParseBytes: config.MAX_PARSE_BYTES, maxMimeParts: config.MAX_MIME_PARTS, maxHeaderBytes: config.MAX_HEADER_BYTES,
@@ -64,7 +66,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     metrics,
     (outcome) => outcome.status === 'processed' && outcome.acknowledged && outboxWorker.kick(),
   );
-  const inbound = new Inbound(db, mailboxRows, metrics, config.MAX_MESSAGE_BYTES, () => worker && pipeline.kick());
+  const inbound = new Inbound(db, mailboxRows, metrics, config.MAX_MESSAGE_BYTES, () => worker && pipeline.kick(), rawStore);
   const defaultMailbox = inbound.mailboxByKey(DEFAULT_MAILBOX_KEY);
 
   const watchers = worker
@@ -92,7 +94,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     smtp = createSmtpListener({ inbound, defaultMailbox, host: config.INBOUND_SMTP_HOST, maxBytes: config.MAX_MESSAGE_BYTES, log });
     smtpPort = await listen(smtp, config.INBOUND_SMTP_PORT, config.INBOUND_SMTP_HOST);
   }
-  const app = createApp({ config, database, inbound, metrics, log, mailStatus });
+  const app = createApp({ config, database, inbound, metrics, log, mailStatus, rawStore });
   const { server, port: httpPort } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => resolve({ server: s, port: info.port }));
   });

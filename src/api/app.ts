@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Inbound } from '../mail/inbound.js';
+import type { RawStore } from '../mail/raw-store.js';
 import type { Metrics } from '../metrics.js';
 import { errorResponse } from './errors.js';
 import { authenticate, requireRole } from './principal.js';
@@ -20,6 +21,7 @@ export interface AppDeps {
   inbound: Inbound;
   metrics: Metrics;
   log: Logger;
+  rawStore: RawStore;
   mailStatus(): MailConnectionStatus[];
 }
 
@@ -40,7 +42,7 @@ export function createApp(deps: AppDeps) {
   const auth = authenticate(deps.database.db, deps.config);
   const operator = every(auth, requireRole('admin', 'agent'));
   app.route('/api/cases', caseRoutes(deps.database.db, operator));
-  app.route('/api/messages', messageRoutes(deps.database.db, operator));
+  app.route('/api/messages', messageRoutes(deps.database.db, operator, deps.rawStore));
   app.route('/api/kb', kbRoutes(deps.database.db, auth));
   return app;
 }

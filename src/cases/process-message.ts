@@ -10,6 +10,7 @@ import { decideAcknowledgement, type GuardDecision, type SuppressionReason } fro
 import { customerText, detectLanguage } from '../domain/language.js';
 import { addBusinessMinutes } from '../domain/sla-clock.js';
 import { pgText } from '../db/text.js';
+import type { RawStore } from '../mail/raw-store.js';
 import { parseBounded, type ParseLimits, type ParsedMessage } from '../mail/parse.js';
 import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
 import { findCaseForMessage } from './thread.js';
@@ -24,6 +25,7 @@ export interface ProcessDeps {
   db: Db;
   /** Loaded once at start: every message belongs to one of them. */
   mailboxes: Mailbox[];
+  rawStore: RawStore;
   templates: TemplateSet;
   parseLimits: ParseLimits;
   ourAddresses: string[];
@@ -39,13 +41,13 @@ export type ProcessOutcome =
 /** parse → guard → thread → acknowledge for one stored message, committed in one transaction. Idempotent. */
 export async function processMessage(deps: ProcessDeps, messageId: string): Promise<ProcessOutcome> {
   const [row] = await deps.db
-    .select({ raw: inboundMessages.raw, mailboxId: inboundMessages.mailboxId, receivedAt: inboundMessages.receivedAt })
+    .select({ raw: inboundMessages.raw, rawPath: inboundMessages.rawPath, mailboxId: inboundMessages.mailboxId, receivedAt: inboundMessages.receivedAt })
     .from(inboundMessages)
     .where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')));
   if (!row) return { status: 'skipped' };
   const mailbox = deps.mailboxes.find((m) => m.id === row.mailboxId);
   if (!mailbox) throw new Error(`message ${messageId} belongs to an unknown mailbox ${row.mailboxId}`);
-  const parsed = await parseBounded(row.raw, deps.parseLimits);
+  const parsed = await parseBounded(await deps.rawStore.load(row), deps.parseLimits);
   const text = customerText(parsed.subject, parsed.text);
   const language = detectLanguage(text).language;
   const customerAddress = parsed.replyTo ?? parsed.from?.address ?? null;

@@ -5,6 +5,7 @@ import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
 import { describeSuppression, type SuppressionReason } from '../domain/guard.js';
 import { AppError } from '../errors.js';
+import type { RawStore } from '../mail/raw-store.js';
 
 const messageSummary = {
   id: inboundMessages.id,
@@ -54,11 +55,11 @@ export async function listMessages(db: Db, opts: { attention: boolean; limit: nu
     .limit(opts.limit);
 }
 
-export async function getRawMessage(db: Db, id: string): Promise<Buffer> {
+export async function getRawMessage(db: Db, rawStore: RawStore, id: string): Promise<Buffer> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('not_found', 'no such message');
-  const [row] = await db.select({ raw: inboundMessages.raw }).from(inboundMessages).where(eq(inboundMessages.id, id));
+  const [row] = await db.select({ raw: inboundMessages.raw, rawPath: inboundMessages.rawPath }).from(inboundMessages).where(eq(inboundMessages.id, id));
   if (!row) throw new AppError('not_found', 'no such message');
-  return row.raw;
+  return rawStore.load(row);
 }
 
 export async function messageEvents(db: Db, messageIds: string[]) {

@@ -3,6 +3,7 @@ import type { Mailbox } from '../db/schema/mailboxes.js';
 import type { messageSources } from '../db/schema/messages.js';
 import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
+import type { RawStore } from './raw-store.js';
 import { storeRawMessage, type StoredMessage } from './store.js';
 
 export type InboundSource = (typeof messageSources)[number];
@@ -15,6 +16,7 @@ export class Inbound {
     private readonly metrics: Metrics,
     private readonly maxMessageBytes: number,
     private readonly onStored: () => void,
+    private readonly rawStore: RawStore,
   ) {}
 
   mailboxByKey(key: string): Mailbox {
@@ -32,7 +34,7 @@ export class Inbound {
     if (raw.length > this.maxMessageBytes) {
       throw new AppError('payload_too_large', `the message is ${raw.length} bytes; the limit is ${this.maxMessageBytes}`);
     }
-    const stored = await storeRawMessage(this.db, { mailboxId: mailbox.id, source, raw });
+    const stored = await storeRawMessage(this.db, { mailboxId: mailbox.id, source, raw }, this.rawStore);
     if (!stored.duplicate) this.metrics.messagesIngested.inc({ source });
     this.onStored();
     return stored;

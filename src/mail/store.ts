@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { inboundMessages, type messageSources } from '../db/schema/messages.js';
+import { rowRawStore, type RawStore } from './raw-store.js';
 import { extractMessageIds, firstHeader, parseRawHeaders } from '../domain/raw-headers.js';
 
 export interface StoredMessage {
@@ -17,11 +18,13 @@ export interface StoredMessage {
 export async function storeRawMessage(
   db: Queryable,
   input: { mailboxId: number; source: (typeof messageSources)[number]; raw: Buffer },
+  rawStore: RawStore = rowRawStore,
 ): Promise<StoredMessage> {
   const dedupeKey = dedupeKeyFor(input.raw);
+  const kept = await rawStore.put(input.raw);
   const inserted = await db
     .insert(inboundMessages)
-    .values({ mailboxId: input.mailboxId, source: input.source, raw: input.raw, size: input.raw.length, dedupeKey })
+    .values({ mailboxId: input.mailboxId, source: input.source, ...kept, size: input.raw.length, dedupeKey })
     .onConflictDoNothing()
     .returning({ id: inboundMessages.id });
   if (inserted[0]) return { id: inserted[0].id, duplicate: false };

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { caseStatuses } from '../../db/schema/cases.js';
 import { getCase, getRawMessage, listCases, listMessages, messageEvents } from '../../cases/queries.js';
 import { AppError } from '../../errors.js';
+import type { RawStore } from '../../mail/raw-store.js';
 
 const listQuery = z.object({
   status: z.enum(caseStatuses).optional(),
@@ -24,7 +25,7 @@ export function caseRoutes(db: Db, auth: MiddlewareHandler) {
     .get('/:id', async (c) => c.json(await getCase(db, c.req.param('id'))));
 }
 
-export function messageRoutes(db: Db, auth: MiddlewareHandler) {
+export function messageRoutes(db: Db, auth: MiddlewareHandler, rawStore: RawStore) {
   return new Hono()
     .use(auth)
     .get('/', async (c) => {
@@ -33,7 +34,7 @@ export function messageRoutes(db: Db, auth: MiddlewareHandler) {
     })
     .get('/:id/events', async (c) => c.json({ events: await messageEvents(db, [c.req.param('id')]) }))
     .get('/:id/raw', async (c) => {
-      const raw = await getRawMessage(db, c.req.param('id'));
+      const raw = await getRawMessage(db, rawStore, c.req.param('id'));
       return c.body(new Uint8Array(raw), 200, { 'content-type': 'message/rfc822' });
     });
 }

@@ -16,7 +16,10 @@ export const inboundMessages = pgTable(
     mailboxId: integer('mailbox_id').notNull().references(() => mailboxes.id),
     source: text('source', { enum: messageSources }).notNull(),
     dedupeKey: text('dedupe_key').notNull(),
-    raw: bytea('raw').notNull(),
+    // The raw bytes live here, or — for large messages on the embedded database, where a huge bytea
+    // parameter blocks PGlite for seconds — in a content-addressed file named by rawPath.
+    raw: bytea('raw'),
+    rawPath: text('raw_path'),
     size: integer('size').notNull(),
     receivedAt: timestamptz('received_at').notNull().defaultNow(),
     status: text('status', { enum: messageStatuses }).notNull().default('received'),
