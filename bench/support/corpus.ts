@@ -1,3 +1,4 @@
+import { rng } from '../../src/kb/matching/example-scorer.js';
 // Synthetic but realistic customer emails in eight languages for the acknowledgement benchmark.
 // Every text here is written for the benchmark (templated sentences with slots); nothing is read from datasets.
 // Deterministic: the same seed gives the same corpus, so runs are comparable.
@@ -247,17 +248,7 @@ const MONEY: Record<BenchLanguage, (n: number) => string> = {
   id: (n) => `Rp${n * 15}.000`,
 };
 
-/** mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 export interface BenchEmail {
   index: number;

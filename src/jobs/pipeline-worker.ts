@@ -5,7 +5,7 @@ import { pgText } from '../db/text.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { Waker } from './waker.js';
+import { WakingWorker } from './waker.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -13,9 +13,7 @@ const MAX_ATTEMPTS = 5;
  * Drains the stored-but-unprocessed messages. Ingestion kicks it right after a store; a slow poll catches
  * what other processes stored and what an earlier crash left behind, so nothing waits for a restart.
  */
-export class PipelineWorker {
-  private readonly waker: Waker;
-
+export class PipelineWorker extends WakingWorker {
   constructor(
     private readonly deps: ProcessDeps,
     private readonly log: Logger,
@@ -23,19 +21,7 @@ export class PipelineWorker {
     private readonly onProcessed: (outcome: ProcessOutcome) => void = () => undefined,
     pollMs = 1000,
   ) {
-    this.waker = new Waker(() => this.drain(), pollMs, log);
-  }
-
-  start(): void {
-    this.waker.start();
-  }
-
-  kick(): void {
-    this.waker.kick();
-  }
-
-  stop(): Promise<void> {
-    return this.waker.stop();
+    super(pollMs, log);
   }
 
   /** Process every pending message once; returns how many were handled. */

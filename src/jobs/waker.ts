@@ -51,3 +51,26 @@ export class Waker {
     if (!this.stopping) this.timer = setTimeout(() => this.kick(), this.pollMs);
   }
 }
+
+/** A worker driven by a Waker: start, kick on new work, stop waiting for the run in progress. */
+export abstract class WakingWorker {
+  protected readonly waker: Waker;
+
+  constructor(pollMs: number, log: Logger) {
+    this.waker = new Waker(() => this.drain(), pollMs, log);
+  }
+
+  abstract drain(): Promise<unknown>;
+
+  start(): void {
+    this.waker.start();
+  }
+
+  kick(): void {
+    this.waker.kick();
+  }
+
+  stop(): Promise<void> {
+    return this.waker.stop();
+  }
+}

@@ -4,7 +4,7 @@ import { inboundMessages } from '../db/schema/messages.js';
 import { outbox, type OutboxRow } from '../db/schema/outbox.js';
 import { pgText } from '../db/text.js';
 import { errorMessage } from '../errors.js';
-import { Waker } from '../jobs/waker.js';
+import { WakingWorker } from '../jobs/waker.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { isRetryableSendError, type MailSender } from './senders.js';
@@ -24,26 +24,13 @@ export interface OutboxWorkerOptions {
 }
 
 /** Delivers outbox rows with retries. See outboxStatuses for why a crash can never send a mail twice. */
-export class OutboxWorker {
-  private readonly waker: Waker;
+export class OutboxWorker extends WakingWorker {
   private readonly lease;
   private lastUncertainCheck = 0;
 
   constructor(private readonly o: OutboxWorkerOptions) {
+    super(o.pollMs ?? 1000, o.log);
     this.lease = sql`now() + make_interval(secs => ${o.leaseSeconds})`;
-    this.waker = new Waker(() => this.drain(), o.pollMs ?? 1000, o.log);
-  }
-
-  start(): void {
-    this.waker.start();
-  }
-
-  kick(): void {
-    this.waker.kick();
-  }
-
-  stop(): Promise<void> {
-    return this.waker.stop();
   }
 
   async drain(): Promise<void> {
