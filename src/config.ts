@@ -48,6 +48,8 @@ export const configSchema = z.object({
     .default('')
     .transform((v) => (v ? v.split(',') : [])),
   FIRST_REPLY_MINUTES: z.coerce.number().int().positive().default(240),
+  // Mail written longer ago than this (a first IMAP sync of an old mailbox) is stored but not acknowledged.
+  MAX_MESSAGE_AGE_HOURS: z.coerce.number().int().positive().default(168),
   MAX_ACKS_PER_SENDER_24H: z.coerce.number().int().nonnegative().default(5),
   MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   MAX_PARSE_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),

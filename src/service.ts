@@ -54,7 +54,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   });
   const pipeline = new PipelineWorker(
     {
-      db, templates, messageIdDomain: domain, mailboxes: mailboxRows, rawStore,
+      db, templates, messageIdDomain: domain, mailboxes: mailboxRows, rawStore, maxMessageAgeHours: config.MAX_MESSAGE_AGE_HOURS,
       ourAddresses: [...new Set([config.SUPPORT_ADDRESS.toLowerCase(), ...mailboxRows.map((m) => m.address)])],
       parseLimits: {
         maxParseBytes: config.MAX_PARSE_BYTES, maxMimeParts: config.MAX_MIME_PARTS, maxHeaderBytes: config.MAX_HEADER_BYTES,

@@ -102,6 +102,19 @@ describe(`SMTP listener → acknowledgement (${process.env.TEST_DB ?? 'pglite'})
     expect(sink.messages).toHaveLength(0);
   });
 
+  it('opens a case for mail written a month ago but does not acknowledge it', async () => {
+    const old = new Date(Date.now() - 30 * 24 * 3600_000).toUTCString();
+    await sendRaw(service.smtpPort!, customerEmail({ messageId: 'old@customer.test', headers: { Date: old } }));
+    const message = await eventually(async () => {
+      const [m] = await db.database.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'old@customer.test'));
+      return m?.status === 'processed' ? m : undefined;
+    });
+    expect(message.caseId).not.toBeNull();
+    const events = await db.database.db.select().from(caseEvents).where(eq(caseEvents.inboundMessageId, message.id));
+    expect(events.find((e) => e.type === 'acknowledgement_suppressed')?.detail).toMatchObject({ reasons: [{ code: 'stale_message' }] });
+    expect(sink.messages).toHaveLength(0);
+  });
+
   it('acknowledges at most the configured number of cases per sender in 24 hours', async () => {
     for (let i = 0; i < 7; i++) await sendRaw(service.smtpPort!, customerEmail({ subject: `Question number ${i}` }));
     await eventually(async () => (await db.database.db.select().from(inboundMessages)).filter((m) => m.status === 'processed').length === 7 || undefined);

@@ -26,6 +26,7 @@ export interface ProcessDeps {
   /** Loaded once at start: every message belongs to one of them. */
   mailboxes: Mailbox[];
   rawStore: RawStore;
+  maxMessageAgeHours: number;
   templates: TemplateSet;
   parseLimits: ParseLimits;
   ourAddresses: string[];
@@ -69,6 +70,8 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
       acknowledgementsToSenderLast24h: customerAddress ? await acknowledgementsSince(tx, customerAddress) : 0,
       maxAcknowledgementsPerSender24h: mailbox.maxAcksPerSender24h,
       parseFailed: parsed.parseFailed,
+      ageHours: parsed.date ? (row.receivedAt.getTime() - parsed.date.getTime()) / 3_600_000 : null,
+      maxAgeHours: deps.maxMessageAgeHours,
     });
     const machineWritten = decision.reasons.some((r) => MACHINE_REASONS.has(r.code));
     const acknowledge = decision.acknowledge && (kase !== null || (!machineWritten && customerAddress !== null));

@@ -78,6 +78,7 @@ describe('decideAcknowledgement: each rule', () => {
     ['already acknowledged', mail(), 'case_already_acknowledged', { caseAlreadyAcknowledged: true }],
     ['rate limit reached', mail(), 'sender_rate_limit', { acknowledgementsToSenderLast24h: 5 }],
     ['parse failed', mail(), 'unparseable', { parseFailed: true }],
+    ['written long ago', mail(), 'stale_message', { ageHours: 24 * 30, maxAgeHours: 168 }],
   ])('%s', (_, raw, expected, context) => {
     const decision = decide(raw, context);
     expect(decision.acknowledge).toBe(false);

@@ -8,7 +8,7 @@ import {
 export type SuppressionReason =
   | 'auto_submitted' | 'precedence_bulk' | 'list_mail' | 'auto_response_suppressed' | 'autoreply_header'
   | 'delivery_report' | 'failed_recipients' | 'system_sender' | 'empty_return_path' | 'no_sender'
-  | 'own_address' | 'own_message_id' | 'case_already_acknowledged' | 'sender_rate_limit' | 'unparseable';
+  | 'own_address' | 'own_message_id' | 'case_already_acknowledged' | 'sender_rate_limit' | 'unparseable' | 'stale_message';
 
 export interface GuardInput {
   headers: RawHeaders;
@@ -18,6 +18,9 @@ export interface GuardInput {
   acknowledgementsToSenderLast24h: number;
   maxAcknowledgementsPerSender24h: number;
   parseFailed?: boolean;
+  /** How old the message is by its Date header, in hours; old mail (a first sync of a long-used mailbox) gets no acknowledgement. */
+  ageHours?: number | null;
+  maxAgeHours?: number;
 }
 
 export interface GuardDecision {
@@ -43,6 +46,7 @@ const DESCRIPTIONS: Record<SuppressionReason, string> = {
   case_already_acknowledged: 'the case has already been acknowledged',
   sender_rate_limit: 'the sender has reached the daily limit of acknowledgements',
   unparseable: 'the message could not be parsed',
+  stale_message: 'the message is too old to acknowledge now',
 };
 
 export function describeSuppression(code: SuppressionReason): string {
@@ -150,6 +154,9 @@ export function decideAcknowledgement(input: GuardInput): GuardDecision {
     add('sender_rate_limit', `${input.acknowledgementsToSenderLast24h} acknowledgements in 24 h, limit ${max}`);
   }
   if (input.parseFailed) add('unparseable', 'the message could not be parsed');
+  if (input.ageHours != null && input.maxAgeHours != null && input.ageHours > input.maxAgeHours) {
+    add('stale_message', `written ${Math.round(input.ageHours)} h ago, limit ${input.maxAgeHours} h`);
+  }
 
   return { acknowledge: reasons.length === 0, reasons };
 }
