@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { listMessages } from './cases/queries.js';
+import { withDatabase } from './db/client.js';
 import { errorMessage } from './errors.js';
 import { readMailSource } from './mail/import.js';
 import { DEFAULT_MAILBOX_KEY } from './mailboxes/sync.js';
@@ -33,10 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'migrate': {
-      const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-      await database.migrate();
-      await database.close();
-      console.log(`migrations applied (${database.kind})`);
+      const kind = await withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, async (d) => d.kind);
+      console.log(`migrations applied (${kind})`);
       return 0;
     }
     case 'import':
@@ -45,12 +44,10 @@ async function main(argv: string[]): Promise<number> {
     case 'kb': return (await import('./cli/kb.js')).kbCommand(config, rest);
     case 'messages': {
       const { values } = parseArgs({ args: rest, options: { attention: { type: 'boolean', default: false } } });
-      const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-      const { listMessages } = await import('./cases/queries.js');
-      for (const m of await listMessages(database.db, { attention: values.attention, limit: 200 })) {
-        console.log([m.receivedAt.toISOString(), m.id, m.status, m.flags.join(',') || '-', m.subject ?? ''].join('\t'));
-      }
-      await database.close();
+      const messages = await withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, (d) =>
+        listMessages(d.db, { attention: values.attention, limit: 200 }),
+      );
+      for (const m of messages) console.log([m.receivedAt.toISOString(), m.id, m.status, m.flags.join(',') || '-', m.subject ?? ''].join('\t'));
       return 0;
     }
     default:

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
-import { openDatabase } from '../db/client.js';
+import { withDatabase } from '../db/client.js';
 import { exportJsonl, exportMarkdown, importJsonl, importMarkdown, type ImportResult } from '../kb/transfer.js';
 
 const USAGE = `Usage:
@@ -21,9 +21,7 @@ export async function kbCommand(config: Config, args: string[]): Promise<number>
     return 2;
   }
   // The knowledge base is just rows: open the database directly instead of starting the whole service.
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  try {
-    await database.migrate();
+  return withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, async (database) => {
     if (sub === 'import') {
       const result = await importPath(database.db, target!);
       for (const f of result.failed) console.error(`${f.file ?? `line ${f.line}`}: ${f.error}`);
@@ -40,9 +38,7 @@ export async function kbCommand(config: Config, args: string[]): Promise<number>
     }
     console.error(`exported to ${out}`);
     return 0;
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 async function importPath(db: Parameters<typeof importJsonl>[0], target: string): Promise<ImportResult> {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { openDatabase } from '../db/client.js';
+import { withDatabase } from '../db/client.js';
 import { roles, type Role } from '../db/schema/auth.js';
 
 const USAGE = `Usage:
@@ -21,9 +21,7 @@ export async function tokensCommand(config: Config, args: string[]): Promise<num
     return 2;
   }
   // Tokens are rows in the database: open it directly, no need to start the service.
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  try {
-    await database.migrate();
+  return withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, async (database) => {
     if (sub === 'create') {
       const created = await createApiToken(database.db, { name: values.name!, role: values.role as Role });
       console.error(`created token ${created.id} (${values.role}); it is shown only this once:`);
@@ -37,7 +35,5 @@ export async function tokensCommand(config: Config, args: string[]): Promise<num
       return 1;
     }
     return 0;
-  } finally {
-    await database.close();
-  }
+  });
 }

@@ -65,6 +65,17 @@ async function openEmbeddedThread(dir: string): Promise<Database> {
   };
 }
 
+/** For one-off commands: open, migrate, run, and always close. */
+export async function withDatabase<T>(opts: { databaseUrl?: string; dataDir?: string }, work: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(opts);
+  try {
+    await database.migrate();
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
 export function wrapPglite(client: PGlite): Database {
   const db = drizzlePglite(client) as unknown as Db;
   return {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -25,7 +25,7 @@ export async function* readMailSource(target: string): AsyncGenerator<{ origin: 
 }
 
 async function looksLikeMbox(file: string): Promise<boolean> {
-  const handle = await import('node:fs/promises').then((fs) => fs.open(file));
+  const handle = await open(file);
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(5), 0, 5, 0);
     return bytesRead === 5 && buffer.toString('latin1') === 'From ';
