@@ -61,6 +61,31 @@ export const configSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().positive().default(120),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
+  // Knowledge base and AI. With no OPENAI_API_KEY everything runs on the built-in local provider, offline.
+  EMBEDDING_PROVIDER: z.enum(['auto', 'local', 'openai']).default('auto'),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: urlOf(['http:', 'https:']).optional(),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  OPENAI_MAX_RETRIES: z.coerce.number().int().nonnegative().default(4),
+  EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  // Below this calibrated confidence no article is suggested and the case is marked for escalation.
+  // Default chosen from the eval trade-off curve (see README, "Choosing the threshold"); per mailbox override below.
+  MATCH_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+  MAX_SUGGESTED_ARTICLES: z.coerce.number().int().min(0).max(3).default(3),
+  // Sender authentication (SPF, DKIM, DMARC). 'verify' checks with DNS; 'trust-header' trusts the receiving
+  // MTA's Authentication-Results whose authserv-id is AUTHSERV_ID; 'off' disables the check.
+  SENDER_AUTH: z.enum(['verify', 'trust-header', 'off']).default('verify'),
+  AUTHSERV_ID: z.string().min(1).optional(),
+  DNS_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  // Web app sign-in. The first admin comes from ADMIN_EMAIL/ADMIN_PASSWORD on first start (or `firstreply users create --admin`).
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'expected a password of at least 12 characters').optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  // Session cookies carry Secure when the request came over HTTPS (directly or X-Forwarded-Proto from a trusted
+  // proxy) with 'auto'; 'true' always, 'false' never (plain-HTTP development only).
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  SIGNIN_MAX_ATTEMPTS_PER_15MIN: z.coerce.number().int().positive().default(10),
   // Test-only: makes the outbox worker exit right after the SMTP server accepted a message, before recording it.
   FAULT_INJECTION: z.enum(['none', 'exit-after-send']).default('none'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
