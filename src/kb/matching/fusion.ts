@@ -60,14 +60,18 @@ export function maxPerArticle(hits: Iterable<{ articleId: ArticleId; score: numb
 }
 
 /**
- * Features describing how sure a ranking is, for the calibrator: top fused score, margin to the
- * runner-up, and each signal's raw score for the top article and its margin.
+ * Features describing how sure a ranking is, for the calibrator: the top article's fused score over the named
+ * signals, its margin to the runner-up, and each signal's raw score for the top article and its margin. Only the
+ * named signals count, so a signal the calibrator never saw during cross-validation (full-text search, which
+ * needs the database) can reorder the ranking without skewing the confidence scale.
  */
 export function rankingFeatures(ranked: RankedArticle[], signalNames: string[]): number[] {
   const top = ranked[0];
-  const second = ranked[1];
   if (!top) return new Array(2 + 2 * signalNames.length).fill(0);
-  const f = [top.score, top.score - (second?.score ?? 0)];
+  const partial = (r: RankedArticle) => signalNames.reduce((s, n) => s + (r.contributions[n] ?? 0), 0);
+  const topScore = partial(top);
+  const runnerUp = Math.max(...ranked.slice(1).map(partial), 0);
+  const f = [topScore, topScore - runnerUp];
   for (const n of signalNames) {
     const t = top.signals[n] ?? 0;
     const best = Math.max(...ranked.slice(1).map((r) => r.signals[n] ?? 0), 0);

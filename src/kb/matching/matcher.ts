@@ -37,7 +37,8 @@ export function autoTrainOptions(examples: number): TrainOptions {
   return { ...defaultTrainOptions, epochs, learningRate: 1, l2: 1e-6 };
 }
 
-export const defaultWeights: FusionWeights = { learned: { weight: 1 }, vector: { weight: 1 } };
+/** fts only reorders near-ties: it is not part of cross-validation, so it stays out of the confidence (see rankingFeatures). */
+export const defaultWeights: FusionWeights = { learned: { weight: 1 }, vector: { weight: 1 }, fts: { weight: 0.1 } };
 const SIGNALS = ['learned', 'vector'];
 
 export interface MatchResult {
@@ -75,11 +76,22 @@ async function buildModel(articles: ArticleInput[], opts: MatcherOptions): Promi
   return { ids: articles.map((a) => a.id), tfidf, scorer, index };
 }
 
-function rank(model: Model, question: string, qvec: Float32Array, weights: FusionWeights, limit: number): RankedArticle[] {
+function learnedScores(model: Model, question: string): Map<string, number> {
   const p = predictProba(model.scorer, vectorize(model.tfidf, question));
-  const learned = new Map(model.ids.map((id, i) => [id, p[i]!]));
-  const scores: SignalScores = { learned, vector: model.index.maxPerArticle(qvec) };
+  return new Map(model.ids.map((id, i) => [id, p[i]!]));
+}
+
+function rank(model: Model, question: string, qvec: Float32Array, weights: FusionWeights, limit: number): RankedArticle[] {
+  const scores: SignalScores = { learned: learnedScores(model, question), vector: model.index.maxPerArticle(qvec) };
   return fuse(scores, weights, limit);
+}
+
+/** Signals computed outside the matcher, e.g. by the database: article id -> raw score. */
+export interface ExternalSignals {
+  /** best cosine similarity over the article's chunks (pgvector) */
+  vector: ReadonlyMap<string, number>;
+  /** full-text search rank, normalised to 0..1 */
+  fts?: ReadonlyMap<string, number>;
 }
 
 export class Matcher {
@@ -111,12 +123,26 @@ export class Matcher {
     return this.matchWithVector(question, qvec!, limit);
   }
 
-  /** For callers that already embedded the question (batch evaluation, pgvector path). */
-  matchWithVector(question: string, qvec: Float32Array, limit = 5): MatchResult {
+  /** For callers that already embedded the question (batch evaluation). */
+  matchWithVector(question: string, qvec: Float32Array, limit = 5, threshold = this.threshold): MatchResult {
+    return this.matchWithSignals(question, { vector: this.model.index.maxPerArticle(qvec) }, limit, threshold);
+  }
+
+  /**
+   * The production path: vector (and full-text) scores come from PostgreSQL, the learned signal from the model
+   * trained on the articles' examples. `threshold` is the mailbox's escalation threshold.
+   */
+  matchWithSignals(question: string, signals: ExternalSignals, limit = 5, threshold = this.threshold): MatchResult {
     const weights = this.opts.weights ?? defaultWeights;
-    const ranked = rank(this.model, question, qvec, weights, Math.max(limit, 2));
+    const scores: SignalScores = { learned: learnedScores(this.model, question), vector: signals.vector };
+    if (signals.fts) scores.fts = signals.fts;
+    const ranked = fuse(scores, weights, Math.max(limit, 2));
     const conf = this.calibrator ? confidence(this.calibrator, rankingFeatures(ranked, SIGNALS)) : 1;
-    return { ranked: ranked.slice(0, limit), confidence: conf, escalate: conf < this.threshold };
+    return { ranked: ranked.slice(0, limit), confidence: conf, escalate: conf < threshold };
+  }
+
+  get articleIds(): readonly string[] {
+    return this.model.ids;
   }
 }
 
