@@ -16,6 +16,8 @@ Usage:
   firstreply messages [--attention]      list stored messages (flagged or failed ones with --attention)
   firstreply tokens create --name NAME --role admin|agent|knowledge_manager   create an API token (printed once)
   firstreply kb import PATH | kb export --format jsonl|markdown --out PATH    knowledge-base articles
+  firstreply privacy export --email ADDRESS [--out FILE] | privacy erase --email ADDRESS [--yes]   GDPR access and erasure
+  firstreply backup --out FILE | restore --from FILE   embedded setup: copy of DATA_DIR (service stopped; see docs/operations.md)
 
 Settings come from environment variables or .env (see README).`;
 
@@ -42,6 +44,9 @@ async function main(argv: string[]): Promise<number> {
       return importCommand(config, rest);
     case 'tokens': return (await import('./cli/tokens.js')).tokensCommand(config, rest);
     case 'kb': return (await import('./cli/kb.js')).kbCommand(config, rest);
+    case 'privacy': return (await import('./cli/privacy.js')).privacyCommand(config, rest);
+    case 'backup': return (await import('./cli/backup.js')).backupCommand(config, rest);
+    case 'restore': return (await import('./cli/backup.js')).restoreCommand(config, rest);
     case 'messages': {
       const { values } = parseArgs({ args: rest, options: { attention: { type: 'boolean', default: false } } });
       const messages = await withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, (d) =>

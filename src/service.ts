@@ -17,9 +17,13 @@ import { fileSender, smtpSender, type MailSender } from './mail/senders.js';
 import { createSmtpListener } from './mail/smtp-listener.js';
 import { DEFAULT_MAILBOX_KEY, imapMailboxKey, syncMailboxes } from './mailboxes/sync.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createEmbedder } from './ai/provider.js';
+import { knowledgeStep } from './cases/knowledge-step.js';
+import { KnowledgeBase } from './kb/knowledge.js';
 
 export interface Service {
   config: Config;
+  knowledge: KnowledgeBase;
   database: Database;
   inbound: Inbound;
   metrics: Metrics;
@@ -45,6 +49,9 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   const worker = config.ROLE !== 'api';
   const rawStore = database.kind === 'pglite' ? fileRawStore(path.resolve(config.DATA_DIR, 'raw'), config.RAW_FILE_THRESHOLD_BYTES) : rowRawStore;
 
+  const embedder = createEmbedder(config, { db, onRetry: (e) => log.warn(e, 'AI request retried') });
+  const knowledge = new KnowledgeBase({ db, embedder, log, threshold: config.MATCH_THRESHOLD, pollMs: worker ? 60_000 : undefined });
+
   const outboxWorker = new OutboxWorker({
     db, sender, log, metrics,
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
@@ -60,7 +67,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
         maxParseBytes: config.MAX_PARSE_BYTES, maxMimeParts: config.MAX_MIME_PARTS, maxHeaderBytes: config.MAX_HEADER_BYTES,
         maxHtmlBytes: config.MAX_HTML_BYTES, timeoutMs: config.PARSE_TIMEOUT_MS,
       },
-      suggestArticles: async () => [],
+      matchKnowledge: knowledgeStep(knowledge, config.MAX_SUGGESTED_ARTICLES, log),
     },
     log,
     metrics,
@@ -94,14 +101,14 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     smtp = createSmtpListener({ inbound, defaultMailbox, host: config.INBOUND_SMTP_HOST, maxBytes: config.MAX_MESSAGE_BYTES, log });
     smtpPort = await listen(smtp, config.INBOUND_SMTP_PORT, config.INBOUND_SMTP_HOST);
   }
-  const app = createApp({ config, database, inbound, metrics, log, mailStatus, rawStore });
+  const app = createApp({ config, database, inbound, metrics, log, mailStatus, rawStore, knowledge });
   const { server, port: httpPort } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => resolve({ server: s, port: info.port }));
   });
   log.info({ httpPort, smtpPort, database: database.kind, outbound: sender.kind, imap: watchers.length }, 'firstreply started');
 
   return {
-    config, database, inbound, metrics, log, pipeline, outboxWorker, httpPort, smtpPort,
+    config, database, inbound, metrics, log, pipeline, outboxWorker, httpPort, smtpPort, knowledge,
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -111,6 +118,8 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       await Promise.all(watchers.map((w) => w.stop()));
       await pipeline.stop();
       await outboxWorker.stop();
+      knowledge.stop();
+      await knowledge.ready();
       sender.close();
       if (!opts.database) await database.close();
       log.info('firstreply stopped');

@@ -6,8 +6,10 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Inbound } from '../mail/inbound.js';
+import type { KnowledgeBase } from '../kb/knowledge.js';
 import type { RawStore } from '../mail/raw-store.js';
 import type { Metrics } from '../metrics.js';
+import { webRoutes } from '../web/routes.js';
 import { errorResponse } from './errors.js';
 import { authenticate, requireRole } from './principal.js';
 import { caseRoutes, messageRoutes } from './routes/cases.js';
@@ -23,6 +25,7 @@ export interface AppDeps {
   log: Logger;
   rawStore: RawStore;
   mailStatus(): MailConnectionStatus[];
+  knowledge: KnowledgeBase;
 }
 
 export function createApp(deps: AppDeps) {
@@ -43,6 +46,7 @@ export function createApp(deps: AppDeps) {
   const operator = every(auth, requireRole('admin', 'agent'));
   app.route('/api/cases', caseRoutes(deps.database.db, operator));
   app.route('/api/messages', messageRoutes(deps.database.db, operator, deps.rawStore));
-  app.route('/api/kb', kbRoutes(deps.database.db, auth));
+  app.route('/api/kb', kbRoutes(deps.database.db, auth, deps.knowledge));
+  app.route('/', webRoutes(deps));
   return app;
 }

@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 export type { Role };
 
 /** Whoever is calling: an API token, the configured API_TOKEN, and later a web session — all resolve to this. */
-export type Principal = { kind: 'token' | 'config'; id: string; name: string; role: Role };
+export type Principal = { kind: 'token' | 'config' | 'session'; id: string; name: string; role: Role };
 
 const TOKEN_PREFIX = 'fr_';
 // Writing last_used_at on every request would turn each read into a write; a minute is precise enough to audit.

@@ -2,6 +2,7 @@ import { and, count, eq, gt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { caseEvents, cases, type Case } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
+import { caseMatches } from '../db/schema/matches.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
 import type { TemplateSet } from '../domain/acknowledgement.js';
@@ -13,6 +14,7 @@ import { pgText } from '../db/text.js';
 import type { RawStore } from '../mail/raw-store.js';
 import { parseBounded, type ParseLimits, type ParsedMessage } from '../mail/parse.js';
 import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
+import type { KnowledgeMatch, Suggestion } from '../kb/knowledge.js';
 import { findCaseForMessage } from './thread.js';
 
 /** Reasons that say a machine wrote the message: it is kept, but opens no case of its own. */
@@ -31,8 +33,13 @@ export interface ProcessDeps {
   parseLimits: ParseLimits;
   ourAddresses: string[];
   messageIdDomain: string;
-  /** The knowledge-base seam: articles to suggest in the acknowledgement (none until a KB is configured). */
-  suggestArticles(input: { mailboxId: number; text: string; language: string }): Promise<SuggestedArticle[]>;
+  /** The knowledge-base seam: which articles answer the customer, and which to suggest in the acknowledgement. */
+  matchKnowledge(input: { mailbox: Mailbox; text: string; language: string }): Promise<KnowledgeOutcome>;
+}
+
+export interface KnowledgeOutcome {
+  match: KnowledgeMatch | null;
+  suggestions: Suggestion[];
 }
 
 export type ProcessOutcome =
@@ -52,7 +59,11 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
   const text = customerText(parsed.subject, parsed.text);
   const language = detectLanguage(text).language;
   const customerAddress = parsed.replyTo ?? parsed.from?.address ?? null;
-  const articles = customerAddress ? await deps.suggestArticles({ mailboxId: row.mailboxId, text, language }) : [];
+  // Matched before the transaction: it reads only the knowledge base, and a slow embedding call must not hold locks.
+  const knowledge: KnowledgeOutcome = customerAddress && !parsed.parseFailed
+    ? await deps.matchKnowledge({ mailbox, text, language })
+    : { match: null, suggestions: [] };
+  const articles: SuggestedArticle[] = knowledge.suggestions.map((s) => ({ title: s.title, url: s.url }));
 
   return deps.db.transaction(async (tx) => {
     const [locked] = await tx
@@ -89,6 +100,10 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
     const caseId = kase?.id ?? null;
     if (parsed.flags.length > 0) events.push({ type: 'message_flagged', detail: { flags: parsed.flags, error: pgText(parsed.error) } });
 
+    if (kase && !machineWritten && knowledge.match) {
+      events.push(...(await recordMatch(tx, kase, messageId, knowledge, events.some((e) => e.type === 'case_opened'))));
+    }
+
     if (acknowledge && kase) {
       await tx.insert(outbox).values(
         acknowledgementOutboxRow({
@@ -115,6 +130,30 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
       .where(eq(inboundMessages.id, messageId));
     return { status: 'processed', caseId, acknowledged: acknowledge, decision, flags: parsed.flags } as const;
   });
+}
+
+/**
+ * Keeps the match with the case (the draft and the reports read it) and, for a new case that no article answers
+ * confidently, marks the case for a human: status escalated with the reason.
+ */
+async function recordMatch(tx: Tx, kase: Case, messageId: string, knowledge: KnowledgeOutcome, opening: boolean) {
+  const match = knowledge.match!;
+  await tx.insert(caseMatches).values({
+    caseId: kase.id, inboundMessageId: messageId, model: match.model, confidence: match.confidence, threshold: match.threshold,
+    escalate: match.escalate,
+    ranked: match.candidates.map((c) => ({ articleId: c.articleId, version: c.version, title: c.title, score: c.score, contributions: c.contributions })),
+    suggested: knowledge.suggestions.map((s) => ({ articleId: s.articleId, version: s.version })),
+  });
+  const events: (typeof caseEvents.$inferInsert)[] = [{
+    type: 'knowledge_matched',
+    detail: { confidence: match.confidence, threshold: match.threshold, top: match.candidates[0]?.articleId ?? null, suggested: knowledge.suggestions.length },
+  }];
+  if (opening && match.escalate && kase.status === 'open') {
+    await tx.update(cases).set({ status: 'escalated', updatedAt: new Date() }).where(eq(cases.id, kase.id));
+    kase.status = 'escalated';
+    events.push({ type: 'escalated', detail: { reasons: [{ code: 'no_confident_article', detail: match.reason, confidence: match.confidence, threshold: match.threshold }] } });
+  }
+  return events;
 }
 
 async function openCase(

@@ -1,6 +1,6 @@
 // One place for the column helpers the schema files share.
 import { customType, timestamp } from 'drizzle-orm/pg-core';
-export { bigserial, index, integer, jsonb, pgTable, serial, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+export { bigserial, boolean, index, integer, jsonb, pgTable, real, serial, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

@@ -79,6 +79,12 @@ describe('decideAcknowledgement: each rule', () => {
     ['rate limit reached', mail(), 'sender_rate_limit', { acknowledgementsToSenderLast24h: 5 }],
     ['parse failed', mail(), 'unparseable', { parseFailed: true }],
     ['written long ago', mail(), 'stale_message', { ageHours: 24 * 30, maxAgeHours: 168 }],
+    ['DMARC failed', mail(), 'sender_not_authenticated', {
+      senderAuth: { acknowledge: false, dmarc: 'fail', fromDomain: 'customer.example', reason: 'DMARC failed for customer.example (policy reject): the sender may be forged' },
+    }],
+    ['DMARC failed, verdict without a reason', mail(), 'sender_not_authenticated', {
+      senderAuth: { acknowledge: false, dmarc: 'fail', fromDomain: 'customer.example' },
+    }],
   ])('%s', (_, raw, expected, context) => {
     const decision = decide(raw, context);
     expect(decision.acknowledge).toBe(false);
@@ -103,6 +109,11 @@ describe('decideAcknowledgement: messages that deserve an acknowledgement', () =
     ['local part merely containing reply', mail(['From: replyguy@customer.example'], ['from'])],
     ['Reply-To without From still has a sender', mail(['Reply-To: anna@customer.example'], ['from'])],
     ['under the rate limit', mail(), { acknowledgementsToSenderLast24h: 4 }],
+    ['DMARC passed', mail(), { senderAuth: { acknowledge: true, dmarc: 'pass', fromDomain: 'customer.example' } }],
+    ['DNS trouble while checking DMARC', mail(), {
+      senderAuth: { acknowledge: true, dmarc: 'temperror', fromDomain: 'customer.example', reason: 'DMARC could not be checked' },
+    }],
+    ['no verdict (check not run)', mail(), { senderAuth: null }],
   ])('%s', (_, raw, context) => {
     expect(decide(raw, context)).toEqual({ acknowledge: true, reasons: [] });
   });
@@ -127,6 +138,14 @@ describe('decideAcknowledgement: several reasons at once', () => {
     expect(report.detail).toContain('Undelivered Mail');
   });
 
+  it('keeps the sender-authentication reason, with its sentence, next to the others', () => {
+    const decision = decide(mail(['Precedence: bulk']), {
+      senderAuth: { acknowledge: false, dmarc: 'fail', fromDomain: 'customer.example', reason: 'DMARC failed for customer.example (policy none): the sender may be forged' },
+    });
+    expect(decision.reasons.map((r) => r.code)).toEqual(['precedence_bulk', 'sender_not_authenticated']);
+    expect(decision.reasons[1]!.detail).toBe('DMARC failed for customer.example (policy none): the sender may be forged');
+  });
+
   it('handles a message without any headers', () => {
     expect(decideAcknowledgement({
       headers: parseRawHeaders(Buffer.alloc(0)), ourAddresses: [], ourMessageIdDomain: '', caseAlreadyAcknowledged: false,
@@ -139,5 +158,6 @@ describe('describeSuppression', () => {
   it('gives a short sentence for every code', () => {
     expect(describeSuppression('autoreply_header')).toBe('the sender is an auto-responder');
     expect(describeSuppression('sender_rate_limit')).toMatch(/^the sender .+limit/);
+    expect(describeSuppression('sender_not_authenticated')).toMatch(/forged/);
   });
 });

@@ -4,11 +4,13 @@
 import {
   decodeEncodedWords, extractAddresses, extractMailboxTokens, extractMessageIds, type RawHeaders,
 } from './raw-headers.js';
+import type { SenderAuthVerdict } from './sender-trust.js';
 
 export type SuppressionReason =
   | 'auto_submitted' | 'precedence_bulk' | 'list_mail' | 'auto_response_suppressed' | 'autoreply_header'
   | 'delivery_report' | 'failed_recipients' | 'system_sender' | 'empty_return_path' | 'no_sender'
-  | 'own_address' | 'own_message_id' | 'case_already_acknowledged' | 'sender_rate_limit' | 'unparseable' | 'stale_message';
+  | 'own_address' | 'own_message_id' | 'case_already_acknowledged' | 'sender_rate_limit' | 'unparseable' | 'stale_message'
+  | 'sender_not_authenticated';
 
 export interface GuardInput {
   headers: RawHeaders;
@@ -21,6 +23,8 @@ export interface GuardInput {
   /** How old the message is by its Date header, in hours; old mail (a first sync of a long-used mailbox) gets no acknowledgement. */
   ageHours?: number | null;
   maxAgeHours?: number;
+  /** The sender-authentication verdict (src/mail/sender-auth.ts); one that withholds the acknowledgement suppresses it. */
+  senderAuth?: Pick<SenderAuthVerdict, 'acknowledge' | 'reason' | 'dmarc' | 'fromDomain'> | null;
 }
 
 export interface GuardDecision {
@@ -47,6 +51,7 @@ const DESCRIPTIONS: Record<SuppressionReason, string> = {
   sender_rate_limit: 'the sender has reached the daily limit of acknowledgements',
   unparseable: 'the message could not be parsed',
   stale_message: 'the message is too old to acknowledge now',
+  sender_not_authenticated: 'the sender failed authentication (DMARC), so the From address may be forged',
 };
 
 export function describeSuppression(code: SuppressionReason): string {
@@ -156,6 +161,10 @@ export function decideAcknowledgement(input: GuardInput): GuardDecision {
   if (input.parseFailed) add('unparseable', 'the message could not be parsed');
   if (input.ageHours != null && input.maxAgeHours != null && input.ageHours > input.maxAgeHours) {
     add('stale_message', `written ${Math.round(input.ageHours)} h ago, limit ${input.maxAgeHours} h`);
+  }
+  if (input.senderAuth && !input.senderAuth.acknowledge) {
+    const auth = input.senderAuth;
+    add('sender_not_authenticated', auth.reason ?? `DMARC ${auth.dmarc} for ${auth.fromDomain || 'the sender'}`);
   }
 
   return { acknowledge: reasons.length === 0, reasons };

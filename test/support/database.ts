@@ -36,9 +36,10 @@ export async function openTestDatabase(mode: TestDbMode = testDbMode): Promise<T
     mode,
     url,
     async reset() {
-      await database.db.execute(
-        sql`truncate case_events, outbox, inbound_messages, cases, imap_cursors, mailboxes, article_versions, articles, api_tokens restart identity cascade`,
-      );
+      // Every table of the public schema, so tables added later are emptied too (migrations live in 'drizzle').
+      const tables = (await database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`)) as unknown as { rows: { tablename: string }[] };
+      const names = tables.rows.map((r) => `"${r.tablename}"`).join(', ');
+      if (names) await database.db.execute(sql.raw(`truncate ${names} restart identity cascade`));
     },
     async stop() {
       if (server) {

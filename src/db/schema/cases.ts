@@ -34,6 +34,8 @@ export const caseEventTypes = [
   'acknowledgement_queued',
   'acknowledgement_suppressed',
   'message_unassigned',
+  'knowledge_matched',
+  'escalated',
 ] as const;
 
 /** The case history: what happened and why, including every suppressed acknowledgement with its reasons. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { customType, primaryKey } from 'drizzle-orm/pg-core';
-import { index, integer, pgTable, text, timestamptz } from '../columns.js';
+import { bigserial, index, integer, pgTable, text, timestamptz, uniqueIndex, uuid } from '../columns.js';
 
 export const articleStatuses = ['draft', 'published', 'archived'] as const;
 export type ArticleStatus = (typeof articleStatuses)[number];
@@ -67,3 +67,74 @@ export const articleVersions = pgTable(
 
 export type ArticleRow = typeof articles.$inferSelect;
 export type ArticleVersion = typeof articleVersions.$inferSelect;
+
+/**
+ * pgvector column without a fixed size: each embedding model has its own size, and the HNSW index is a partial
+ * expression index per model (`embedding::vector(N) ... WHERE model = '...'`, created by the indexer), so vectors of
+ * two models can sit side by side during a re-embed while every search filters on exactly one model.
+ */
+export const vectorAnySize = customType<{ data: Float32Array | number[]; driverData: string }>({
+  dataType: () => 'vector',
+  toDriver: (v) => `[${Array.from(v).join(',')}]`,
+  fromDriver: (v) => Float32Array.from(JSON.parse(v) as number[]),
+});
+
+export const chunkKinds = ['title', 'section', 'example', 'learned_example'] as const;
+export type ChunkKind = (typeof chunkKinds)[number];
+
+/**
+ * What the matcher searches: each published article cut into its title, its sections and its example questions
+ * (plus questions learned from approved replies), embedded by one model. `search` is a tsvector built with the
+ * article language's text-search configuration (english, spanish, russian, ... or simple), set by the indexer.
+ */
+export const articleChunks = pgTable(
+  'article_chunks',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    articleId: text('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+    articleVersion: integer('article_version').notNull(),
+    model: text('model').notNull(),
+    kind: text('kind', { enum: chunkKinds }).notNull(),
+    position: integer('position').notNull(),
+    text: text('text').notNull(),
+    contentHash: text('content_hash').notNull(),
+    search: tsvector('search').notNull(),
+    embedding: vectorAnySize('embedding').notNull(),
+  },
+  (t) => [
+    index('article_chunks_article').on(t.articleId, t.model),
+    index('article_chunks_hash').on(t.model, t.contentHash),
+    index('article_chunks_search').using('gin', t.search),
+  ],
+);
+
+/** Per article and model: the fingerprint of what was embedded, so the indexer re-embeds only what changed. */
+export const articleIndexState = pgTable(
+  'article_index_state',
+  {
+    articleId: text('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+    model: text('model').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    articleVersion: integer('article_version').notNull(),
+    indexedAt: timestamptz('indexed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.model] })],
+);
+
+/**
+ * Questions learned from work: the customer text of a case whose approved reply cited the article. They count as
+ * example questions for matching without creating a new article version (nobody edited the article).
+ */
+export const articleLearnedExamples = pgTable(
+  'article_learned_examples',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    articleId: text('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    source: text('source', { enum: ['approved_reply'] }).notNull(),
+    caseId: uuid('case_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('article_learned_examples_article').on(t.articleId), uniqueIndex('article_learned_examples_unique').on(t.articleId, t.caseId)],
+);

@@ -1,4 +1,4 @@
-import { integer, jsonb, pgTable, serial, text, timestamptz } from '../columns.js';
+import { integer, jsonb, pgTable, real, serial, text, timestamptz } from '../columns.js';
 
 /** A support address we receive on. Every message and case belongs to exactly one. */
 export const mailboxes = pgTable('mailboxes', {
@@ -10,6 +10,8 @@ export const mailboxes = pgTable('mailboxes', {
   businessHours: jsonb('business_hours').$type<{ days: number[]; open: string; close: string; holidays: string[] }>().notNull(),
   firstReplyMinutes: integer('first_reply_minutes').notNull(),
   maxAcksPerSender24h: integer('max_acks_per_sender_24h').notNull(),
+  /** Escalate below this match confidence; null = the threshold the matcher chose from the knowledge base's own data. */
+  matchThreshold: real('match_threshold'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
 });
 

@@ -137,13 +137,24 @@ export class Matcher {
     const scores: SignalScores = { learned: learnedScores(this.model, question), vector: signals.vector };
     if (signals.fts) scores.fts = signals.fts;
     const ranked = fuse(scores, weights, Math.max(limit, 2));
-    const conf = this.calibrator ? confidence(this.calibrator, rankingFeatures(ranked, SIGNALS)) : 1;
+    const conf = this.calibrator ? confidence(this.calibrator, rankingFeatures(ranked, SIGNALS)) : uncalibratedConfidence(ranked);
     return { ranked: ranked.slice(0, limit), confidence: conf, escalate: conf < threshold };
   }
 
   get articleIds(): readonly string[] {
     return this.model.ids;
   }
+}
+
+/**
+ * A knowledge base too small to cross-validate (fewer than 2 x folds articles) has no calibrator. Its learned
+ * probabilities say little (with three articles one always wins), so the confidence falls back to the best chunk
+ * similarity through a fixed logistic curve: 0.5 at cosine 0.15, where local-embedder paraphrases sharing a few
+ * words sit (0.2-0.5) above unrelated questions (-0.1-0.07). A prior, not a measurement; the threshold is 0.5.
+ */
+export function uncalibratedConfidence(ranked: RankedArticle[]): number {
+  const sim = ranked[0]?.signals.vector ?? 0;
+  return 1 / (1 + Math.exp(-15 * (sim - 0.15)));
 }
 
 /**

@@ -1,0 +1,113 @@
+// Web app accounts: create, list, change role, disable/enable, and check a password. Free of HTTP.
+import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Db, Queryable } from '../db/client.js';
+import { roles, type Role } from '../db/schema/auth.js';
+import { sessions, users, type User } from '../db/schema/users.js';
+import { AppError } from '../errors.js';
+import { parseInput } from '../kb/article-schema.js';
+import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
+
+export type PublicUser = Omit<User, 'passwordHash'>;
+// The hash never leaves this module.
+const publicColumns = {
+  id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt, disabledAt: users.disabledAt,
+};
+
+export const newUserSchema = z.object({
+  email: z.string().trim().toLowerCase().max(254).email('expected an email address'),
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  role: z.enum(roles),
+  password: z.string().superRefine((v, ctx) => {
+    const problem = passwordProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+});
+export type NewUser = z.input<typeof newUserSchema>;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function createUser(db: Queryable, input: NewUser): Promise<PublicUser> {
+  const { password, ...fields } = parseInput(newUserSchema, input);
+  const passwordHash = await hashPassword(password);
+  const [row] = await db.insert(users).values({ ...fields, passwordHash }).onConflictDoNothing().returning(publicColumns);
+  if (!row) throw new AppError('conflict', `a user with the email ${fields.email} already exists`, false, { fields: { email: 'already in use' } });
+  return row;
+}
+
+export async function listUsers(db: Queryable): Promise<PublicUser[]> {
+  return db.select(publicColumns).from(users).orderBy(asc(users.email));
+}
+
+export async function countUsers(db: Queryable): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(users);
+  return row!.n;
+}
+
+/**
+ * The password check behind sign-in. Unknown, disabled and wrong-password all return null after the same amount
+ * of hashing work, so neither the answer nor its timing tells which emails have accounts.
+ */
+export async function checkCredentials(db: Queryable, email: string, password: string): Promise<PublicUser | null> {
+  const [row] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+  if (!row || row.disabledAt) return verifyAgainstDummy(password).then(() => null);
+  if (!(await verifyPassword(password, row.passwordHash))) return null;
+  const { passwordHash: _ignored, ...user } = row;
+  return user;
+}
+
+/** Changes that could leave nobody able to administer the install are refused. */
+async function assertAnotherActiveAdmin(tx: Queryable, userId: string): Promise<void> {
+  const [row] = await tx.select({ n: count() }).from(users).where(and(eq(users.role, 'admin'), isNull(users.disabledAt), ne(users.id, userId)));
+  if (row!.n === 0) throw new AppError('conflict', 'this is the last active admin: make someone else admin first');
+}
+
+export async function setUserRole(db: Db, userId: string, role: Role): Promise<PublicUser> {
+  if (!roles.includes(role)) throw new AppError('bad_request', `role: expected one of ${roles.join(', ')}`);
+  return db.transaction(async (tx) => {
+    const current = await lockUser(tx, userId);
+    if (current.role === 'admin' && role !== 'admin' && !current.disabledAt) await assertAnotherActiveAdmin(tx, userId);
+    const [row] = await tx.update(users).set({ role }).where(eq(users.id, userId)).returning(publicColumns);
+    return row!;
+  });
+}
+
+/** Disabling also ends every session of that user at once. */
+export async function setUserDisabled(db: Db, userId: string, disabled: boolean): Promise<PublicUser> {
+  return db.transaction(async (tx) => {
+    const current = await lockUser(tx, userId);
+    if (disabled && current.role === 'admin' && !current.disabledAt) await assertAnotherActiveAdmin(tx, userId);
+    const [row] = await tx.update(users).set({ disabledAt: disabled ? (current.disabledAt ?? new Date()) : null }).where(eq(users.id, userId)).returning(publicColumns);
+    if (disabled) await tx.delete(sessions).where(eq(sessions.userId, userId));
+    return row!;
+  });
+}
+
+async function lockUser(tx: Queryable, userId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new AppError('not_found', 'no such user');
+  const [row] = await tx.select(publicColumns).from(users).where(eq(users.id, userId)).for('update');
+  if (!row) throw new AppError('not_found', 'no such user');
+  return row;
+}
+
+/**
+ * First start: with no user at all and ADMIN_EMAIL/ADMIN_PASSWORD set, create that admin. Once any user exists
+ * this does nothing, so changing the variables later never resets a password or adds a second admin behind
+ * anyone's back. Returns the email of the admin it created, if any.
+ */
+export async function ensureBootstrapAdmin(db: Db, config: Pick<Config, 'ADMIN_EMAIL' | 'ADMIN_PASSWORD'>): Promise<string | null> {
+  if (!config.ADMIN_EMAIL || !config.ADMIN_PASSWORD) return null;
+  if ((await countUsers(db)) > 0) return null;
+  const email = normalizeEmail(config.ADMIN_EMAIL);
+  try {
+    await createUser(db, { email, name: 'Administrator', role: 'admin', password: config.ADMIN_PASSWORD });
+  } catch (err) {
+    // Two processes starting at once: the other one created it.
+    if (err instanceof AppError && err.code === 'conflict') return null;
+    throw err;
+  }
+  return email;
+}

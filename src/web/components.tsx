@@ -1,0 +1,124 @@
+// Small building blocks every page uses, so labels, hints and errors are wired the same accessible way everywhere.
+import type { Child } from 'hono/jsx';
+import { CSRF_FIELD } from './session-http.js';
+import type { Viewer } from './env.js';
+
+export function CsrfField({ viewer }: { viewer: Viewer }) {
+  return <input type="hidden" name={CSRF_FIELD} value={viewer.csrf} />;
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  value?: string | null;
+  error?: string;
+  hint?: string;
+  type?: string;
+  required?: boolean;
+  autocomplete?: string;
+  maxlength?: number;
+  pattern?: string;
+  placeholder?: string;
+  /** Renders a textarea of this many rows instead of an input. */
+  rows?: number;
+  id?: string;
+  inputmode?: string;
+  spellcheck?: boolean;
+  attrs?: Record<string, string>;
+}
+
+/** A labelled input or textarea; hint and error are tied to it with aria-describedby. */
+export function Field(p: FieldProps) {
+  const id = p.id ?? `f-${p.name}`;
+  const describedBy = [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id, name: p.name, required: p.required, 'aria-invalid': p.error ? 'true' : undefined, 'aria-describedby': describedBy,
+    maxlength: p.maxlength, placeholder: p.placeholder, autocomplete: p.autocomplete, spellcheck: p.spellcheck, ...p.attrs,
+  };
+  return (
+    <div class={`field${p.error ? ' has-error' : ''}`}>
+      <label for={id}>
+        {p.label}
+        {p.required && <span class="required" aria-hidden="true"> *</span>}
+      </label>
+      {p.hint && <p class="hint" id={`${id}-hint`}>{p.hint}</p>}
+      {p.error && <p class="error-text" id={`${id}-error`}>{p.error}</p>}
+      {p.rows ? (
+        <textarea {...common} rows={p.rows}>{p.value ?? ''}</textarea>
+      ) : (
+        <input {...common} type={p.type ?? 'text'} value={p.value ?? ''} pattern={p.pattern} inputmode={p.inputmode as never} />
+      )}
+    </div>
+  );
+}
+
+export function Select(p: { name: string; label: string; options: { value: string; label: string }[]; value?: string; id?: string; hideLabel?: boolean }) {
+  const id = p.id ?? `f-${p.name}`;
+  return (
+    <div class="field">
+      <label for={id} class={p.hideLabel ? 'visually-hidden' : undefined}>{p.label}</label>
+      <select id={id} name={p.name}>
+        {p.options.map((o) => <option value={o.value} selected={o.value === p.value}>{o.label}</option>)}
+      </select>
+    </div>
+  );
+}
+
+/** Listed at the top of a form after a failed submit; each entry links to its field. Focused by app.js. */
+export function ErrorSummary({ errors, message }: { errors: Record<string, string>; message?: string }) {
+  const entries = Object.entries(errors);
+  if (entries.length === 0 && !message) return null;
+  return (
+    <div class="error-summary" role="alert" tabindex={-1} data-focus-on-load>
+      <h2>There is a problem</h2>
+      {message && <p>{message}</p>}
+      {entries.length > 0 && (
+        <ul>
+          {entries.map(([name, text]) => (
+            <li><a href={`#f-${name}`}>{`${name}: ${text}`}</a></li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+const notices: Record<string, string> = {
+  created: 'Article created.',
+  saved: 'Changes saved.',
+  unchanged: 'Nothing changed, so no new version was written.',
+  published: 'Article published.',
+  archived: 'Article archived.',
+  'user-created': 'User created.',
+  'role-changed': 'Role changed.',
+  disabled: 'User disabled; their sessions have ended.',
+  enabled: 'User enabled.',
+  revoked: 'Token revoked.',
+  'signed-out': 'You have signed out.',
+};
+
+/** Confirmation after a redirect; only known codes are shown, so a link cannot put arbitrary text on our page. */
+export function Notice({ code }: { code?: string }) {
+  const text = code ? notices[code] : undefined;
+  if (!text) return null;
+  return <p class="notice" role="status">{text}</p>;
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span class={`badge badge-${status}`}>{status}</span>;
+}
+
+export function TableWrap({ label, children }: { label: string; children?: Child }) {
+  // A focusable, labelled region lets keyboard users scroll wide tables on small screens.
+  return <div class="table-wrap" role="region" aria-label={label} tabindex={0}>{children}</div>;
+}
+
+export function formatTime(d: Date | null | undefined): string {
+  if (!d) return '—';
+  return d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+export function Time({ value }: { value: Date | null | undefined }) {
+  if (!value) return <span>—</span>;
+  return <time datetime={value.toISOString()}>{formatTime(value)}</time>;
+}

@@ -1,0 +1,76 @@
+import { raw } from 'hono/html';
+import type { getArticle } from '../../kb/articles.js';
+import { mayUse } from '../access.js';
+import { CsrfField, Notice, StatusBadge, TableWrap, Time } from '../components.js';
+import type { Viewer } from '../env.js';
+import { Layout } from '../layout.js';
+import { renderMarkdown } from '../markdown.js';
+
+export type ArticleWithVersions = Awaited<ReturnType<typeof getArticle>>;
+
+export const articleHref = (id: string, rest = '') => `/app/kb/articles/${encodeURIComponent(id)}${rest}`;
+
+function StatusButton({ viewer, a, to, label }: { viewer: Viewer; a: ArticleWithVersions; to: 'publish' | 'archive'; label: string }) {
+  return (
+    <form method="post" action={articleHref(a.id, `/${to}`)} class="inline" data-confirm={to === 'archive' ? 'Archive this article? It will no longer be suggested to customers.' : undefined}>
+      <CsrfField viewer={viewer} />
+      <input type="hidden" name="expectedVersion" value={String(a.version)} />
+      <button type="submit" class={to === 'publish' ? 'primary' : 'danger'}>{label}</button>
+    </form>
+  );
+}
+
+export function KbArticlePage({ viewer, article: a, notice }: { viewer: Viewer; article: ArticleWithVersions; notice?: string }) {
+  const canWrite = mayUse(viewer.role, 'kbWrite');
+  const recent = a.versions.slice(0, 5);
+  return (
+    <Layout title={a.title} viewer={viewer} area="kb">
+      <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/app/kb">Knowledge base</a> <span aria-hidden="true">›</span> <span aria-current="page">{a.title}</span></nav>
+      <div class="page-head">
+        <h1>{a.title} <StatusBadge status={a.status} /></h1>
+        <div class="actions">
+          {canWrite && <a class="button" href={articleHref(a.id, '/edit')}>Edit</a>}
+          {canWrite && a.status !== 'published' && <StatusButton viewer={viewer} a={a} to="publish" label="Publish" />}
+          {canWrite && a.status !== 'archived' && <StatusButton viewer={viewer} a={a} to="archive" label="Archive" />}
+          <a class="button" href={articleHref(a.id, '/markdown')} download>Download Markdown</a>
+        </div>
+      </div>
+      <Notice code={notice} />
+      <dl class="meta">
+        <div><dt>Id</dt><dd><code>{a.id}</code></dd></div>
+        <div><dt>Language</dt><dd>{a.language}</dd></div>
+        <div><dt>Version</dt><dd>{a.version} · <a href={articleHref(a.id, '/history')}>history</a></dd></div>
+        <div><dt>Updated</dt><dd><Time value={a.updatedAt} /> by {a.updatedBy}</dd></div>
+        <div><dt>Tags</dt><dd>{a.tags.length ? a.tags.join(', ') : '—'}</dd></div>
+        <div><dt>URL</dt><dd>{a.url ? <a href={a.url} rel="noopener noreferrer">{a.url}</a> : '—'}</dd></div>
+        <div><dt>Translation group</dt><dd>{a.translationGroup ?? '—'}</dd></div>
+      </dl>
+      <article class="prose" aria-label="Article body">{raw(renderMarkdown(a.body))}</article>
+      <section aria-labelledby="examples-h">
+        <h2 id="examples-h">Example questions</h2>
+        {a.examples.length ? <ul class="examples">{a.examples.map((e) => <li>{e}</li>)}</ul> : <p class="muted">None yet.</p>}
+      </section>
+      <section aria-labelledby="versions-h">
+        <h2 id="versions-h">Recent versions</h2>
+        <TableWrap label="Recent versions">
+          <table class="list">
+            <thead><tr><th scope="col">Version</th><th scope="col">Status</th><th scope="col">When</th><th scope="col">By</th><th scope="col">Note</th><th scope="col"><span class="visually-hidden">Compare</span></th></tr></thead>
+            <tbody>
+              {recent.map((v) => (
+                <tr>
+                  <td><a href={articleHref(a.id, `/versions/${v.version}`)}>v{v.version}</a></td>
+                  <td><StatusBadge status={v.status} /></td>
+                  <td><Time value={v.createdAt} /></td>
+                  <td>{v.createdBy}</td>
+                  <td>{v.changeNote ?? ''}</td>
+                  <td>{v.version > 1 && <a href={articleHref(a.id, `/history?from=${v.version - 1}&to=${v.version}`)}>Changes from v{v.version - 1}</a>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+        {a.versions.length > recent.length && <p><a href={articleHref(a.id, '/history')}>All {a.versions.length} versions</a></p>}
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,74 @@
+import { raw } from 'hono/html';
+import type { ArticleFormValues } from '../article-form.js';
+import { CsrfField, ErrorSummary, Field } from '../components.js';
+import type { Viewer } from '../env.js';
+import { Layout } from '../layout.js';
+import { articleHref } from './kb-article.js';
+
+export interface EditorProps {
+  viewer: Viewer;
+  /** Absent when creating. */
+  articleId?: string;
+  values: ArticleFormValues;
+  errors?: Record<string, string>;
+  formError?: string;
+  /** Sanitised HTML of the body. */
+  previewHtml?: string;
+}
+
+export function KbEditorPage(p: EditorProps) {
+  const v = p.values;
+  const e = p.errors ?? {};
+  const creating = !p.articleId;
+  const action = creating ? '/app/kb/new' : articleHref(p.articleId!, '/edit');
+  const title = creating ? 'New article' : `Edit “${v.title || p.articleId}”`;
+  return (
+    <Layout title={title} viewer={p.viewer} area="kbWrite">
+      <nav class="breadcrumb" aria-label="Breadcrumb">
+        <a href="/app/kb">Knowledge base</a> <span aria-hidden="true">›</span>{' '}
+        {!creating && <><a href={articleHref(p.articleId!)}>{p.articleId}</a> <span aria-hidden="true">›</span> </>}
+        <span aria-current="page">{creating ? 'New article' : 'Edit'}</span>
+      </nav>
+      <h1>{title}</h1>
+      <ErrorSummary errors={e} message={p.formError} />
+      <form method="post" action={action} class="editor" data-editor>
+        <CsrfField viewer={p.viewer} />
+        {!creating && <input type="hidden" name="expectedVersion" value={v.expectedVersion} />}
+        <div class="editor-grid">
+          <div class="stack">
+            {creating && (
+              <Field name="id" label="Id" value={v.id} error={e.id} maxlength={100} spellcheck={false}
+                hint="Optional, e.g. card-arrival. Used in links and as the file name on export; left empty, one is generated." />
+            )}
+            <Field name="title" label="Title" value={v.title} error={e.title} required maxlength={300} />
+            <Field name="body" label="Body (Markdown)" value={v.body} error={e.body} required rows={16} attrs={{ 'data-preview-source': '' }} />
+          </div>
+          <section class="preview-panel" aria-labelledby="preview-h">
+            <h2 id="preview-h">Preview</h2>
+            <div id="preview" class="prose preview" aria-live="polite" data-preview-target>
+              {p.previewHtml !== undefined ? raw(p.previewHtml) : <p class="muted">Use “Preview” to see the body rendered.</p>}
+            </div>
+          </section>
+        </div>
+        <fieldset>
+          <legend>Details</legend>
+          <div class="grid-2">
+            <Field name="language" label="Language" value={v.language} error={e.language} required maxlength={2} spellcheck={false} hint="ISO 639-1 code: en, es, de…" />
+            <Field name="url" label="Public URL" type="url" value={v.url} error={e.url} hint="Optional link to the article on your help site." />
+            <Field name="tags" label="Tags" value={v.tags} error={e.tags} hint="Separated by commas." />
+            <Field name="translationGroup" label="Translation group" value={v.translationGroup} error={e.translationGroup} spellcheck={false}
+              hint="Optional: the same value on each language version of one article." />
+          </div>
+        </fieldset>
+        <Field name="examples" label="Example questions" value={v.examples} error={e.examples} rows={6}
+          hint="One per line: how customers actually ask. They teach the matcher when to suggest this article." />
+        <Field name="changeNote" label="Change note" value={v.changeNote} error={e.changeNote} maxlength={1000} hint="Optional: why you changed it, shown in the history." />
+        <div class="actions">
+          <button type="submit" name="intent" value="save" class="primary">{creating ? 'Create draft' : 'Save'}</button>
+          <button type="submit" name="intent" value="preview" formnovalidate>Preview</button>
+          <a href={creating ? '/app/kb' : articleHref(p.articleId!)}>Cancel</a>
+        </div>
+      </form>
+    </Layout>
+  );
+}

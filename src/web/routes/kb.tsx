@@ -1,0 +1,118 @@
+// Knowledge-base pages: agents read, knowledge managers and admins write. Handlers call the same use cases as
+// the API (src/kb) and only translate between forms and their input.
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { AppError } from '../../errors.js';
+import { parseInput } from '../../kb/article-schema.js';
+import { archiveArticle, createArticle, getArticle, getVersion, listArticles, publishArticle, updateArticle } from '../../kb/articles.js';
+import { articleToMarkdown } from '../../kb/transfer.js';
+import { createInput, emptyArticleValues, updateInput, valuesFromArticle, valuesFromForm, type ArticleFormValues } from '../article-form.js';
+import { field, fieldErrors, formOf, render, type WebEnv } from '../env.js';
+import { renderMarkdown } from '../markdown.js';
+import { articleHref, KbArticlePage } from '../pages/kb-article.js';
+import { KbEditorPage } from '../pages/kb-editor.js';
+import { KbHistoryPage, KbVersionPage } from '../pages/kb-history.js';
+import { KbListPage, type KbFilters } from '../pages/kb-list.js';
+import { allow } from './guards.js';
+import { transferRoutes } from './kb-transfer.js';
+
+const PAGE_SIZE = 50;
+const versionNumber = z.coerce.number().int().positive();
+
+export const who = (c: Context<WebEnv>) => ({ by: c.get('viewer').name });
+
+/** Validation and version conflicts go back to the editor with what was typed; anything else is a real error. */
+function editorError(c: Context<WebEnv>, err: unknown, values: ArticleFormValues, articleId?: string) {
+  if (!(err instanceof AppError) || !['bad_request', 'conflict'].includes(err.code)) throw err;
+  const errors = err.code === 'bad_request' ? fieldErrors(err.details) : {};
+  const formError = err.code === 'conflict' ? err.message : Object.keys(errors).length ? undefined : err.message;
+  return render(c, <KbEditorPage viewer={c.get('viewer')} articleId={articleId} values={values} errors={errors} formError={formError} />, err.code === 'conflict' ? 409 : 400);
+}
+
+export function kbPageRoutes(db: Db) {
+  const write = allow('kbWrite');
+  const read = allow('kb');
+
+  const statusChange = (change: typeof publishArticle, done: string) => async (c: Context<WebEnv>) => {
+    const id = c.req.param('id')!;
+    const expected = Number(field(await formOf(c), 'expectedVersion'));
+    await change(db, id, { expectedVersion: Number.isInteger(expected) && expected > 0 ? expected : undefined }, who(c));
+    return c.redirect(`${articleHref(id)}?done=${done}`, 303);
+  };
+
+  return new Hono<WebEnv>()
+    .use('*', read)
+    .get('/', async (c) => {
+      const q = c.req.query();
+      const filters: KbFilters = { q: q.q?.trim(), status: q.status, language: q.language?.trim(), tag: q.tag?.trim(), offset: Math.max(0, Number(q.offset) || 0), limit: PAGE_SIZE };
+      const input = Object.fromEntries(Object.entries({ ...filters }).filter(([, v]) => v !== '' && v !== undefined));
+      try {
+        const { articles, total } = await listArticles(db, input);
+        return render(c, <KbListPage viewer={c.get('viewer')} articles={articles} total={total} filters={filters} notice={q.done} />);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'bad_request') throw err;
+        return render(c, <KbListPage viewer={c.get('viewer')} articles={[]} total={0} filters={filters} error={`Check the filters — ${err.message}`} />, 400);
+      }
+    })
+    .get('/new', write, (c) => render(c, <KbEditorPage viewer={c.get('viewer')} values={emptyArticleValues} />))
+    .post('/new', write, async (c) => {
+      const form = await formOf(c);
+      const values = valuesFromForm(form);
+      if (field(form, 'intent') === 'preview') return render(c, <KbEditorPage viewer={c.get('viewer')} values={values} previewHtml={renderMarkdown(values.body)} />);
+      try {
+        const article = await createArticle(db, createInput(values), who(c));
+        return c.redirect(`${articleHref(article.id)}?done=created`, 303);
+      } catch (err) {
+        return editorError(c, err, values);
+      }
+    })
+    // For app.js's live preview: an HTML fragment, sanitised like the article page.
+    .post('/preview', write, async (c) => c.html(renderMarkdown(field(await formOf(c), 'body'))))
+    .route('/', transferRoutes(db))
+    .get('/articles/:id', async (c) => {
+      const article = await getArticle(db, c.req.param('id'));
+      return render(c, <KbArticlePage viewer={c.get('viewer')} article={article} notice={c.req.query('done')} />);
+    })
+    .get('/articles/:id/edit', write, async (c) => {
+      const article = await getArticle(db, c.req.param('id'));
+      return render(c, <KbEditorPage viewer={c.get('viewer')} articleId={article.id} values={valuesFromArticle(article)} />);
+    })
+    .post('/articles/:id/edit', write, async (c) => {
+      const id = c.req.param('id');
+      const form = await formOf(c);
+      const values = valuesFromForm(form);
+      if (field(form, 'intent') === 'preview') {
+        return render(c, <KbEditorPage viewer={c.get('viewer')} articleId={id} values={values} previewHtml={renderMarkdown(values.body)} />);
+      }
+      try {
+        const input = updateInput(values);
+        const saved = await updateArticle(db, id, input, who(c));
+        return c.redirect(`${articleHref(id)}?done=${saved.version === input.expectedVersion ? 'unchanged' : 'saved'}`, 303);
+      } catch (err) {
+        return editorError(c, err, values, id);
+      }
+    })
+    .post('/articles/:id/publish', write, statusChange(publishArticle, 'published'))
+    .post('/articles/:id/archive', write, statusChange(archiveArticle, 'archived'))
+    .get('/articles/:id/history', async (c) => {
+      const article = await getArticle(db, c.req.param('id'));
+      const latest = article.version;
+      const toV = c.req.query('to') ? parseInput(versionNumber, c.req.query('to')) : latest;
+      const fromV = c.req.query('from') ? parseInput(versionNumber, c.req.query('from')) : toV - 1;
+      const [from, to] = fromV >= 1 ? await Promise.all([getVersion(db, article.id, fromV), getVersion(db, article.id, toV)]) : [];
+      return render(c, <KbHistoryPage viewer={c.get('viewer')} article={article} from={from} to={to} />);
+    })
+    .get('/articles/:id/versions/:v', async (c) => {
+      const article = await getArticle(db, c.req.param('id'));
+      const version = await getVersion(db, article.id, parseInput(versionNumber, c.req.param('v')));
+      return render(c, <KbVersionPage viewer={c.get('viewer')} article={article} version={version} />);
+    })
+    .get('/articles/:id/markdown', async (c) => {
+      const article = await getArticle(db, c.req.param('id'));
+      return c.body(articleToMarkdown(article), 200, {
+        'content-type': 'text/markdown; charset=utf-8',
+        'content-disposition': `attachment; filename="${article.id}.md"`,
+      });
+    });
+}
