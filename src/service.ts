@@ -20,6 +20,8 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createEmbedder } from './ai/provider.js';
 import { knowledgeStep } from './cases/knowledge-step.js';
 import { KnowledgeBase } from './kb/knowledge.js';
+import { senderCheck } from './mail/sender-check.js';
+import type { Resolver } from './mail/sender-auth.js';
 
 export interface Service {
   config: Config;
@@ -36,7 +38,7 @@ export interface Service {
 }
 
 /** The composition root: every real part wired together, started in dependency order, stopped in reverse. */
-export async function startService(config: Config, opts: { log?: Logger; database?: Database } = {}): Promise<Service> {
+export async function startService(config: Config, opts: { log?: Logger; database?: Database; resolver?: Resolver } = {}): Promise<Service> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   await database.migrate();
@@ -67,6 +69,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
         maxParseBytes: config.MAX_PARSE_BYTES, maxMimeParts: config.MAX_MIME_PARTS, maxHeaderBytes: config.MAX_HEADER_BYTES,
         maxHtmlBytes: config.MAX_HTML_BYTES, timeoutMs: config.PARSE_TIMEOUT_MS,
       },
+      checkSender: senderCheck(config, opts.resolver),
       matchKnowledge: knowledgeStep(knowledge, config.MAX_SUGGESTED_ARTICLES, log),
     },
     log,

@@ -7,6 +7,7 @@ import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
 import { startTestService } from './support/service.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+import { fakeResolver } from './support/dns.js';
 
 describe(`SMTP listener → acknowledgement (${process.env.TEST_DB ?? 'pglite'})`, () => {
   let db: TestDatabase;
@@ -123,5 +124,24 @@ describe(`SMTP listener → acknowledgement (${process.env.TEST_DB ?? 'pglite'})
     const metrics = await (await fetch(`http://127.0.0.1:${service.httpPort}/metrics`)).text();
     expect(metrics).toMatch(/firstreply_acknowledgements_suppressed_total\{reason="sender_rate_limit"\} 2/);
     expect(sink.messages).toHaveLength(5);
+  });
+
+  it('does not acknowledge mail whose From fails DMARC (no backscatter to a forged address); the case is flagged for agents', async () => {
+    await service.stop();
+    const zone = { '_dmarc.bank.test': { TXT: ['v=DMARC1; p=reject'] }, 'bank.test': { TXT: ['v=spf1 -all'] } };
+    service = await startTestService(db, { SMTP_URL: sink.url }, { resolver: fakeResolver(zone) });
+    await sendRaw(service.smtpPort!, customerEmail({ from: 'Bank Security <security@bank.test>', subject: 'Verify your account', body: 'Please confirm your account details.' }), { from: 'security@bank.test', to: ['support@shop.test'] });
+    const message = await eventually(async () => (await db.database.db.select().from(inboundMessages)).find((m) => m.status === 'processed'));
+    expect(message.flags).toContain('sender_not_authenticated');
+    expect(message.senderAuth).toMatchObject({ dmarc: 'fail', acknowledge: false, fromDomain: 'bank.test' });
+    const [kase] = await db.database.db.select().from(cases);
+    expect(kase).toBeDefined();
+    const events = await db.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, kase!.id));
+    const suppressed = events.find((e) => e.type === 'acknowledgement_suppressed');
+    expect(JSON.stringify(suppressed!.detail)).toContain('sender_not_authenticated');
+    // a legitimate customer right after is still acknowledged: one outgoing message in all
+    await sendRaw(service.smtpPort!, customerEmail({ messageId: 'real@customer.test' }));
+    await sink.waitFor(1);
+    expect(sink.messages.map((m) => m.envelopeTo[0])).toEqual(['maria@customer.test']);
   });
 });

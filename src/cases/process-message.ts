@@ -3,7 +3,7 @@ import type { Db, Tx } from '../db/client.js';
 import { caseEvents, cases, type Case } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import { caseMatches } from '../db/schema/matches.js';
-import { inboundMessages } from '../db/schema/messages.js';
+import { inboundMessages, type SmtpEnvelope } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
 import type { TemplateSet } from '../domain/acknowledgement.js';
 import { newCaseReference } from '../domain/case-reference.js';
@@ -12,6 +12,7 @@ import { customerText, detectLanguage } from '../domain/language.js';
 import { addBusinessMinutes } from '../domain/sla-clock.js';
 import { pgText } from '../db/text.js';
 import type { RawStore } from '../mail/raw-store.js';
+import type { SenderAuthVerdict } from '../domain/sender-trust.js';
 import { parseBounded, type ParseLimits, type ParsedMessage } from '../mail/parse.js';
 import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
 import type { KnowledgeMatch, Suggestion } from '../kb/knowledge.js';
@@ -33,6 +34,8 @@ export interface ProcessDeps {
   parseLimits: ParseLimits;
   ourAddresses: string[];
   messageIdDomain: string;
+  /** SPF/DKIM/DMARC for one message; `envelope` only for mail that came through our SMTP listener. */
+  checkSender(raw: Buffer, envelope: SmtpEnvelope | null): Promise<SenderAuthVerdict>;
   /** The knowledge-base seam: which articles answer the customer, and which to suggest in the acknowledgement. */
   matchKnowledge(input: { mailbox: Mailbox; text: string; language: string }): Promise<KnowledgeOutcome>;
 }
@@ -49,13 +52,17 @@ export type ProcessOutcome =
 /** parse → guard → thread → acknowledge for one stored message, committed in one transaction. Idempotent. */
 export async function processMessage(deps: ProcessDeps, messageId: string): Promise<ProcessOutcome> {
   const [row] = await deps.db
-    .select({ raw: inboundMessages.raw, rawPath: inboundMessages.rawPath, mailboxId: inboundMessages.mailboxId, receivedAt: inboundMessages.receivedAt })
+    .select({ raw: inboundMessages.raw, rawPath: inboundMessages.rawPath, mailboxId: inboundMessages.mailboxId, receivedAt: inboundMessages.receivedAt, envelope: inboundMessages.envelope })
     .from(inboundMessages)
     .where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')));
   if (!row) return { status: 'skipped' };
   const mailbox = deps.mailboxes.find((m) => m.id === row.mailboxId);
   if (!mailbox) throw new Error(`message ${messageId} belongs to an unknown mailbox ${row.mailboxId}`);
-  const parsed = await parseBounded(await deps.rawStore.load(row), deps.parseLimits);
+  const raw = await deps.rawStore.load(row);
+  const parsed = await parseBounded(raw, deps.parseLimits);
+  // DNS lookups happen here, before the transaction: no row locks held while waiting on the network.
+  const senderAuth = parsed.parseFailed ? null : await deps.checkSender(raw, row.envelope);
+  const flags: string[] = senderAuth && !senderAuth.acknowledge ? [...parsed.flags, 'sender_not_authenticated'] : [...parsed.flags];
   const text = customerText(parsed.subject, parsed.text);
   const language = detectLanguage(text).language;
   const customerAddress = parsed.replyTo ?? parsed.from?.address ?? null;
@@ -83,6 +90,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
       parseFailed: parsed.parseFailed,
       ageHours: parsed.date ? (row.receivedAt.getTime() - parsed.date.getTime()) / 3_600_000 : null,
       maxAgeHours: deps.maxMessageAgeHours,
+      senderAuth,
     });
     const machineWritten = decision.reasons.some((r) => MACHINE_REASONS.has(r.code));
     const acknowledge = decision.acknowledge && (kase !== null || (!machineWritten && customerAddress !== null));
@@ -98,7 +106,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
       events.push({ type: 'message_unassigned', detail: { reasons: decision.reasons } });
     }
     const caseId = kase?.id ?? null;
-    if (parsed.flags.length > 0) events.push({ type: 'message_flagged', detail: { flags: parsed.flags, error: pgText(parsed.error) } });
+    if (flags.length > 0) events.push({ type: 'message_flagged', detail: { flags, error: pgText(parsed.error) } });
 
     if (kase && !machineWritten && knowledge.match) {
       events.push(...(await recordMatch(tx, kase, messageId, knowledge, events.some((e) => e.type === 'case_opened'))));
@@ -122,13 +130,14 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
     await tx
       .update(inboundMessages)
       .set({
-        status: 'processed', processedAt: new Date(), caseId, flags: parsed.flags, error: pgText(parsed.error),
+        status: 'processed', processedAt: new Date(), caseId, flags, error: pgText(parsed.error),
         messageId: pgText(parsed.messageId), inReplyTo: pgText(parsed.inReplyTo), references: parsed.references.map((r) => pgText(r)),
         fromAddress: pgText(parsed.from?.address), fromName: pgText(parsed.from?.name), replyTo: pgText(parsed.replyTo),
         subject: pgText(parsed.subject), textBody: pgText(parsed.text), htmlBody: pgText(parsed.html), language, sentAt: parsed.date,
+        senderAuth: senderAuth ? { ...senderAuth } : null,
       })
       .where(eq(inboundMessages.id, messageId));
-    return { status: 'processed', caseId, acknowledged: acknowledge, decision, flags: parsed.flags } as const;
+    return { status: 'processed', caseId, acknowledged: acknowledge, decision, flags } as const;
   });
 }
 

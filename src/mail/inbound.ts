@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
-import type { messageSources } from '../db/schema/messages.js';
+import type { messageSources, SmtpEnvelope } from '../db/schema/messages.js';
 import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { RawStore } from './raw-store.js';
@@ -30,11 +30,11 @@ export class Inbound {
     return this.mailboxes.find((m) => m.address === wanted);
   }
 
-  async receive(mailbox: Mailbox, source: InboundSource, raw: Buffer): Promise<StoredMessage> {
+  async receive(mailbox: Mailbox, source: InboundSource, raw: Buffer, envelope?: SmtpEnvelope): Promise<StoredMessage> {
     if (raw.length > this.maxMessageBytes) {
       throw new AppError('payload_too_large', `the message is ${raw.length} bytes; the limit is ${this.maxMessageBytes}`);
     }
-    const stored = await storeRawMessage(this.db, { mailboxId: mailbox.id, source, raw }, this.rawStore);
+    const stored = await storeRawMessage(this.db, { mailboxId: mailbox.id, source, raw, envelope }, this.rawStore);
     if (!stored.duplicate) this.metrics.messagesIngested.inc({ source });
     this.onStored();
     return stored;

@@ -1,8 +1,19 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Mailbox } from '../db/schema/mailboxes.js';
+import type { SmtpEnvelope } from '../db/schema/messages.js';
 import { AppError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Inbound } from './inbound.js';
+
+function envelopeOf(session: SMTPServerSession): SmtpEnvelope {
+  const from = session.envelope.mailFrom;
+  return {
+    remoteAddress: session.remoteAddress ?? null,
+    helo: session.hostNameAppearsAs ?? null,
+    mailFrom: from === false ? '' : from?.address ?? null,
+    rcptTo: session.envelope.rcptTo.map((r) => r.address),
+  };
+}
 
 /**
  * SMTP for an MTA that forwards support mail. A message is answered 250 only once it is stored, so the
@@ -33,7 +44,7 @@ export function createSmtpListener(opts: { inbound: Inbound; defaultMailbox: Mai
         if (stream.sizeExceeded) {
           return callback(Object.assign(new Error('5.3.4 message too big'), { responseCode: 552 }));
         }
-        inbound.receive(target(session), 'smtp', Buffer.concat(chunks)).then(
+        inbound.receive(target(session), 'smtp', Buffer.concat(chunks), envelopeOf(session)).then(
           () => callback(),
           (err) => {
             log.error({ err: errorMessage(err) }, 'could not store a message received over SMTP');

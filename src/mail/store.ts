@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
-import { inboundMessages, type messageSources } from '../db/schema/messages.js';
+import { inboundMessages, type messageSources, type SmtpEnvelope } from '../db/schema/messages.js';
 import { rowRawStore, type RawStore } from './raw-store.js';
 import { extractMessageIds, firstHeader, parseRawHeaders } from '../domain/raw-headers.js';
 
@@ -17,14 +17,14 @@ export interface StoredMessage {
  */
 export async function storeRawMessage(
   db: Queryable,
-  input: { mailboxId: number; source: (typeof messageSources)[number]; raw: Buffer },
+  input: { mailboxId: number; source: (typeof messageSources)[number]; raw: Buffer; envelope?: SmtpEnvelope },
   rawStore: RawStore = rowRawStore,
 ): Promise<StoredMessage> {
   const dedupeKey = dedupeKeyFor(input.raw);
   const kept = await rawStore.put(input.raw);
   const inserted = await db
     .insert(inboundMessages)
-    .values({ mailboxId: input.mailboxId, source: input.source, ...kept, size: input.raw.length, dedupeKey })
+    .values({ mailboxId: input.mailboxId, source: input.source, ...kept, size: input.raw.length, dedupeKey, envelope: input.envelope ?? null })
     .onConflictDoNothing()
     .returning({ id: inboundMessages.id });
   if (inserted[0]) return { id: inserted[0].id, duplicate: false };

@@ -15,10 +15,11 @@ export interface ChildService {
 }
 
 /** Starts `firstreply start` as a real separate process and resolves once it logged that it started. */
+// Child processes would reach the machine's DNS for sender authentication; it is tested in-process with a fake zone.
 export async function startChildService(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildService> {
   const child = spawn(process.execPath, [cliPath, 'start'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', PORT: '0', INBOUND_SMTP_PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', SENDER_AUTH: 'off', PORT: '0', INBOUND_SMTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -55,7 +56,7 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'silent', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'silent', SENDER_AUTH: 'off', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startService, type Service } from '../../src/service.js';
 import type { TestDatabase } from './database.js';
+import type { Resolver } from '../../src/mail/sender-auth.js';
+import { fakeResolver } from './dns.js';
 
 export const TEST_INBOUND_TOKEN = 'test-inbound-token-0123456789';
 export const TEST_API_TOKEN = 'test-api-token-0123456789abcd';
@@ -27,9 +29,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   );
 }
 
-export async function startTestService(db: TestDatabase, overrides: Record<string, string> = {}): Promise<Service> {
+/** DNS for sender authentication: by default an empty zone (no DMARC anywhere), never the machine's resolver. */
+export async function startTestService(db: TestDatabase, overrides: Record<string, string> = {}, opts: { resolver?: Resolver } = {}): Promise<Service> {
   const config = testConfig(overrides);
-  const service = await startService(config, { database: db.database });
+  const service = await startService(config, { database: db.database, resolver: opts.resolver ?? fakeResolver({}) });
   const stop = service.stop.bind(service);
   service.stop = async () => {
     await stop();

@@ -1,6 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { bytea, index, integer, pgTable, text, timestamptz, uniqueIndex, uuid } from '../columns.js';
+import { bytea, index, integer, jsonb, pgTable, text, timestamptz, uniqueIndex, uuid } from '../columns.js';
 import { mailboxes } from './mailboxes.js';
+
+export interface SmtpEnvelope {
+  remoteAddress: string | null;
+  helo: string | null;
+  /** '' is the null sender (<>) */
+  mailFrom: string | null;
+  rcptTo: string[];
+}
 
 export const messageStatuses = ['received', 'processed', 'failed'] as const;
 export const messageSources = ['imap', 'smtp', 'webhook', 'import'] as const;
@@ -38,6 +46,10 @@ export const inboundMessages = pgTable(
     language: text('language'),
     sentAt: timestamptz('sent_at'),
     caseId: uuid('case_id'),
+    /** SMTP only: who handed us the message (for SPF), as the listener saw it */
+    envelope: jsonb('envelope').$type<SmtpEnvelope>(),
+    /** SPF/DKIM/DMARC verdict, shown to agents; a failed DMARC means no acknowledgement */
+    senderAuth: jsonb('sender_auth').$type<Record<string, unknown>>(),
     processedAt: timestamptz('processed_at'),
   },
   (t) => [
