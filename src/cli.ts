@@ -15,7 +15,10 @@ Usage:
   firstreply import PATH [--mailbox KEY] import .eml files, maildirs or mbox files (idempotent)
   firstreply messages [--attention]      list stored messages (flagged or failed ones with --attention)
   firstreply tokens create --name NAME --role admin|agent|knowledge_manager   create an API token (printed once)
+  firstreply users create --email E --name N --role admin|agent|knowledge_manager [--password-stdin]   web app sign-in
   firstreply kb import PATH | kb export --format jsonl|markdown --out PATH    knowledge-base articles
+  firstreply kb reindex                  embed changed articles now (normally automatic)
+  firstreply eval --kb KB.jsonl --queries Q.jsonl [--threshold T]   measure matching on a labelled set
   firstreply privacy export --email ADDRESS [--out FILE] | privacy erase --email ADDRESS [--yes]   GDPR access and erasure
   firstreply backup --out FILE | restore --from FILE   embedded setup: copy of DATA_DIR (service stopped; see docs/operations.md)
 
@@ -43,7 +46,9 @@ async function main(argv: string[]): Promise<number> {
     case 'import':
       return importCommand(config, rest);
     case 'tokens': return (await import('./cli/tokens.js')).tokensCommand(config, rest);
+    case 'users': return (await import('./cli/users.js')).usersCommand(config, rest);
     case 'kb': return (await import('./cli/kb.js')).kbCommand(config, rest);
+    case 'eval': return (await import('./cli/eval.js')).evalCommand(config, rest);
     case 'privacy': return (await import('./cli/privacy.js')).privacyCommand(config, rest);
     case 'backup': return (await import('./cli/backup.js')).backupCommand(config, rest);
     case 'restore': return (await import('./cli/backup.js')).restoreCommand(config, rest);

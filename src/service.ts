@@ -21,6 +21,7 @@ import { createEmbedder } from './ai/provider.js';
 import { knowledgeStep } from './cases/knowledge-step.js';
 import { KnowledgeBase } from './kb/knowledge.js';
 import { senderCheck } from './mail/sender-check.js';
+import { ensureBootstrapAdmin } from './auth/users.js';
 import type { Resolver } from './mail/sender-auth.js';
 
 export interface Service {
@@ -43,6 +44,8 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   await database.migrate();
   const db = database.db;
+  const bootstrapped = await ensureBootstrapAdmin(db, config);
+  if (bootstrapped) log.info({ email: bootstrapped }, 'created the first admin from ADMIN_EMAIL');
   const mailboxRows = await syncMailboxes(db, config);
   const metrics = createMetrics();
   const templates = await loadTemplates();

@@ -100,9 +100,9 @@ describe('firstreply backup and restore (embedded)', () => {
     // And it keeps working: new mail is stored and acknowledged on the restored database.
     await sendRaw(service.smtpPort!, customerEmail({ from: 'dan@customer.test', subject: 'After the restore' }), { from: 'dan@customer.test', to: ['support@shop.test'] });
     await eventually(async () => ((await (await api(service!, '/api/cases?limit=500')).json()) as { cases: unknown[] }).cases.length === 4, 30_000, 'a new case');
-  });
+  }, 180_000);
 
-  it('restores only into an empty DATA_DIR and rejects a damaged archive', async () => {
+  it('restores only into an empty DATA_DIR and rejects a damaged archive', { timeout: 120_000 }, async () => {
     const busy = await runCli(['restore', '--from', archive], { DATA_DIR: restored });
     expect(busy.code).not.toBe(0);
     expect(busy.stderr).toMatch(/not empty/);
@@ -114,6 +114,7 @@ describe('firstreply backup and restore (embedded)', () => {
     mkdirSync(target);
     const result = await runCli(['restore', '--from', damaged], { DATA_DIR: target });
     expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/unexpected end|truncated|damaged|incomplete/i);
     expect(readdirSync(target)).toEqual([]);
     expect(readdirSync(root).filter((n) => n.includes('.restore-'))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -182,6 +182,7 @@ describe(`privacy export and erase (${process.env.TEST_DB ?? 'pglite'})`, () => 
     expect(exported.stderr).toContain('wrote');
     expect(exported.code).toBe(0);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
+    rmSync(path.dirname(out), { recursive: true, force: true });
     expect(doc.counts).toMatchObject({ inbound_messages: 2, cases: 2 });
 
     const dry = await runCli(['privacy', 'erase', '--email', TOM.address], env);

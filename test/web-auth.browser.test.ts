@@ -33,8 +33,10 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
       launchBrowser(),
     ]);
     base = `http://127.0.0.1:${service.httpPort}`;
-    // What src/service.ts does on start; the second call finds a user and leaves everything alone.
-    expect(await ensureBootstrapAdmin(t.database.db, service.config)).toBe(ADMIN.email);
+    // What src/service.ts does on start (a no-op here once the service calls it itself); later calls find a user
+    // and leave everything alone.
+    await ensureBootstrapAdmin(t.database.db, service.config);
+    expect(await t.database.db.select({ role: users.role }).from(users).where(eq(users.email, ADMIN.email))).toEqual([{ role: 'admin' }]);
     expect(await ensureBootstrapAdmin(t.database.db, service.config)).toBeNull();
     agentId = (await createUser(t.database.db, { ...AGENT, role: 'agent' })).id;
   });
@@ -46,6 +48,8 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
 
   async function newPage(viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ baseURL: base, viewport });
+    // Fail fast: nothing here should take seconds, and a missing element otherwise costs 30 s.
+    context.setDefaultTimeout(8000);
     const page = await context.newPage();
     consoleLogs.push(consoleErrors(page));
     return { context, page };

@@ -59,6 +59,19 @@ export async function checkCredentials(db: Queryable, email: string, password: s
   return user;
 }
 
+/** Sets a new password (CLI reset) and ends the user's sessions, so an old session cannot outlive the reset. */
+export async function setUserPassword(db: Db, email: string, password: string): Promise<PublicUser> {
+  const problem = passwordProblem(password);
+  if (problem) throw new AppError('bad_request', `password: ${problem}`, false, { fields: { password: problem } });
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(users).set({ passwordHash }).where(eq(users.email, normalizeEmail(email))).returning(publicColumns);
+    if (!row) throw new AppError('not_found', `no user with the email ${normalizeEmail(email)}`);
+    await tx.delete(sessions).where(eq(sessions.userId, row.id));
+    return row;
+  });
+}
+
 /** Changes that could leave nobody able to administer the install are refused. */
 async function assertAnotherActiveAdmin(tx: Queryable, userId: string): Promise<void> {
   const [row] = await tx.select({ n: count() }).from(users).where(and(eq(users.role, 'admin'), isNull(users.disabledAt), ne(users.id, userId)));

@@ -3,11 +3,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { withDatabase } from '../db/client.js';
+import { createEmbedder } from '../ai/provider.js';
+import { indexKnowledgeBase } from '../kb/indexing/indexer.js';
 import { exportJsonl, exportMarkdown, importJsonl, importMarkdown, type ImportResult } from '../kb/transfer.js';
 
 const USAGE = `Usage:
   firstreply kb import PATH                               a .jsonl file or a folder of .md files (idempotent by id)
-  firstreply kb export --format jsonl|markdown --out PATH  a .jsonl file, or a folder of <id>.md files`;
+  firstreply kb export --format jsonl|markdown --out PATH  a .jsonl file, or a folder of <id>.md files
+  firstreply kb reindex                                    embed what changed with the configured model; drops other models' vectors`;
 
 /** Recorded as the author of imported versions, as a principal's name is for API changes. */
 const CLI_AUTHOR = 'cli';
@@ -16,6 +19,7 @@ export async function kbCommand(config: Config, args: string[]): Promise<number>
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'jsonl' }, out: { type: 'string' } } });
   const [sub, target] = positionals;
   const exporting = sub === 'export' && values.out && ['jsonl', 'markdown'].includes(values.format!);
+  if (sub === 'reindex') return reindex(config);
   if (!(sub === 'import' && target) && !exporting) {
     console.error(USAGE);
     return 2;
@@ -47,4 +51,17 @@ async function importPath(db: Parameters<typeof importJsonl>[0], target: string)
   const names = (await readdir(target)).filter((n) => /\.(md|markdown)$/i.test(n));
   const files = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(path.join(target, n), 'utf8')] as const)));
   return importMarkdown(db, files, ctx);
+}
+
+/** Runs the indexer to completion in the foreground (a running service also does this by itself). */
+async function reindex(config: Config): Promise<number> {
+  return withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, async (database) => {
+    const embedder = createEmbedder(config, { db: database.db });
+    const { articles: _a, ...report } = await indexKnowledgeBase(database.db, embedder, {
+      prune: true,
+      onProgress: (done, total) => console.error(`reindex: ${done}/${total} chunks`),
+    });
+    console.log(JSON.stringify(report));
+    return 0;
+  });
 }

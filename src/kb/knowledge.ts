@@ -73,6 +73,8 @@ export class KnowledgeBase {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly firstRefresh: Promise<unknown>;
+  /** the latest index run, for reports */
+  lastIndex: IndexReport | undefined;
 
   constructor(private readonly opts: KnowledgeOptions) {
     this.firstRefresh = this.refresh().catch((err) => opts.log.error({ err }, 'knowledge base: first index failed'));
@@ -122,6 +124,7 @@ export class KnowledgeBase {
   private async run(): Promise<IndexReport> {
     const { db, embedder, log } = this.opts;
     const report = await indexKnowledgeBase(db, embedder, { prune: true });
+    this.lastIndex = report;
     const signature = signatureOf(report.articles);
     if (signature !== this.snapshot?.signature) {
       const started = performance.now();

@@ -57,7 +57,7 @@ export interface Scope {
 export interface EraseResult {
   deleted: number;
   anonymised: number;
-  /** files to remove once the transaction committed */
+  /** files to remove (`raw:NAME` or `outbox:NAME`), as the erasure's last step before its commit */
   files?: string[];
 }
 
@@ -81,7 +81,7 @@ export function addressDigest(address: string): string {
 const ciEquals = (column: AnyColumn, address: string) => sql`lower(${column}) = ${address}`;
 const anyOf = <T extends string | number>(column: AnyColumn, values: T[]) => (values.length > 0 ? inArray(column, values) : undefined);
 
-/** Finds everything that belongs to the address. Inside the erasure transaction the rows found are locked. */
+/** Finds everything that belongs to the address. For an erasure (`lock`) its cases are locked FOR UPDATE. */
 export async function resolveScope(q: Queryable, rawAddress: string, locations: DataLocations, lock = false): Promise<Scope> {
   const address = normaliseAddress(rawAddress);
   const caseQuery = q.select({ id: cases.id }).from(cases).where(ciEquals(cases.customerAddress, address));

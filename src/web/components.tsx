@@ -37,10 +37,8 @@ export function Field(p: FieldProps) {
   };
   return (
     <div class={`field${p.error ? ' has-error' : ''}`}>
-      <label for={id}>
-        {p.label}
-        {p.required && <span class="required" aria-hidden="true"> *</span>}
-      </label>
+      {/* Required fields carry `required` (announced, and checked by the browser); optional ones say so in their hint. */}
+      <label for={id}>{p.label}</label>
       {p.hint && <p class="hint" id={`${id}-hint`}>{p.hint}</p>}
       {p.error && <p class="error-text" id={`${id}-error`}>{p.error}</p>}
       {p.rows ? (

@@ -36,6 +36,7 @@ export const caseEventTypes = [
   'message_unassigned',
   'knowledge_matched',
   'escalated',
+  'erasure',
 ] as const;
 
 /** The case history: what happened and why, including every suppressed acknowledgement with its reasons. */

@@ -25,6 +25,8 @@ export interface NewUserValues { email: string; name: string; role: string }
 
 export function AdminUsersPage(p: {
   viewer: Viewer; users: PublicUser[]; values?: NewUserValues; errors?: Record<string, string>; formError?: string; notice?: string;
+  /** Why a role change or disabling was refused. */
+  actionError?: string;
 }) {
   const v = p.values ?? { email: '', name: '', role: 'agent' };
   const e = p.errors ?? {};
@@ -32,6 +34,7 @@ export function AdminUsersPage(p: {
     <AdminLayout viewer={p.viewer} title="Users" current="users">
       <h1>Users</h1>
       <Notice code={p.notice} />
+      <ErrorSummary errors={{}} message={p.actionError} />
       <TableWrap label="Users">
         <table class="list">
           <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
@@ -49,11 +52,13 @@ export function AdminUsersPage(p: {
                 </td>
                 <td>{u.disabledAt ? <>Disabled <Time value={u.disabledAt} /></> : 'Active'}</td>
                 <td>
+                  {u.id !== p.viewer.id && (
                   <form method="post" action={`/app/admin/users/${u.id}/${u.disabledAt ? 'enable' : 'disable'}`} class="inline"
                     data-confirm={u.disabledAt ? undefined : `Disable ${u.name}? They are signed out everywhere at once.`}>
                     <CsrfField viewer={p.viewer} />
                     <button type="submit" class={u.disabledAt ? undefined : 'danger'}>{u.disabledAt ? 'Enable' : 'Disable'}<span class="visually-hidden"> {u.name}</span></button>
                   </form>
+                  )}
                 </td>
               </tr>
             ))}

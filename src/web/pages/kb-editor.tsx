@@ -45,7 +45,7 @@ export function KbEditorPage(p: EditorProps) {
           </div>
           <section class="preview-panel" aria-labelledby="preview-h">
             <h2 id="preview-h">Preview</h2>
-            <div id="preview" class="prose preview" aria-live="polite" data-preview-target>
+            <div id="preview" class="prose preview" data-preview-target>
               {p.previewHtml !== undefined ? raw(p.previewHtml) : <p class="muted">Use “Preview” to see the body rendered.</p>}
             </div>
           </section>

@@ -21,7 +21,7 @@ export function adminRoutes(db: Db) {
     try {
       await change(c.req.param('id')!, await formOf(c));
     } catch (err) {
-      if (err instanceof AppError && err.code === 'conflict') return usersPage(c, { formError: err.message }, 409);
+      if (err instanceof AppError && err.code === 'conflict') return usersPage(c, { actionError: err.message }, 409);
       throw err;
     }
     return c.redirect(`/app/admin/users?done=${done}`, 303);
@@ -43,7 +43,11 @@ export function adminRoutes(db: Db) {
       return c.redirect('/app/admin/users?done=user-created', 303);
     })
     .post('/users/:id/role', userChange((id, form) => setUserRole(db, id, asRole(field(form, 'role'))), 'role-changed'))
-    .post('/users/:id/disable', userChange((id) => setUserDisabled(db, id, true), 'disabled'))
+    .post('/users/:id/disable', async (c, next) => {
+      // Signing yourself out for good by accident helps nobody; another admin can do it.
+      if (c.req.param('id') === c.get('viewer').id) return usersPage(c, { actionError: 'You cannot disable your own account.' }, 409);
+      return next();
+    }, userChange((id) => setUserDisabled(db, id, true), 'disabled'))
     .post('/users/:id/enable', userChange((id) => setUserDisabled(db, id, false), 'enabled'))
     .get('/tokens', async (c) => render(c, <AdminTokensPage viewer={c.get('viewer')} tokens={await listApiTokens(db)} notice={c.req.query('done')} />))
     .post('/tokens', async (c) => {
