@@ -21,7 +21,11 @@ export interface ChunkSearchInput {
 export interface ChunkSearchResult {
   /** best cosine similarity per article */
   vector: Map<string, number>;
-  /** full-text rank per article, divided by the best rank (0..1) */
+  /**
+   * full-text rank of the article's own text (title and sections) per article, divided by the best rank (0..1).
+   * Example questions are left to the learned and vector signals: ranking thousands of example rows that share
+   * a common word ("card") cost tens of milliseconds per query for no gain.
+   */
   fts: Map<string, number>;
 }
 
@@ -66,7 +70,7 @@ export async function searchChunks(db: Db, input: ChunkSearchInput): Promise<Chu
           FROM article_chunks c
           CROSS JOIN websearch_to_tsquery(${config}::regconfig, ${words}) AS q(query)
           JOIN articles a ON a.id = c.article_id AND a.status = 'published'
-          WHERE c.model = ${model} AND c.search @@ q.query
+          WHERE c.model = ${model} AND c.kind IN ('title', 'section') AND c.search @@ q.query
           GROUP BY c.article_id ORDER BY rank DESC LIMIT 20`)
       : [];
     const vector = new Map<string, number>();

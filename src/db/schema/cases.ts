@@ -2,6 +2,13 @@ import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, text, timestamptz, uuid } from '../columns.js';
 import { mailboxes } from './mailboxes.js';
 
+export interface EscalationReasonRecord {
+  code: string;
+  /** a sentence for the agent: what was detected */
+  detail: string;
+  at: string;
+}
+
 export const caseStatuses = ['open', 'escalated', 'waiting', 'resolved'] as const;
 export const casePriorities = ['urgent', 'high', 'normal', 'low'] as const;
 
@@ -21,6 +28,17 @@ export const cases = pgTable(
     acknowledgedAt: timestamptz('acknowledged_at'),
     lastCustomerMessageAt: timestamptz('last_customer_message_at').notNull(),
     customerMessageCount: integer('customer_message_count').notNull().default(1),
+    category: text('category'),
+    /** who holds the case (claimed for review); others see it and cannot claim until the claim expires */
+    assigneeId: uuid('assignee_id'),
+    assigneeName: text('assignee_name'),
+    claimExpiresAt: timestamptz('claim_expires_at'),
+    /** the team escalations go to */
+    team: text('team'),
+    escalationReasons: jsonb('escalation_reasons').$type<EscalationReasonRecord[]>().notNull().default([]),
+    firstHumanReplyAt: timestamptz('first_human_reply_at'),
+    lastAgentReplyAt: timestamptz('last_agent_reply_at'),
+    resolvedAt: timestamptz('resolved_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },

@@ -29,6 +29,10 @@ export const outbox = pgTable(
     nextAttemptAt: timestamptz('next_attempt_at').notNull().defaultNow(),
     leaseUntil: timestamptz('lease_until'),
     lastError: text('last_error'),
+    /** makes one-off messages idempotent, e.g. 'sla-update:<timer>' so a breach update goes out once */
+    dedupeKey: text('dedupe_key').unique(),
+    /** who approved it (agent replies) */
+    approvedBy: text('approved_by'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     sentAt: timestamptz('sent_at'),
   },
