@@ -72,6 +72,9 @@ export const configSchema = z.object({
   // Below this calibrated confidence no article is suggested and the case is marked for escalation.
   // Default chosen from the eval trade-off curve (see README, "Choosing the threshold"); per mailbox override below.
   MATCH_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+  // Replies without review, for new mailboxes (then per mailbox): off, shadow (report what would be sent) or on.
+  AUTO_SEND_MODE: z.enum(['off', 'shadow', 'on']).default('off'),
+  AUTO_SEND_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.9),
   MAX_SUGGESTED_ARTICLES: z.coerce.number().int().min(0).max(3).default(3),
   // Sender authentication (SPF, DKIM, DMARC). 'verify' checks with DNS; 'trust-header' trusts the receiving
   // MTA's Authentication-Results whose authserv-id is AUTHSERV_ID; 'off' disables the check.

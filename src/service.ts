@@ -17,7 +17,13 @@ import { fileSender, smtpSender, type MailSender } from './mail/senders.js';
 import { createSmtpListener } from './mail/smtp-listener.js';
 import { DEFAULT_MAILBOX_KEY, imapMailboxKey, syncMailboxes } from './mailboxes/sync.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createEmbedder } from './ai/provider.js';
+import { createChatClient, createEmbedder } from './ai/provider.js';
+import { Review } from './review/actions.js';
+import * as sla from './sla/timers.js';
+import { SlaWorker } from './sla/worker.js';
+import { loadSlaTemplates } from './sla/templates.js';
+import { DraftWorker } from './review/draft-worker.js';
+import { createComposer } from './review/composer.js';
 import { knowledgeStep } from './cases/knowledge-step.js';
 import { KnowledgeBase } from './kb/knowledge.js';
 import { senderCheck } from './mail/sender-check.js';
@@ -27,6 +33,9 @@ import type { Resolver } from './mail/sender-auth.js';
 export interface Service {
   config: Config;
   knowledge: KnowledgeBase;
+  review: Review;
+  draftWorker: DraftWorker;
+  slaWorker: SlaWorker;
   database: Database;
   inbound: Inbound;
   metrics: Metrics;
@@ -35,6 +44,8 @@ export interface Service {
   outboxWorker: OutboxWorker;
   httpPort: number;
   smtpPort: number | null;
+  /** every registered HTTP route, for the authorization test that no route lacks a rule */
+  routes: { method: string; path: string }[];
   stop(): Promise<void>;
 }
 
@@ -77,8 +88,32 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     },
     log,
     metrics,
-    (outcome) => outcome.status === 'processed' && outcome.acknowledged && outboxWorker.kick(),
+    (outcome) => {
+      if (outcome.status !== 'processed') return;
+      if (outcome.acknowledged) outboxWorker.kick();
+      if (outcome.caseId) draftWorker.kick();
+    },
   );
+  const review = new Review({
+    db, mailboxes: mailboxRows, messageIdDomain: domain,
+    onReplyQueued: () => outboxWorker.kick(),
+    onExamplesLearned: () => knowledge.requestRefresh(),
+    sla: {
+      onAgentReplied: async (tx, kase, _mailbox, now) => void (await sla.onAgentReplied(tx, kase.id, now)),
+      onStatusChanged: sla.onStatusChanged,
+      onPriorityChanged: sla.onPriorityChanged,
+    },
+  });
+  const slaWorker = new SlaWorker({
+    db, log, messageIdDomain: domain, templates: await loadSlaTemplates(),
+    teamAddress: () => null,
+    onQueued: () => outboxWorker.kick(),
+  });
+  const chat = createChatClient(config, { onRetry: (e) => log.warn(e, 'AI request retried') });
+  const draftWorker = new DraftWorker({
+    db, log, compose: await createComposer(chat), modelConfigured: chat !== undefined,
+    onDrafted: (_caseId, draftId) => review.considerAutoSend(draftId),
+  });
   const inbound = new Inbound(db, mailboxRows, metrics, config.MAX_MESSAGE_BYTES, () => worker && pipeline.kick(), rawStore);
   const defaultMailbox = inbound.mailboxByKey(DEFAULT_MAILBOX_KEY);
 
@@ -100,6 +135,8 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   if (worker) {
     outboxWorker.start();
     pipeline.start();
+    draftWorker.start();
+    slaWorker.start();
     for (const w of watchers) w.start();
   }
   let smtpPort: number | null = null;
@@ -107,14 +144,15 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     smtp = createSmtpListener({ inbound, defaultMailbox, host: config.INBOUND_SMTP_HOST, maxBytes: config.MAX_MESSAGE_BYTES, log });
     smtpPort = await listen(smtp, config.INBOUND_SMTP_PORT, config.INBOUND_SMTP_HOST);
   }
-  const app = createApp({ config, database, inbound, metrics, log, mailStatus, rawStore, knowledge });
+  const app = createApp({ config, database, inbound, metrics, log, mailStatus, rawStore, knowledge, review });
   const { server, port: httpPort } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => resolve({ server: s, port: info.port }));
   });
   log.info({ httpPort, smtpPort, database: database.kind, outbound: sender.kind, imap: watchers.length }, 'firstreply started');
 
   return {
-    config, database, inbound, metrics, log, pipeline, outboxWorker, httpPort, smtpPort, knowledge,
+    config, database, inbound, metrics, log, pipeline, outboxWorker, httpPort, smtpPort, knowledge, review, draftWorker, slaWorker,
+    routes: app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -123,6 +161,8 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       if (smtp) await new Promise<void>((resolve) => smtp!.close(() => resolve()));
       await Promise.all(watchers.map((w) => w.stop()));
       await pipeline.stop();
+      await draftWorker.stop();
+      await slaWorker.stop();
       await outboxWorker.stop();
       knowledge.stop();
       await knowledge.ready();

@@ -13,6 +13,7 @@ const READ: Role[] = ['agent', 'knowledge_manager', 'admin'];
 const WRITE: Role[] = ['knowledge_manager', 'admin'];
 const OPERATOR: Role[] = ['agent', 'admin'];
 
+const NO_SUCH = '00000000-0000-0000-0000-000000000000';
 let n = 0;
 const article = () => ({ id: `a-${++n}`, title: 'Opening hours', body: 'We are open 9-17.', language: 'en' });
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -34,7 +35,26 @@ const routes: { name: string; allowed: Role[]; ok: number; request: () => [strin
   // No such case: reaching the 404 proves the caller got past authorization.
   { name: 'GET /api/cases/:id', allowed: OPERATOR, ok: 404, request: () => ['/api/cases/00000000-0000-0000-0000-000000000000'] },
   { name: 'GET /api/messages', allowed: OPERATOR, ok: 200, request: () => ['/api/messages?attention=true'] },
+  { name: 'GET /api/messages/:id/events', allowed: OPERATOR, ok: 200, request: () => [`/api/messages/${NO_SUCH}/events`] },
+  { name: 'GET /api/messages/:id/raw', allowed: OPERATOR, ok: 404, request: () => [`/api/messages/${NO_SUCH}/raw`] },
+  { name: 'POST /api/kb/match', allowed: READ, ok: 200, request: () => ['/api/kb/match', json({ text: 'When are you open?' })] },
+  { name: 'POST /api/kb/reindex', allowed: WRITE, ok: 200, request: () => ['/api/kb/reindex', { method: 'POST' }] },
+  { name: 'GET /api/review/queue', allowed: OPERATOR, ok: 200, request: () => ['/api/review/queue?status=open,escalated'] },
+  { name: 'POST /api/review/next', allowed: OPERATOR, ok: 200, request: () => ['/api/review/next', { method: 'POST' }] },
+  { name: 'GET /api/review/auto-send-report', allowed: OPERATOR, ok: 200, request: () => ['/api/review/auto-send-report'] },
+  { name: 'GET /api/review/cases/:id', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}`] },
+  ...['claim', 'release', 'resolve', 'reopen'].map((action) => ({
+    name: `POST /api/review/cases/:id/${action}`, allowed: OPERATOR, ok: 404, request: (): [string, RequestInit] => [`/api/review/cases/${NO_SUCH}/${action}`, json({})],
+  })),
+  { name: 'PUT /api/review/cases/:id/draft', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/draft`, { ...json({ body: 'Hello' }), method: 'PUT' }] },
+  { name: 'POST /api/review/cases/:id/approve', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/approve`, json({})] },
+  { name: 'POST /api/review/cases/:id/reject', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/reject`, json({ reason: 'wrong article' })] },
+  { name: 'POST /api/review/cases/:id/escalate', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/escalate`, json({ reason: 'legal' })] },
+  { name: 'POST /api/review/cases/:id/triage', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/triage`, json({ priority: 'high' })] },
 ];
+
+/** Routes that authenticate differently on purpose: health checks, Prometheus, and the inbound webhook's own token. */
+const PUBLIC_OR_OWN_AUTH = new Set(['GET /health', 'GET /metrics', 'POST /api/inbound/raw']);
 
 describe(`API roles (${process.env.TEST_DB ?? 'pglite'})`, () => {
   let t: TestDatabase;
@@ -71,6 +91,15 @@ describe(`API roles (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const body = await res.text();
     expect(res.status, body).toBe(expected);
     if (expected >= 400) expect(JSON.parse(body).error.code).toBe(expected === 401 ? 'unauthorized' : expected === 403 ? 'forbidden' : 'not_found');
+  });
+
+  it('has a rule for every registered API route (a new route without one fails here)', () => {
+    const ruled = new Set(routes.map((r) => r.name.replace(/\?.*$/, '')));
+    const registered = service.routes
+      .filter((r) => r.path.startsWith('/api/') || r.path === '/health' || r.path === '/metrics')
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((r) => !PUBLIC_OR_OWN_AUTH.has(r));
+    expect([...new Set(registered)].filter((r) => !ruled.has(r)).sort()).toEqual([]);
   });
 
   it("records the principal's name as the author of a change", async () => {

@@ -15,6 +15,8 @@ import { authenticate, requireRole } from './principal.js';
 import { caseRoutes, messageRoutes } from './routes/cases.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { kbRoutes } from './routes/kb.js';
+import { reviewRoutes } from './routes/review.js';
+import type { Review } from '../review/actions.js';
 import { opsRoutes, type MailConnectionStatus } from './routes/ops.js';
 
 export interface AppDeps {
@@ -26,6 +28,7 @@ export interface AppDeps {
   rawStore: RawStore;
   mailStatus(): MailConnectionStatus[];
   knowledge: KnowledgeBase;
+  review: Review;
 }
 
 export function createApp(deps: AppDeps) {
@@ -45,6 +48,7 @@ export function createApp(deps: AppDeps) {
   const auth = authenticate(deps.database.db, deps.config);
   const operator = every(auth, requireRole('admin', 'agent'));
   app.route('/api/cases', caseRoutes(deps.database.db, operator));
+  app.route('/api/review', reviewRoutes(deps.database.db, operator, deps.review));
   app.route('/api/messages', messageRoutes(deps.database.db, operator, deps.rawStore));
   app.route('/api/kb', kbRoutes(deps.database.db, auth, deps.knowledge));
   app.route('/', webRoutes(deps));

@@ -14,6 +14,15 @@ export function newMessageId(kind: string, reference: string, domain: string): s
   return `${kind}.${reference}.${randomBytes(6).toString('hex')}@${domain}`;
 }
 
+/** In-Reply-To/References answering a customer's message, so every mail client threads our mail under theirs. */
+export function threadHeaders(customerMessageId: string | null, customerReferences: readonly string[]): Record<string, string> {
+  if (!customerMessageId) return {};
+  return {
+    'In-Reply-To': `<${customerMessageId}>`,
+    References: [...customerReferences.slice(-20), customerMessageId].map((id) => `<${id}>`).join(' '),
+  };
+}
+
 /** The outbox row for a case's acknowledgement: template-rendered, never written by a language model. */
 export function acknowledgementOutboxRow(input: {
   kase: Case;
@@ -46,10 +55,7 @@ export function acknowledgementOutboxRow(input: {
     'Content-Language': rendered.language,
     'X-Firstreply-Case': kase.reference,
   };
-  if (input.customerMessageId) {
-    headers['In-Reply-To'] = `<${input.customerMessageId}>`;
-    headers['References'] = [...input.customerReferences.slice(-20), input.customerMessageId].map((id) => `<${id}>`).join(' ');
-  }
+  Object.assign(headers, threadHeaders(input.customerMessageId, input.customerReferences));
   return {
     caseId: kase.id,
     inboundMessageId: input.inboundMessageId,

@@ -1,8 +1,9 @@
-import { and, count, eq, gt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { caseEvents, cases, type Case } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import { caseMatches } from '../db/schema/matches.js';
+import { drafts } from '../db/schema/review.js';
 import { inboundMessages, type SmtpEnvelope } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
 import type { TemplateSet } from '../domain/acknowledgement.js';
@@ -17,6 +18,8 @@ import { parseBounded, type ParseLimits, type ParsedMessage } from '../mail/pars
 import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
 import type { KnowledgeMatch, Suggestion } from '../kb/knowledge.js';
 import { findCaseForMessage } from './thread.js';
+import { audit, SYSTEM_ACTOR } from '../review/audit.js';
+import { onCustomerMessage, startCaseTimers } from '../sla/timers.js';
 
 /** Reasons that say a machine wrote the message: it is kept, but opens no case of its own. */
 const MACHINE_REASONS = new Set<SuppressionReason>([
@@ -98,9 +101,12 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
 
     if (kase) {
       kase = await joinCase(tx, kase, machineWritten);
+      if (!machineWritten) await onCustomerMessage(tx, kase, mailbox, row.receivedAt);
       events.push({ type: 'message_joined', detail: { machineWritten } });
     } else if (!machineWritten && customerAddress) {
       kase = await openCase(tx, mailbox, parsed, customerAddress, language, row.receivedAt, acknowledge);
+      // The SLA timer and the acknowledgement's promise come from the same clock and the same policy.
+      kase = { ...kase, firstReplyDueAt: await startCaseTimers(tx, kase, mailbox, row.receivedAt) };
       events.push({ type: 'case_opened', detail: {} });
     } else {
       events.push({ type: 'message_unassigned', detail: { reasons: decision.reasons } });
@@ -110,6 +116,13 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
 
     if (kase && !machineWritten && knowledge.match) {
       events.push(...(await recordMatch(tx, kase, messageId, knowledge, events.some((e) => e.type === 'case_opened'))));
+    }
+
+    if (kase && !machineWritten) {
+      // Each customer message gets a fresh draft (written by the draft worker); older undecided ones are superseded.
+      await tx.update(drafts).set({ status: 'superseded', updatedAt: new Date() })
+        .where(and(eq(drafts.caseId, kase.id), inArray(drafts.status, ['pending', 'proposed', 'edited'])));
+      await tx.insert(drafts).values({ caseId: kase.id, inboundMessageId: messageId });
     }
 
     if (acknowledge && kase) {
@@ -202,6 +215,9 @@ async function joinCase(tx: Tx, kase: Case, machineWritten: boolean): Promise<Ca
     })
     .where(eq(cases.id, kase.id))
     .returning();
+  if (updated!.status !== kase.status) {
+    await audit(tx, { caseId: kase.id, actor: SYSTEM_ACTOR, action: 'reopened', before: { status: kase.status }, after: { status: updated!.status, why: 'the customer wrote again' } });
+  }
   return updated!;
 }
 

@@ -34,7 +34,8 @@ export async function syncMailboxes(db: Db, config: Config): Promise<Mailbox[]> 
   for (const w of wanted) {
     const [row] = await db
       .insert(mailboxes)
-      .values({ ...w, ...settings })
+      // Review settings are only defaults for a new mailbox: afterwards they belong to the admin.
+      .values({ ...w, ...settings, autoSendMode: config.AUTO_SEND_MODE, autoSendMinConfidence: config.AUTO_SEND_MIN_CONFIDENCE })
       .onConflictDoUpdate({ target: mailboxes.key, set: { ...settings, address: sql`excluded.address` } })
       .returning();
     rows.push(row!);

@@ -11,6 +11,7 @@ import { customerText, detectLanguage } from '../../domain/language.js';
 import type { KnowledgeBase } from '../../kb/knowledge.js';
 import { exportJsonl, exportMarkdown, importJsonl, importMarkdown } from '../../kb/transfer.js';
 import { principalOf, requireRole, type AuthEnv } from '../principal.js';
+import { jsonBody } from '../json-body.js';
 
 const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 const formatQuery = z.object({ format: z.enum(['jsonl', 'markdown']).default('jsonl') });
@@ -23,16 +24,6 @@ const matchInput = z.object({
   threshold: z.number().min(0).max(1).optional(),
   limit: z.number().int().min(1).max(20).default(5),
 });
-
-async function jsonBody(c: Context, optional = false): Promise<unknown> {
-  const text = await c.req.text();
-  if (!text.trim() && optional) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError('bad_request', 'the request body must be JSON');
-  }
-}
 
 // Bodies are passed on as parsed JSON: the use cases validate them with their zod schemas.
 /** Agents read articles to answer cases; only knowledge managers and admins change them. */

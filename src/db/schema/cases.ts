@@ -30,7 +30,8 @@ export const cases = pgTable(
     customerMessageCount: integer('customer_message_count').notNull().default(1),
     category: text('category'),
     /** who holds the case (claimed for review); others see it and cannot claim until the claim expires */
-    assigneeId: uuid('assignee_id'),
+    /** the principal's id: a user id, an API token id or 'config' */
+    assigneeId: text('assignee_id'),
     assigneeName: text('assignee_name'),
     claimExpiresAt: timestamptz('claim_expires_at'),
     /** the team escalations go to */

@@ -12,6 +12,11 @@ export const mailboxes = pgTable('mailboxes', {
   maxAcksPerSender24h: integer('max_acks_per_sender_24h').notNull(),
   /** Escalate below this match confidence; null = the threshold the matcher chose from the knowledge base's own data. */
   matchThreshold: real('match_threshold'),
+  /** answering without review: 'off' (default), 'shadow' (compute and report only) or 'on' */
+  autoSendMode: text('auto_send_mode', { enum: ['off', 'shadow', 'on'] }).notNull().default('off'),
+  autoSendMinConfidence: real('auto_send_min_confidence').notNull().default(0.9),
+  /** escalation rules (VIPs, teams, phrases, toggles); null = the defaults */
+  escalationRules: jsonb('escalation_rules').$type<Record<string, unknown>>(),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
 });
 

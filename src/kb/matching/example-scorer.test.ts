@@ -28,7 +28,7 @@ describe('trainExampleScorer', () => {
 
   it('is deterministic for a seed', () => {
     const again = trainExampleScorer(xs, examples.map((e) => e[1]), 3, tfidf.idf.length, { epochs: 30, learningRate: 1, l2: 1e-6, seed: 1 });
-    expect(Array.from(again.weights)).toEqual(Array.from(model.weights));
+    expect(Array.from(again.members[0]!.weights)).toEqual(Array.from(model.members[0]!.weights));
   });
 
   it('rng is reproducible and in [0, 1)', () => {

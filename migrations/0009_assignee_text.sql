@@ -1,0 +1,1 @@
+ALTER TABLE "cases" ALTER COLUMN "assignee_id" SET DATA TYPE text;

@@ -1,0 +1,632 @@
+// Knowledge gaps: the questions the knowledge base did not answer, grouped into topics a knowledge manager can
+// turn into articles.
+//
+// - recordGapQuestion: as mail arrives (escalated for lack of an article, answered without a citation, draft
+//   rewritten heavily), the question is embedded and joins the nearest open cluster of the same model when the
+//   centroid is close enough (pgvector, cosine), else starts a cluster. Cheap, one transaction per question.
+// - recomputeGaps: re-clusters every open question from scratch (average linkage on TF-IDF, src/insight/clustering.ts),
+//   keeping cluster ids where the membership mostly carries over. On demand, and via GapMaintainer after every N
+//   recorded questions: incremental assignment drifts, the full pass is what the benchmark's purity comes from.
+// - listGaps: clusters by size with trend, samples, the closest published article and the suggested article.
+// - acceptGap / mergeGap / dismissGap: the knowledge manager's three answers.
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { fenceUntrusted, untrustedTextRule, type ChatClient } from '../ai/chat.js';
+import type { Embedder } from '../ai/embedder.js';
+import type { Db, Queryable, Tx } from '../db/client.js';
+import { selectRows, sqlLiteral } from '../db/rows.js';
+import { gapClusters, gapQuestions, type GapBodySource, type GapCluster, type GapSource, type GapStatus, gapSources, gapStatuses } from '../db/schema/gaps.js';
+import { articles } from '../db/schema/kb.js';
+import { AppError } from '../errors.js';
+import { createArticle, updateArticle, type Article } from '../kb/articles.js';
+import { vectorLiteral } from '../kb/search.js';
+import type { Logger } from '../logger.js';
+import {
+  addToCentroid, centralOrder, cleanTitle, clusterTexts, distinct, extractiveBody, meanVector, placeholderBody, trendOf,
+  type ClusterOptions, type TrendDirection,
+} from './clustering.js';
+
+/** Longest question text kept (the customer's own text is capped at 4000 by customerText already). */
+const MAX_TEXT = 4000;
+/** Examples a suggested article carries. */
+const MAX_EXAMPLES = 10;
+/** Members read to summarise one cluster (the most recent; a topic's wording is stable enough). */
+const SUMMARY_MEMBERS = 500;
+/** Article limits (src/kb/article-schema.ts). */
+const MAX_EXAMPLE_CHARS = 2000;
+const MAX_ARTICLE_EXAMPLES = 500;
+export const GAP_TAG = 'knowledge-gap';
+
+/**
+ * Cosine between a question and a cluster centroid at or above which the question joins the cluster as it arrives.
+ * The offline hashed embedding was measured on BANKING77 (bench/gaps.ts): 0.4 balanced purity and fragmentation.
+ * Other models (OpenAI) put related texts closer together; 0.6 is an unmeasured starting point, configurable.
+ */
+export function defaultAssignThreshold(model: string): number {
+  return model.startsWith('local-hash') ? 0.4 : 0.6;
+}
+
+export interface GapOptions {
+  assignThreshold?: number;
+}
+
+export interface GapQuestionInput {
+  inboundMessageId?: string | null;
+  caseId?: string | null;
+  text: string;
+  language: string;
+  source: GapSource;
+  agentReply?: string | null;
+  /** for back-filling from history; defaults to now */
+  createdAt?: Date;
+}
+
+export interface RecordResult {
+  questionId: number;
+  clusterId: number | null;
+  /** the question started a new cluster */
+  newCluster: boolean;
+  /** the message had been recorded before (its agent reply, if given, was added) */
+  duplicate: boolean;
+  similarity: number | null;
+}
+
+const lock = (q: Queryable) => q.execute(sql`SELECT pg_advisory_xact_lock(hashtext('firstreply-knowledge-gaps'))`);
+const parseVector = (text: string) => Float32Array.from(JSON.parse(text) as number[]);
+
+export async function recordGapQuestion(db: Db, embedder: Embedder, input: GapQuestionInput, opts: GapOptions = {}): Promise<RecordResult> {
+  const text = input.text.replace(/\u0000/g, '').trim().slice(0, MAX_TEXT);
+  if (!text) throw new AppError('bad_request', 'a knowledge-gap question needs text');
+  if (!(gapSources as readonly string[]).includes(input.source)) throw new AppError('bad_request', `unknown gap source ${input.source}`);
+  const agentReply = input.agentReply?.trim() || null;
+  if (input.inboundMessageId) {
+    const known = await addReplyToKnown(db, input.inboundMessageId, agentReply);
+    if (known) return known;
+  }
+  const [vector] = await embedder.embed([text]);
+  const model = embedder.model;
+  const threshold = opts.assignThreshold ?? defaultAssignThreshold(model);
+  return db.transaction(async (tx) => {
+    await lock(tx);
+    const [inserted] = await tx
+      .insert(gapQuestions)
+      .values({
+        inboundMessageId: input.inboundMessageId ?? null, caseId: input.caseId ?? null, text, language: input.language || 'en',
+        source: input.source, agentReply, model, embedding: vector!, ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+      })
+      .onConflictDoNothing()
+      .returning({ id: gapQuestions.id });
+    if (!inserted) {
+      // recorded meanwhile by another process: same as the early path
+      const known = await addReplyToKnown(tx, input.inboundMessageId!, agentReply);
+      return known!;
+    }
+    const near = await nearestCluster(tx, model, vector!, ['open', 'dismissed']);
+    let clusterId: number;
+    let newCluster = false;
+    if (near && near.similarity >= threshold) {
+      clusterId = near.id;
+      await tx
+        .update(gapClusters)
+        .set({ centroid: addToCentroid(parseVector(near.centroid), near.size, vector!), size: sql`${gapClusters.size} + 1`, updatedAt: new Date() })
+        .where(eq(gapClusters.id, clusterId));
+    } else {
+      const [created] = await tx
+        .insert(gapClusters)
+        .values({ model, centroid: vector!, size: 1, title: cleanTitle(text), suggestedExamples: [text.slice(0, MAX_EXAMPLE_CHARS)] })
+        .returning({ id: gapClusters.id });
+      clusterId = created!.id;
+      newCluster = true;
+    }
+    await tx.update(gapQuestions).set({ clusterId }).where(eq(gapQuestions.id, inserted.id));
+    await refreshSummary(tx, clusterId);
+    return { questionId: inserted.id, clusterId, newCluster, duplicate: false, similarity: near?.similarity ?? null };
+  });
+}
+
+/** A message seen before: its agent reply (the answer the article should contain) is added, nothing else changes. */
+async function addReplyToKnown(q: Queryable, inboundMessageId: string, agentReply: string | null): Promise<RecordResult | undefined> {
+  const [row] = await q.select({ id: gapQuestions.id, clusterId: gapQuestions.clusterId, reply: gapQuestions.agentReply }).from(gapQuestions).where(eq(gapQuestions.inboundMessageId, inboundMessageId));
+  if (!row) return undefined;
+  if (agentReply && agentReply !== row.reply) {
+    await q.update(gapQuestions).set({ agentReply }).where(eq(gapQuestions.id, row.id));
+    if (row.clusterId !== null) await refreshSummary(q, row.clusterId);
+  }
+  return { questionId: row.id, clusterId: row.clusterId, newCluster: false, duplicate: true, similarity: null };
+}
+
+interface NearCluster { id: number; size: number; status: GapStatus; centroid: string; similarity: number }
+
+async function nearestCluster(q: Queryable, model: string, vector: Float32Array, statuses: GapStatus[]): Promise<NearCluster | undefined> {
+  const dims = sql.raw(String(vector.length));
+  const v = vectorLiteral(vector);
+  const [row] = await selectRows<NearCluster>(q, sql`
+    SELECT id, size, status, centroid::text AS centroid, 1 - (centroid::vector(${dims}) <=> ${v}::vector(${dims})) AS similarity
+    FROM gap_clusters
+    WHERE model = ${model} AND status IN (${sql.join(statuses.map((s) => sql`${s}`), sql`, `)}) AND size > 0
+    ORDER BY centroid::vector(${dims}) <=> ${v}::vector(${dims}), id
+    LIMIT 1`);
+  return row ? { ...row, id: Number(row.id), size: Number(row.size), similarity: Number(row.similarity) } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Suggested article
+
+export interface Suggestion {
+  title: string;
+  examples: string[];
+  body: string;
+  bodySource: GapBodySource;
+}
+
+interface Member { text: string; agentReply: string | null }
+
+/** Title, examples and body from the members, offline: the most central questions, and agents' replies condensed. */
+export function suggest(members: Member[]): Suggestion {
+  const order = centralOrder(members.map((m) => m.text));
+  const examples = distinct(order.map((i) => members[i]!.text.slice(0, MAX_EXAMPLE_CHARS)), MAX_EXAMPLES);
+  const title = cleanTitle(examples[0] ?? members[0]?.text ?? '');
+  const replies = order.map((i) => members[i]!.agentReply).filter((r): r is string => !!r);
+  const extracted = extractiveBody(replies);
+  return extracted
+    ? { title, examples, body: extracted, bodySource: 'agent_replies' }
+    : { title, examples, body: placeholderBody(examples), bodySource: 'placeholder' };
+}
+
+/** Re-derives size and suggestion from the members (after a question joined, left or got a reply). */
+async function refreshSummary(q: Queryable, clusterId: number): Promise<void> {
+  const [cluster] = await q.select({ status: gapClusters.status, bodySource: gapClusters.bodySource }).from(gapClusters).where(eq(gapClusters.id, clusterId));
+  if (!cluster) return;
+  const [{ n }] = (await selectRows<{ n: number }>(q, sql`SELECT count(*)::int AS n FROM gap_questions WHERE cluster_id = ${clusterId}`)) as [{ n: number }];
+  if (Number(n) === 0) {
+    // nothing left to show (the questions were erased): an open cluster goes, a decided one keeps its decision
+    if (cluster.status === 'open') await q.delete(gapClusters).where(eq(gapClusters.id, clusterId));
+    else await q.update(gapClusters).set({ size: 0, title: null, suggestedExamples: [], suggestedBody: null, bodySource: null, updatedAt: new Date() }).where(eq(gapClusters.id, clusterId));
+    return;
+  }
+  const members = await q
+    .select({ text: gapQuestions.text, agentReply: gapQuestions.agentReply })
+    .from(gapQuestions)
+    .where(eq(gapQuestions.clusterId, clusterId))
+    .orderBy(desc(gapQuestions.createdAt), desc(gapQuestions.id))
+    .limit(SUMMARY_MEMBERS);
+  const s = suggest(members);
+  // A body the chat model drafted stays until the next recompute drafts it again.
+  const keepBody = cluster.bodySource === 'chat';
+  await q
+    .update(gapClusters)
+    .set({ size: Number(n), title: s.title, suggestedExamples: s.examples, ...(keepBody ? {} : { suggestedBody: s.body, bodySource: s.bodySource }), updatedAt: new Date() })
+    .where(eq(gapClusters.id, clusterId));
+}
+
+const chatDraft = z.object({ title: z.string().min(1).max(300), body: z.string().min(1).max(20_000) });
+
+/** The chat model's draft from the questions and the agents' replies; only facts from the replies. */
+export async function draftWithChat(chat: ChatClient, input: { language: string; examples: string[]; replies: string[] }): Promise<{ title: string; body: string }> {
+  const questions = input.examples.map((e, i) => fenceUntrusted(`question ${i + 1}`, e)).join('\n');
+  const replies = input.replies.slice(0, 8).map((r, i) => fenceUntrusted(`agent reply ${i + 1}`, r.slice(0, 3000))).join('\n');
+  return chat.completeJson([
+    {
+      role: 'system',
+      content: [
+        'You write help-centre articles for a customer support team.',
+        'Customers asked the questions below, no article answered them, and agents replied by hand.',
+        `Write one article in the language "${input.language}" that answers these questions, in Markdown, as JSON {"title": string, "body": string}.`,
+        'Use only facts stated in the agents\' replies; never invent amounts, deadlines, links or policies. Leave out names, greetings and case-specific details.',
+        untrustedTextRule,
+      ].join('\n'),
+    },
+    { role: 'user', content: `Questions:\n${questions}\n\nAgents' replies:\n${replies}` },
+  ], chatDraft, { temperature: 0.2 });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Full re-clustering
+
+export interface RecomputeOptions {
+  /** drafts bodies for the largest clusters that have agents' replies */
+  chat?: ChatClient;
+  /** how many clusters (largest first) the chat model drafts for */
+  chatDrafts?: number;
+  cluster?: Partial<ClusterOptions>;
+  log?: Logger;
+}
+
+export interface RecomputeReport {
+  questions: number;
+  clusters: number;
+  /** clusters of 2 or more questions */
+  groups: number;
+  reembedded: number;
+  kept: number;
+  created: number;
+  removed: number;
+  chatDrafted: number;
+  ms: number;
+}
+
+/**
+ * Re-clusters every question not in a decided (accepted, merged, dismissed) cluster. Questions embedded by another
+ * model are embedded again first, so every open centroid is in the current model's space.
+ */
+export async function recomputeGaps(db: Db, embedder: Embedder, opts: RecomputeOptions = {}): Promise<RecomputeReport> {
+  const started = performance.now();
+  const model = embedder.model;
+  const reembedded = await reembedOpen(db, embedder);
+  const result = await db.transaction(async (tx) => {
+    await lock(tx);
+    const rows = (await selectRows<{ id: number; text: string; reply: string | null; model: string; embedding: string; cluster_id: number | null; language: string }>(tx, sql`
+      SELECT q.id, q.text, q.agent_reply AS reply, q.model, q.embedding::text AS embedding, q.cluster_id, q.language
+      FROM gap_questions q LEFT JOIN gap_clusters c ON c.id = q.cluster_id
+      WHERE q.cluster_id IS NULL OR c.status = 'open'
+      ORDER BY q.id`)).filter((r) => r.model === model);
+    const labels = clusterTexts(rows.map((r) => r.text), opts.cluster);
+    const groups = new Map<number, number[]>();
+    labels.forEach((l, i) => groups.set(l, [...(groups.get(l) ?? []), i]));
+    const newGroups = [...groups.values()].sort((a, b) => b.length - a.length);
+
+    // Cluster ids survive where most of a new group comes from one old open cluster (greedy by overlap).
+    const oldOpen = (await tx.select({ id: gapClusters.id }).from(gapClusters).where(and(eq(gapClusters.status, 'open')))).map((r) => r.id);
+    const overlaps: { group: number; old: number; n: number }[] = [];
+    newGroups.forEach((members, g) => {
+      const counts = new Map<number, number>();
+      for (const i of members) {
+        const old = rows[i]!.cluster_id;
+        if (old !== null) counts.set(Number(old), (counts.get(Number(old)) ?? 0) + 1);
+      }
+      for (const [old, n] of counts) overlaps.push({ group: g, old, n });
+    });
+    overlaps.sort((a, b) => b.n - a.n || a.old - b.old);
+    const idOf = new Map<number, number>();
+    const used = new Set<number>();
+    for (const o of overlaps) {
+      if (idOf.has(o.group) || used.has(o.old)) continue;
+      idOf.set(o.group, o.old);
+      used.add(o.old);
+    }
+    const now = new Date();
+    let created = 0;
+    const assignments: [number, number][] = [];
+    for (const [g, members] of newGroups.entries()) {
+      const centroid = meanVector(members.map((i) => parseVector(rows[i]!.embedding)));
+      const s = suggest(members.map((i) => ({ text: rows[i]!.text, agentReply: rows[i]!.reply })));
+      const values = { model, centroid, size: members.length, title: s.title, suggestedExamples: s.examples, suggestedBody: s.body, bodySource: s.bodySource, updatedAt: now };
+      let id = idOf.get(g);
+      if (id !== undefined) {
+        await tx.update(gapClusters).set(values).where(eq(gapClusters.id, id));
+      } else {
+        const [row] = await tx.insert(gapClusters).values({ ...values, createdAt: now }).returning({ id: gapClusters.id });
+        id = row!.id;
+        created++;
+      }
+      for (const i of members) if (Number(rows[i]!.cluster_id) !== id) assignments.push([rows[i]!.id, id]);
+    }
+    for (let i = 0; i < assignments.length; i += 1000) {
+      const values = sql.join(assignments.slice(i, i + 1000).map(([q, c]) => sql`(${q}::bigint, ${c}::bigint)`), sql`, `);
+      await tx.execute(sql`UPDATE gap_questions SET cluster_id = v.c FROM (VALUES ${values}) AS v(q, c) WHERE gap_questions.id = v.q`);
+    }
+    const removed = oldOpen.filter((id) => !used.has(id));
+    if (removed.length) await tx.delete(gapClusters).where(and(inArray(gapClusters.id, removed), eq(gapClusters.status, 'open')));
+    // Snapshot of the closest article for the groups worth showing (the report computes it live).
+    const open = await tx.select({ id: gapClusters.id, centroid: gapClusters.centroid, size: gapClusters.size }).from(gapClusters)
+      .where(and(eq(gapClusters.status, 'open'), eq(gapClusters.model, model)));
+    for (const c of open) {
+      if (c.size < 2) continue;
+      const closest = await closestArticle(tx, model, Float32Array.from(c.centroid));
+      await tx.update(gapClusters).set({ closestArticleId: closest?.articleId ?? null, closestScore: closest?.score ?? null }).where(eq(gapClusters.id, c.id));
+    }
+    return { questions: rows.length, clusters: newGroups.length, groups: newGroups.filter((m) => m.length >= 2).length, kept: used.size, created, removed: removed.length };
+  });
+  const chatDrafted = opts.chat ? await draftLargest(db, opts.chat, opts.chatDrafts ?? 20, opts.log) : 0;
+  return { ...result, reembedded, chatDrafted, ms: Math.round(performance.now() - started) };
+}
+
+async function reembedOpen(db: Db, embedder: Embedder): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const stale = await selectRows<{ id: number; text: string }>(db, sql`
+      SELECT q.id, q.text FROM gap_questions q LEFT JOIN gap_clusters c ON c.id = q.cluster_id
+      WHERE (q.cluster_id IS NULL OR c.status = 'open') AND q.model <> ${embedder.model}
+      ORDER BY q.id LIMIT 256`);
+    if (!stale.length) return total;
+    const vectors = await embedder.embed(stale.map((r) => r.text));
+    await db.transaction(async (tx) => {
+      for (const [i, r] of stale.entries()) {
+        await tx.update(gapQuestions).set({ model: embedder.model, embedding: vectors[i]! }).where(eq(gapQuestions.id, Number(r.id)));
+      }
+    });
+    total += stale.length;
+  }
+}
+
+async function draftLargest(db: Db, chat: ChatClient, max: number, log?: Logger): Promise<number> {
+  const clusters = await db.select().from(gapClusters).where(and(eq(gapClusters.status, 'open'), eq(gapClusters.bodySource, 'agent_replies'))).orderBy(desc(gapClusters.size), asc(gapClusters.id)).limit(max);
+  let drafted = 0;
+  for (const c of clusters) {
+    const members = await db.select({ reply: gapQuestions.agentReply, language: gapQuestions.language }).from(gapQuestions).where(eq(gapQuestions.clusterId, c.id)).limit(SUMMARY_MEMBERS);
+    const replies = members.map((m) => m.reply).filter((r): r is string => !!r);
+    try {
+      const draft = await draftWithChat(chat, { language: majority(members.map((m) => m.language)) ?? 'en', examples: c.suggestedExamples, replies });
+      // only if the cluster did not change meanwhile
+      await db.update(gapClusters).set({ title: draft.title.slice(0, 300), suggestedBody: draft.body, bodySource: 'chat' })
+        .where(and(eq(gapClusters.id, c.id), eq(gapClusters.size, c.size), eq(gapClusters.status, 'open')));
+      drafted++;
+    } catch (err) {
+      log?.warn({ err, cluster: c.id }, 'knowledge gaps: the chat model could not draft an article; the extractive draft stays');
+    }
+  }
+  return drafted;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Closest article
+
+export interface ClosestArticle { articleId: string; title: string; score: number }
+
+/** The published article whose nearest chunk (title, section or example question) is closest to the vector. */
+export async function closestArticle(q: Queryable, model: string, vector: Float32Array): Promise<ClosestArticle | null> {
+  const dims = sql.raw(String(vector.length));
+  const v = vectorLiteral(vector);
+  // Inlined model literal: the per-model partial HNSW index is usable only with a constant predicate.
+  const [row] = await selectRows<{ article_id: string; title: string; similarity: number }>(q, sql`
+    SELECT n.article_id, a.title, n.similarity FROM (
+      SELECT article_id, 1 - (embedding::vector(${dims}) <=> ${v}::vector(${dims})) AS similarity
+      FROM article_chunks WHERE model = ${sql.raw(sqlLiteral(model))}
+      ORDER BY embedding::vector(${dims}) <=> ${v}::vector(${dims}) LIMIT 40
+    ) n JOIN articles a ON a.id = n.article_id AND a.status = 'published'
+    ORDER BY n.similarity DESC, n.article_id LIMIT 1`);
+  return row ? { articleId: row.article_id, title: row.title, score: Math.round(Number(row.similarity) * 1000) / 1000 } : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The report
+
+export interface GapSample {
+  id: number;
+  text: string;
+  language: string;
+  source: GapSource;
+  inboundMessageId: string | null;
+  caseId: string | null;
+  createdAt: string;
+}
+
+export interface GapReport {
+  id: number;
+  status: GapStatus;
+  size: number;
+  model: string;
+  trend: { last7Days: number; previous7Days: number; direction: TrendDirection };
+  sources: Record<GapSource, number>;
+  /** questions with an agent's reply (the suggested body is drawn from them) */
+  withReplies: number;
+  languages: Record<string, number>;
+  samples: GapSample[];
+  closestArticle: ClosestArticle | null;
+  suggestion: Suggestion;
+  articleId: string | null;
+  resolvedBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const listGapsSchema = z.object({
+  status: z.enum(gapStatuses).default('open'),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  minSize: z.coerce.number().int().min(1).default(1),
+});
+
+export async function listGaps(db: Db, input: { status?: GapStatus; limit?: number; minSize?: number; now?: Date } = {}): Promise<GapReport[]> {
+  const parsed = listGapsSchema.safeParse(input);
+  if (!parsed.success) throw new AppError('bad_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const { status, limit, minSize } = parsed.data;
+  const now = input.now ?? new Date();
+  const clusters = await db.select().from(gapClusters)
+    .where(and(eq(gapClusters.status, status), sql`${gapClusters.size} >= ${minSize}`))
+    .orderBy(desc(gapClusters.size), asc(gapClusters.id)).limit(limit);
+  if (!clusters.length) return [];
+  const ids = sql.join(clusters.map((c) => sql`${c.id}::bigint`), sql`, `);
+  const week = 7 * 86_400_000;
+  const [d7, d14] = [new Date(now.getTime() - week).toISOString(), new Date(now.getTime() - 2 * week).toISOString()];
+  const stats = await selectRows<{ cluster_id: number; last7: number; prev7: number; replies: number; source: GapSource; language: string; n: number }>(db, sql`
+    SELECT cluster_id, source, language, count(*)::int AS n,
+      count(*) FILTER (WHERE created_at >= ${d7}::timestamptz AND created_at <= ${now.toISOString()}::timestamptz)::int AS last7,
+      count(*) FILTER (WHERE created_at >= ${d14}::timestamptz AND created_at < ${d7}::timestamptz)::int AS prev7,
+      count(*) FILTER (WHERE agent_reply IS NOT NULL)::int AS replies
+    FROM gap_questions WHERE cluster_id IN (${ids}) GROUP BY cluster_id, source, language`);
+  const samples = await selectRows<{ id: number; cluster_id: number; text: string; language: string; source: GapSource; inbound_message_id: string | null; case_id: string | null; created_at: string | Date }>(db, sql`
+    SELECT id, cluster_id, text, language, source, inbound_message_id, case_id, created_at FROM (
+      SELECT q.*, row_number() OVER (PARTITION BY cluster_id ORDER BY created_at DESC, id DESC) AS rn
+      FROM gap_questions q WHERE cluster_id IN (${ids})
+    ) s WHERE rn <= 5 ORDER BY cluster_id, rn`);
+  const out: GapReport[] = [];
+  for (const c of clusters) {
+    const mine = stats.filter((s) => Number(s.cluster_id) === c.id);
+    const sum = (f: (s: (typeof mine)[number]) => number) => mine.reduce((n, s) => n + Number(f(s)), 0);
+    const sources = Object.fromEntries(gapSources.map((s) => [s, sum((x) => (x.source === s ? x.n : 0))])) as Record<GapSource, number>;
+    const languages: Record<string, number> = {};
+    for (const s of mine) languages[s.language] = (languages[s.language] ?? 0) + Number(s.n);
+    out.push({
+      id: c.id,
+      status: c.status,
+      size: c.size,
+      model: c.model,
+      trend: trendOf(sum((s) => s.last7), sum((s) => s.prev7)),
+      sources,
+      withReplies: sum((s) => s.replies),
+      languages,
+      samples: samples.filter((s) => Number(s.cluster_id) === c.id).map((s) => ({
+        id: Number(s.id), text: s.text, language: s.language, source: s.source, inboundMessageId: s.inbound_message_id, caseId: s.case_id,
+        createdAt: new Date(s.created_at).toISOString(),
+      })),
+      closestArticle: c.size > 0 ? await closestArticle(db, c.model, Float32Array.from(c.centroid)) : null,
+      suggestion: { title: c.title ?? '', examples: c.suggestedExamples, body: c.suggestedBody ?? '', bodySource: c.bodySource ?? 'placeholder' },
+      articleId: c.articleId,
+      resolvedBy: c.resolvedBy,
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Decisions
+
+export interface Decider { by: string }
+
+async function lockOpenCluster(tx: Tx, id: number): Promise<GapCluster> {
+  const [cluster] = await tx.select().from(gapClusters).where(eq(gapClusters.id, id)).for('update');
+  if (!cluster) throw new AppError('not_found', `no knowledge gap ${id}`);
+  if (cluster.status !== 'open') throw new AppError('conflict', `knowledge gap ${id} is already ${cluster.status}`);
+  return cluster;
+}
+
+function majority(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+export const acceptGapSchema = z.object({
+  /** article id to use (else generated) */
+  articleId: z.string().optional(),
+  title: z.string().optional(),
+  body: z.string().optional(),
+  examples: z.array(z.string()).optional(),
+  language: z.string().optional(),
+});
+export type AcceptGapInput = z.input<typeof acceptGapSchema>;
+
+/** Creates a draft article from the suggestion (fields can be overridden) and marks the gap accepted. */
+export async function acceptGap(db: Db, id: number, input: AcceptGapInput, ctx: Decider): Promise<{ gap: GapCluster; article: Article }> {
+  const parsed = parseWith(acceptGapSchema, input ?? {});
+  return db.transaction(async (tx) => {
+    const cluster = await lockOpenCluster(tx, id);
+    const languages = await tx.select({ language: gapQuestions.language }).from(gapQuestions).where(eq(gapQuestions.clusterId, id));
+    const language = (parsed.language ?? majority(languages.map((l) => l.language.slice(0, 2).toLowerCase())) ?? 'en');
+    const examples = (parsed.examples ?? cluster.suggestedExamples).map((e) => e.slice(0, MAX_EXAMPLE_CHARS));
+    // A savepoint inside this transaction: the article and the decision commit together or not at all.
+    const article = await createArticle(tx as unknown as Db, {
+      id: parsed.articleId,
+      title: (parsed.title ?? cluster.title ?? examples[0] ?? 'New article').slice(0, 300),
+      body: parsed.body ?? (cluster.suggestedBody || placeholderBody(examples)),
+      language,
+      tags: [GAP_TAG],
+      examples,
+      status: 'draft',
+      changeNote: `from knowledge gap ${id} (${cluster.size} questions)`,
+    }, { by: ctx.by });
+    const [gap] = await tx.update(gapClusters).set({ status: 'accepted', articleId: article.id, resolvedBy: ctx.by, updatedAt: new Date() }).where(eq(gapClusters.id, id)).returning();
+    return { gap: gap!, article };
+  });
+}
+
+export const mergeGapSchema = z.object({ articleId: z.string().min(1), examples: z.array(z.string()).optional() });
+
+/** Adds the gap's example questions to an existing article (a new version) and marks the gap merged. */
+export async function mergeGap(db: Db, id: number, articleId: string, ctx: Decider & { examples?: string[] }): Promise<{ gap: GapCluster; article: Article; added: number }> {
+  return db.transaction(async (tx) => {
+    const cluster = await lockOpenCluster(tx, id);
+    const [target] = await tx.select({ id: articles.id, examples: articles.examples }).from(articles).where(eq(articles.id, articleId));
+    if (!target) throw new AppError('not_found', `no article ${articleId}`);
+    const have = new Set(target.examples.map((e) => e.trim()));
+    const fresh = distinct((ctx.examples ?? cluster.suggestedExamples).map((e) => e.slice(0, MAX_EXAMPLE_CHARS)), MAX_EXAMPLES * 5).filter((e) => !have.has(e));
+    const examples = [...target.examples, ...fresh].slice(0, MAX_ARTICLE_EXAMPLES);
+    const added = examples.length - target.examples.length;
+    const article = await updateArticle(tx as unknown as Db, articleId, { examples, changeNote: `${added} example questions from knowledge gap ${id}` }, { by: ctx.by });
+    const [gap] = await tx.update(gapClusters).set({ status: 'merged', articleId, resolvedBy: ctx.by, updatedAt: new Date() }).where(eq(gapClusters.id, id)).returning();
+    return { gap: gap!, article, added };
+  });
+}
+
+/** Not a gap worth an article: hidden from the open report; similar new questions join it quietly. */
+export async function dismissGap(db: Db, id: number, ctx: Decider): Promise<GapCluster> {
+  return db.transaction(async (tx) => {
+    await lockOpenCluster(tx, id);
+    const [gap] = await tx.update(gapClusters).set({ status: 'dismissed', resolvedBy: ctx.by, updatedAt: new Date() }).where(eq(gapClusters.id, id)).returning();
+    return gap!;
+  });
+}
+
+function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new AppError('bad_request', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Keeping it fresh
+
+/**
+ * What the pipeline calls: records each question and, after every `recomputeEvery` new ones, re-clusters in the
+ * background (one run at a time). Failures are logged, never thrown into the caller's work.
+ */
+export class GapMaintainer {
+  private sinceRecompute = 0;
+  private running: Promise<unknown> | undefined;
+
+  constructor(private readonly deps: { db: Db; embedder: Embedder; log: Logger; chat?: ChatClient; recomputeEvery?: number; assignThreshold?: number }) {}
+
+  async record(input: GapQuestionInput): Promise<RecordResult | null> {
+    try {
+      const result = await recordGapQuestion(this.deps.db, this.deps.embedder, input, { assignThreshold: this.deps.assignThreshold });
+      if (!result.duplicate && ++this.sinceRecompute >= (this.deps.recomputeEvery ?? 50)) this.recompute();
+      return result;
+    } catch (err) {
+      this.deps.log.warn({ err }, 'knowledge gaps: could not record a question');
+      return null;
+    }
+  }
+
+  /** Starts a full re-clustering unless one is running; resolves when it is done. */
+  recompute(): Promise<unknown> {
+    if (this.running) return this.running;
+    this.sinceRecompute = 0;
+    this.running = recomputeGaps(this.deps.db, this.deps.embedder, { chat: this.deps.chat, log: this.deps.log })
+      .then((report) => this.deps.log.info(report, 'knowledge gaps recomputed'))
+      .catch((err) => this.deps.log.warn({ err }, 'knowledge gaps: recompute failed'))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Privacy: the questions are the customer's words
+
+/** Deletes the gap questions of these messages or cases and re-derives the clusters they were in. */
+export async function eraseGapQuestions(tx: Queryable, scope: { messageIds: string[]; caseIds: string[] }): Promise<number> {
+  const where = or(
+    scope.messageIds.length ? inArray(gapQuestions.inboundMessageId, scope.messageIds) : undefined,
+    scope.caseIds.length ? inArray(gapQuestions.caseId, scope.caseIds) : undefined,
+  );
+  if (!where) return 0;
+  const deleted = await tx.delete(gapQuestions).where(where).returning({ clusterId: gapQuestions.clusterId });
+  const clusters = [...new Set(deleted.map((d) => d.clusterId).filter((c): c is number => c !== null))];
+  for (const c of clusters) {
+    await refreshSummary(tx, c);
+    // the centroid moves too (open clusters only: a decided one is no longer matched against)
+    const rest = await selectRows<{ embedding: string }>(tx, sql`SELECT embedding::text AS embedding FROM gap_questions WHERE cluster_id = ${c}`);
+    if (rest.length) await tx.update(gapClusters).set({ centroid: meanVector(rest.map((r) => parseVector(r.embedding))) }).where(eq(gapClusters.id, c));
+  }
+  return deleted.length;
+}
+
+export async function exportGapQuestions(q: Queryable, scope: { messageIds: string[]; caseIds: string[] }) {
+  const where = or(
+    scope.messageIds.length ? inArray(gapQuestions.inboundMessageId, scope.messageIds) : undefined,
+    scope.caseIds.length ? inArray(gapQuestions.caseId, scope.caseIds) : undefined,
+  );
+  if (!where) return [];
+  return q
+    .select({ id: gapQuestions.id, inboundMessageId: gapQuestions.inboundMessageId, caseId: gapQuestions.caseId, text: gapQuestions.text, language: gapQuestions.language, source: gapQuestions.source, agentReply: gapQuestions.agentReply, clusterId: gapQuestions.clusterId, createdAt: gapQuestions.createdAt })
+    .from(gapQuestions)
+    .where(where)
+    .orderBy(asc(gapQuestions.id));
+}
+
+/** Questions not yet in any cluster (only after a model change until the next recompute). */
+export async function unclusteredCount(q: Queryable): Promise<number> {
+  const [row] = await q.select({ n: sql<number>`count(*)::int` }).from(gapQuestions).where(isNull(gapQuestions.clusterId));
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,278 @@
+// What agents do to a case: claim, edit the draft, approve and send, reject, escalate, resolve, reopen, re-triage.
+// Each action locks the case row, checks the claim, changes state and writes the audit entry in one transaction.
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { articleLearnedExamples, articles } from '../db/schema/kb.js';
+import { caseEvents, cases, casePriorities, type Case } from '../db/schema/cases.js';
+import type { Mailbox } from '../db/schema/mailboxes.js';
+import { inboundMessages } from '../db/schema/messages.js';
+import { outbox } from '../db/schema/outbox.js';
+import { drafts, type Draft } from '../db/schema/review.js';
+import { customerText } from '../domain/language.js';
+import { AppError } from '../errors.js';
+import { audit, changedFields, SYSTEM_ACTOR, type Actor } from './audit.js';
+import { decideAutoSend, type AutoSendVerdict } from '../domain/auto-send.js';
+import { replyOutboxRow } from './reply.js';
+
+export const CLAIM_MINUTES = 30;
+const OPEN_DRAFT = ['proposed', 'edited'] as const;
+
+export interface ReviewDeps {
+  db: Db;
+  mailboxes: Mailbox[];
+  messageIdDomain: string;
+  /** called after commit: a reply was queued (kick the outbox worker) */
+  onReplyQueued?(): void;
+  /** called after commit: articles gained examples from an approved reply (re-index and retrain) */
+  onExamplesLearned?(): void;
+  /** called after commit: the case was escalated by an agent */
+  onEscalated?(kase: Case, reasons: { code: string; detail: string }[]): Promise<void> | void;
+  /** SLA hooks, inside the action's transaction */
+  sla?: {
+    onAgentReplied(tx: Tx, kase: Case, mailbox: Mailbox, now: Date): Promise<void>;
+    onStatusChanged(tx: Tx, kase: Case, mailbox: Mailbox, status: Case['status'], now: Date): Promise<void>;
+    onPriorityChanged(tx: Tx, kase: Case, mailbox: Mailbox, now: Date): Promise<void>;
+  };
+  now?(): Date;
+}
+
+async function lockCase(tx: Tx, caseId: string): Promise<Case> {
+  if (!/^[0-9a-f-]{36}$/i.test(caseId)) throw new AppError('not_found', 'no such case');
+  const [kase] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update');
+  if (!kase) throw new AppError('not_found', 'no such case');
+  return kase;
+}
+
+function heldByOther(kase: Case, actor: Actor, now: Date): boolean {
+  return kase.assigneeId !== null && kase.assigneeId !== actor.id && kase.claimExpiresAt !== null && kase.claimExpiresAt > now;
+}
+
+function refuseIfHeld(kase: Case, actor: Actor, now: Date): void {
+  if (heldByOther(kase, actor, now)) {
+    throw new AppError('conflict', `${kase.assigneeName} is working on this case (claimed until ${kase.claimExpiresAt!.toISOString()})`, false, {
+      holder: { id: kase.assigneeId, name: kase.assigneeName, until: kase.claimExpiresAt },
+    });
+  }
+}
+
+function requireClaim(kase: Case, actor: Actor, now: Date): void {
+  refuseIfHeld(kase, actor, now);
+  if (kase.assigneeId !== actor.id || !kase.claimExpiresAt || kase.claimExpiresAt <= now) {
+    throw new AppError('conflict', 'claim the case before changing its draft', false, { holder: null });
+  }
+}
+
+async function currentDraft(tx: Tx, caseId: string): Promise<Draft | undefined> {
+  const [draft] = await tx.select().from(drafts)
+    .where(and(eq(drafts.caseId, caseId), inArray(drafts.status, [...OPEN_DRAFT])))
+    .orderBy(desc(drafts.createdAt)).limit(1);
+  return draft;
+}
+
+function mailboxOf(deps: ReviewDeps, kase: Case): Mailbox {
+  const mailbox = deps.mailboxes.find((m) => m.id === kase.mailboxId);
+  if (!mailbox) throw new Error(`case ${kase.id} belongs to an unknown mailbox`);
+  return mailbox;
+}
+
+export class Review {
+  constructor(private readonly deps: ReviewDeps) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  private inCase<T>(caseId: string, fn: (tx: Tx, kase: Case, now: Date) => Promise<T>): Promise<T> {
+    return this.deps.db.transaction(async (tx) => fn(tx, await lockCase(tx, caseId), this.now()));
+  }
+
+  /** One agent at a time; a claim expires after CLAIM_MINUTES so an abandoned case goes back to the queue. */
+  claim(caseId: string, actor: Actor): Promise<Case> {
+    return this.inCase(caseId, async (tx, kase, now) => {
+      refuseIfHeld(kase, actor, now);
+      const after = { assigneeId: actor.id, assigneeName: actor.name, claimExpiresAt: new Date(now.getTime() + CLAIM_MINUTES * 60_000) };
+      const [updated] = await tx.update(cases).set(after).where(eq(cases.id, caseId)).returning();
+      await audit(tx, { caseId, actor, action: 'claimed', ...changedFields(kase, { assigneeId: after.assigneeId, assigneeName: after.assigneeName }) });
+      return updated!;
+    });
+  }
+
+  release(caseId: string, actor: Actor): Promise<Case> {
+    return this.inCase(caseId, async (tx, kase, now) => {
+      refuseIfHeld(kase, actor, now);
+      const [updated] = await tx.update(cases).set({ assigneeId: null, assigneeName: null, claimExpiresAt: null }).where(eq(cases.id, caseId)).returning();
+      await audit(tx, { caseId, actor, action: 'released', before: { assigneeName: kase.assigneeName }, after: { assigneeName: null } });
+      return updated!;
+    });
+  }
+
+  editDraft(caseId: string, actor: Actor, input: { body: string; citations?: string[] }): Promise<Draft> {
+    return this.inCase(caseId, async (tx, kase, now) => {
+      requireClaim(kase, actor, now);
+      const draft = await currentDraft(tx, caseId);
+      if (!draft) throw new AppError('conflict', 'this case has no draft to edit (it is still being written, or was decided)');
+      const citations = input.citations ? draft.citations.filter((c) => input.citations!.includes(c.articleId)) : draft.citations;
+      const [updated] = await tx.update(drafts).set({ body: input.body, citations, status: 'edited', updatedAt: now }).where(eq(drafts.id, draft.id)).returning();
+      await audit(tx, { caseId, actor, action: 'draft_edited', before: { body: draft.body, citations: draft.citations.map((c) => c.articleId) }, after: { body: input.body, citations: citations.map((c) => c.articleId) } });
+      return updated!;
+    });
+  }
+
+  /** Sends the draft (as edited, or with a final edit in `body`) through the outbox, threaded under the customer's mail. */
+  async approve(caseId: string, actor: Actor, input: { body?: string } = {}): Promise<{ draft: Draft; outboxId: string }> {
+    const result = await this.inCase(caseId, async (tx, kase, now) => {
+      requireClaim(kase, actor, now);
+      const draft = await currentDraft(tx, caseId);
+      if (!draft) throw new AppError('conflict', 'this case has no draft to approve');
+      return this.send(tx, kase, draft, (input.body ?? draft.body ?? '').trim(), actor, now, 'reply_approved');
+    });
+    this.afterSend(result.learned);
+    return { draft: result.draft, outboxId: result.outboxId };
+  }
+
+  /**
+   * After the draft worker wrote a draft: decide auto-send for the mailbox (off / shadow / on), record the verdict
+   * on the draft, and send it without review only when every condition holds and the mailbox is 'on'.
+   */
+  async considerAutoSend(draftId: string): Promise<AutoSendVerdict | null> {
+    const [ref] = await this.deps.db.select({ caseId: drafts.caseId }).from(drafts).where(eq(drafts.id, draftId));
+    if (!ref) return null;
+    const result = await this.inCase(ref.caseId, async (tx, kase, now) => {
+      const [draft] = await tx.select().from(drafts).where(and(eq(drafts.id, draftId), eq(drafts.status, 'proposed')));
+      if (!draft) return null;
+      const mailbox = mailboxOf(this.deps, kase);
+      const cited = [...new Set(draft.citations.map((c) => c.articleId))];
+      const published = cited.length
+        ? await tx.select({ id: articles.id, version: articles.version }).from(articles).where(and(inArray(articles.id, cited), eq(articles.status, 'published')))
+        : [];
+      const citedPublished = draft.citations.every((c) => published.some((p) => p.id === c.articleId && p.version === c.version));
+      const verdict = decideAutoSend({
+        mode: mailbox.autoSendMode, minConfidence: mailbox.autoSendMinConfidence,
+        draft: { confidence: draft.confidence ?? 0, sentences: draft.sentences, unsupportedSentences: draft.unsupportedSentences, injectionSuspected: draft.injectionSuspected, citedPublished, generator: draft.generator ?? '' },
+        case: { customerMessageCount: kase.customerMessageCount, status: kase.status, acknowledged: kase.acknowledgedAt !== null },
+      });
+      await tx.update(drafts).set({ autoSend: { mode: mailbox.autoSendMode, wouldSend: verdict.wouldSend, sent: verdict.send, blockers: verdict.blockers } }).where(eq(drafts.id, draftId));
+      if (!verdict.send || heldByOther(kase, SYSTEM_ACTOR, now)) return { verdict, learned: [] as string[] };
+      const sent = await this.send(tx, kase, draft, (draft.body ?? '').trim(), SYSTEM_ACTOR, now, 'reply_auto_sent');
+      return { verdict, learned: sent.learned };
+    });
+    if (!result) return null;
+    if (result.verdict.send) this.afterSend(result.learned);
+    return result.verdict;
+  }
+
+  private afterSend(learned: string[]): void {
+    this.deps.onReplyQueued?.();
+    if (learned.length) this.deps.onExamplesLearned?.();
+  }
+
+  private async send(tx: Tx, kase: Case, draft: Draft, body: string, actor: Actor, now: Date, action: string) {
+    if (!body) throw new AppError('bad_request', 'the reply is empty');
+    const caseId = kase.id;
+    const mailbox = mailboxOf(this.deps, kase);
+    const [last] = await tx
+      .select({ id: inboundMessages.id, messageId: inboundMessages.messageId, references: inboundMessages.references, subject: inboundMessages.subject, textBody: inboundMessages.textBody })
+      .from(inboundMessages).where(eq(inboundMessages.caseId, caseId)).orderBy(desc(inboundMessages.receivedAt)).limit(1);
+    const [queued] = await tx.insert(outbox).values(replyOutboxRow({
+      kase, mailbox, body, language: draft.language ?? kase.language, lastCustomerMessage: last ?? null,
+      approvedBy: actor.name, messageIdDomain: this.deps.messageIdDomain,
+    })).returning({ id: outbox.id });
+    const [approved] = await tx.update(drafts)
+      .set({ status: 'approved', body, decidedBy: actor.name, decidedAt: now, outboxId: queued!.id, updatedAt: now })
+      .where(eq(drafts.id, draft.id)).returning();
+    await tx.update(cases).set({
+      status: 'waiting', firstHumanReplyAt: kase.firstHumanReplyAt ?? now, lastAgentReplyAt: now, updatedAt: now,
+      assigneeId: null, assigneeName: null, claimExpiresAt: null,
+    }).where(eq(cases.id, caseId));
+    await this.deps.sla?.onAgentReplied(tx, kase, mailbox, now);
+    await this.deps.sla?.onStatusChanged(tx, kase, mailbox, 'waiting', now);
+    const learned = await learnFromApproval(tx, draft, caseId, actor, last ? customerText(last.subject ?? '', last.textBody ?? '') : null);
+    await audit(tx, {
+      caseId, actor, action,
+      before: { body: draft.generatedBody, status: kase.status },
+      after: { body, status: 'waiting', unchanged: body === (draft.generatedBody ?? '').trim(), learnedExamples: learned },
+    });
+    return { draft: approved!, outboxId: queued!.id, learned };
+  }
+
+  reject(caseId: string, actor: Actor, input: { reason: string }): Promise<Draft> {
+    return this.inCase(caseId, async (tx, kase, now) => {
+      requireClaim(kase, actor, now);
+      const draft = await currentDraft(tx, caseId);
+      if (!draft) throw new AppError('conflict', 'this case has no draft to reject');
+      const [rejected] = await tx.update(drafts).set({ status: 'rejected', rejectReason: input.reason, decidedBy: actor.name, decidedAt: now, updatedAt: now })
+        .where(eq(drafts.id, draft.id)).returning();
+      await audit(tx, { caseId, actor, action: 'draft_rejected', before: { status: draft.status }, after: { status: 'rejected', reason: input.reason } });
+      return rejected!;
+    });
+  }
+
+  async escalate(caseId: string, actor: Actor, input: { reason: string; team?: string }): Promise<Case> {
+    const updated = await this.inCase(caseId, async (tx, kase, now) => {
+      refuseIfHeld(kase, actor, now);
+      const reason = { code: 'agent_escalated', detail: `${actor.name}: ${input.reason}`, at: now.toISOString() };
+      const after = { status: 'escalated' as const, team: input.team ?? kase.team, escalationReasons: [...kase.escalationReasons, reason], updatedAt: now };
+      const [row] = await tx.update(cases).set(after).where(eq(cases.id, caseId)).returning();
+      await tx.insert(caseEvents).values({ caseId, type: 'escalated', detail: { reasons: [reason] } });
+      await this.deps.sla?.onStatusChanged(tx, kase, mailboxOf(this.deps, kase), 'escalated', now);
+      await audit(tx, { caseId, actor, action: 'escalated', before: { status: kase.status, team: kase.team }, after: { status: 'escalated', team: after.team, reason: input.reason } });
+      return row!;
+    });
+    await this.deps.onEscalated?.(updated, [{ code: 'agent_escalated', detail: input.reason }]);
+    return updated;
+  }
+
+  resolve(caseId: string, actor: Actor): Promise<Case> {
+    return this.setStatus(caseId, actor, 'resolved', 'resolved');
+  }
+
+  reopen(caseId: string, actor: Actor): Promise<Case> {
+    return this.setStatus(caseId, actor, 'open', 'reopened');
+  }
+
+  private setStatus(caseId: string, actor: Actor, status: Case['status'], action: string): Promise<Case> {
+    return this.inCase(caseId, async (tx, kase, now) => {
+      refuseIfHeld(kase, actor, now);
+      if (kase.status === status) return kase;
+      const resolving = status === 'resolved';
+      const [row] = await tx.update(cases).set({
+        status, updatedAt: now, resolvedAt: resolving ? now : null,
+        ...(resolving ? { assigneeId: null, assigneeName: null, claimExpiresAt: null } : {}),
+      }).where(eq(cases.id, caseId)).returning();
+      await this.deps.sla?.onStatusChanged(tx, kase, mailboxOf(this.deps, kase), status, now);
+      await audit(tx, { caseId, actor, action, before: { status: kase.status }, after: { status } });
+      return row!;
+    });
+  }
+
+  triage(caseId: string, actor: Actor, input: { priority?: Case['priority']; category?: string | null }): Promise<Case> {
+    if (input.priority && !casePriorities.includes(input.priority)) throw new AppError('bad_request', `priority must be one of ${casePriorities.join(', ')}`);
+    return this.inCase(caseId, async (tx, kase, now) => {
+      refuseIfHeld(kase, actor, now);
+      const patch = { ...(input.priority ? { priority: input.priority } : {}), ...(input.category !== undefined ? { category: input.category } : {}) };
+      const diff = changedFields(kase, patch);
+      if (Object.keys(diff.after).length === 0) return kase;
+      const [row] = await tx.update(cases).set({ ...patch, updatedAt: now }).where(eq(cases.id, caseId)).returning();
+      if (input.priority && input.priority !== kase.priority) await this.deps.sla?.onPriorityChanged(tx, row!, mailboxOf(this.deps, kase), now);
+      await audit(tx, { caseId, actor, action: 'triaged', ...diff });
+      return row!;
+    });
+  }
+}
+
+/**
+ * An approved reply that cites articles teaches the matcher: the customer's question becomes an example of each
+ * cited (still published) article. One example per article and case.
+ */
+async function learnFromApproval(tx: Tx, draft: Draft, caseId: string, actor: Actor, question: string | null): Promise<string[]> {
+  const cited = [...new Set(draft.citations.map((c) => c.articleId))];
+  if (!question || cited.length === 0) return [];
+  const published = await tx.select({ id: articles.id }).from(articles).where(and(inArray(articles.id, cited), eq(articles.status, 'published')));
+  if (published.length === 0) return [];
+  const rows = await tx.insert(articleLearnedExamples)
+    .values(published.map((a) => ({ articleId: a.id, text: question.slice(0, 2000), source: 'approved_reply' as const, caseId, createdBy: actor.name })))
+    .onConflictDoNothing()
+    .returning({ articleId: articleLearnedExamples.articleId });
+  return rows.map((r) => r.articleId);
+}
+

@@ -1,0 +1,31 @@
+import type { Principal } from '../auth/tokens.js';
+import type { Queryable } from '../db/client.js';
+import { auditLog } from '../db/schema/review.js';
+
+/** The system itself (SLA worker, pipeline) when it changes a case. */
+export const SYSTEM_ACTOR = { id: 'system', name: 'firstreply' } as const;
+
+export type Actor = Pick<Principal, 'id' | 'name'>;
+
+export async function audit(
+  db: Queryable,
+  entry: { caseId: string | null; actor: Actor; action: string; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null },
+): Promise<void> {
+  await db.insert(auditLog).values({
+    caseId: entry.caseId, actorId: entry.actor.id, actorName: entry.actor.name, action: entry.action,
+    before: entry.before ?? null, after: entry.after ?? null,
+  });
+}
+
+/** Only the fields that changed, before and after: what an auditor wants to read. */
+export function changedFields<T extends Record<string, unknown>>(before: T, after: Partial<T>) {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(after)) {
+    if (JSON.stringify(before[k]) !== JSON.stringify(v)) {
+      b[k] = before[k] ?? null;
+      a[k] = v ?? null;
+    }
+  }
+  return { before: b, after: a };
+}

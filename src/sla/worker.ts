@@ -1,0 +1,328 @@
+import { and, asc, desc, eq, gt, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { caseEvents, cases, type Case, type EscalationReasonRecord } from '../db/schema/cases.js';
+import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
+import { inboundMessages } from '../db/schema/messages.js';
+import { outbox } from '../db/schema/outbox.js';
+import { slaTimers, type SlaTimer, type SlaTimerKind } from '../db/schema/sla.js';
+import { users } from '../db/schema/users.js';
+import { newMessageId } from '../cases/acknowledgement.js';
+import { formatExpectedReply } from '../domain/acknowledgement.js';
+import { addBusinessMinutes } from '../domain/sla-clock.js';
+import { mailboxHours } from '../domain/sla-policy.js';
+import { errorMessage } from '../errors.js';
+import { WakingWorker } from '../jobs/waker.js';
+import type { Logger } from '../logger.js';
+import { loadSlaTemplates, renderSlaUpdate, type SlaTemplateSet } from './templates.js';
+import { loadPolicy } from './timers.js';
+
+export interface SlaQueued {
+  kind: 'update' | 'notification';
+  caseId: string;
+  outboxId: string;
+}
+
+export interface SlaWorkerOptions {
+  db: Db;
+  log: Logger;
+  /** right-hand side of our Message-IDs */
+  messageIdDomain: string;
+  /** the clock deadlines are compared with and breaches/reminders are stamped with */
+  now?: () => Date;
+  pollMs?: number;
+  /** prompts/sla-update/*.md, loaded on first use when not given */
+  templates?: SlaTemplateSet;
+  /** where a reminder goes when the case has no (enabled) assignee; null/undefined = no reminder */
+  teamAddress?: (mailbox: Mailbox, team: string | null) => string | null | undefined;
+  /** called after a commit that queued outbox rows (kick the outbox worker) */
+  onQueued?: (queued: SlaQueued) => void;
+}
+
+export interface SlaDrainResult {
+  breaches: number;
+  reminders: number;
+  updates: number;
+  failed: number;
+}
+
+const LABEL: Record<SlaTimerKind, string> = { first_reply: 'first reply', next_reply: 'next reply', resolution: 'resolution' };
+const CUSTOMER_UPDATE_KINDS = new Set<SlaTimerKind>(['first_reply', 'next_reply']);
+
+type Step = { status: 'none' } | { status: 'skipped'; timerId: string } | { status: 'done'; timerId: string; queued: SlaQueued[]; update: boolean };
+
+/**
+ * Fires SLA timers from the database: reminders to the assignee before a deadline, and at a breach the case's
+ * escalation plus (for reply deadlines) one 'still working on it' update to the customer. Each timer is claimed
+ * in its own transaction with FOR UPDATE SKIP LOCKED and a conditional update, and outbox rows carry a dedupe
+ * key, so restarts and racing workers never repeat anything.
+ */
+export class SlaWorker extends WakingWorker {
+  private readonly now: () => Date;
+
+  constructor(private readonly o: SlaWorkerOptions) {
+    super(o.pollMs ?? 10_000, o.log);
+    this.now = o.now ?? (() => new Date());
+  }
+
+  async drain(): Promise<SlaDrainResult> {
+    const templates = this.o.templates ?? (await loadSlaTemplates());
+    const now = this.now();
+    const result: SlaDrainResult = { breaches: 0, reminders: 0, updates: 0, failed: 0 };
+    // Breaches first: a timer past both points (worker down for a while) is escalated, not reminded.
+    for (const kind of ['breach', 'reminder'] as const) {
+      const exclude = new Set<string>();
+      while (!this.waker.stopping) {
+        const current: { timerId: string | null } = { timerId: null };
+        let step: Step;
+        try {
+          step = await this.o.db.transaction((tx) => {
+            const found = (id: string) => void (current.timerId = id);
+            return kind === 'breach' ? this.breachOne(tx, now, exclude, templates, found) : this.remindOne(tx, now, exclude, found);
+          });
+        } catch (err) {
+          const { timerId } = current;
+          if (timerId === null) throw err; // the database itself failed: retry on the next tick
+          exclude.add(timerId);
+          result.failed++;
+          this.o.log.error({ err: errorMessage(err), timerId, step: kind }, 'SLA timer could not be handled; retried on the next tick');
+          continue;
+        }
+        if (step.status === 'none') break;
+        // A handled timer no longer matches; one left alone (case busy, another worker) waits for the next tick.
+        if (step.status === 'skipped') {
+          exclude.add(step.timerId);
+          continue;
+        }
+        if (kind === 'breach') result.breaches++;
+        else result.reminders++;
+        if (step.update) result.updates++;
+        for (const q of step.queued) this.o.onQueued?.(q);
+      }
+    }
+    return result;
+  }
+
+  private async breachOne(tx: Tx, now: Date, exclude: Set<string>, templates: SlaTemplateSet, found: (id: string) => void): Promise<Step> {
+    const running = and(isNull(slaTimers.stoppedAt), isNull(slaTimers.pausedAt), isNull(slaTimers.breachedAt));
+    const [timer] = await tx
+      .select()
+      .from(slaTimers)
+      .where(and(running, lte(slaTimers.dueAt, now), exclude.size ? notInArray(slaTimers.id, [...exclude]) : undefined))
+      .orderBy(asc(slaTimers.dueAt))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    if (!timer) return { status: 'none' };
+    found(timer.id);
+    const context = await this.caseContext(tx, timer);
+    if (!context) return { status: 'skipped', timerId: timer.id };
+    const { kase, mailbox } = context;
+    // The conditional claim is what makes a breach happen once even where row locks do not separate workers.
+    const [claimed] = await tx.update(slaTimers).set({ breachedAt: now }).where(and(eq(slaTimers.id, timer.id), running)).returning();
+    if (!claimed) return { status: 'skipped', timerId: timer.id };
+
+    const hours = mailboxHours(mailbox);
+    const reason: EscalationReasonRecord = {
+      code: 'sla_breach',
+      detail: `The ${LABEL[timer.kind]} was due ${formatExpectedReply(timer.dueAt, 'en', mailbox.timeZone)} and has not happened.`,
+      at: now.toISOString(),
+    };
+    await tx
+      .update(cases)
+      .set({
+        status: 'escalated',
+        escalationReasons: sql`${cases.escalationReasons} || ${JSON.stringify([reason])}::jsonb`,
+        updatedAt: now,
+      })
+      .where(eq(cases.id, kase.id));
+
+    const queued: SlaQueued[] = [];
+    let customerUpdate: string | null = null;
+    if (CUSTOMER_UPDATE_KINDS.has(timer.kind)) {
+      customerUpdate = await this.queueCustomerUpdate(tx, timer, kase, mailbox, hours, now, templates, queued);
+    }
+    await tx.insert(caseEvents).values({
+      caseId: kase.id,
+      type: 'escalated',
+      detail: {
+        reasons: [{ code: reason.code, detail: reason.detail, timer: timer.kind, timerId: timer.id, dueAt: timer.dueAt.toISOString() }],
+        customerUpdate,
+      },
+    });
+    this.o.log.info({ caseId: kase.id, timerId: timer.id, timer: timer.kind, customerUpdate }, 'SLA breached: case escalated');
+    return { status: 'done', timerId: timer.id, queued, update: customerUpdate === 'queued' };
+  }
+
+  /** One update per breached timer: only to a customer we acknowledged (never to a spoofed or capped sender). */
+  private async queueCustomerUpdate(
+    tx: Tx, timer: SlaTimer, kase: Case, mailbox: Mailbox, hours: ReturnType<typeof mailboxHours>, now: Date,
+    templates: SlaTemplateSet, queued: SlaQueued[],
+  ): Promise<string> {
+    if (!kase.acknowledgedAt) return 'not_acknowledged';
+    if (!/^[^@\s]+@[^@\s]+$/.test(kase.customerAddress)) return 'no_address';
+    const policy = await loadPolicy(tx, mailbox, kase.priority);
+    const expectedReplyAt = addBusinessMinutes(now, policy.nextReplyMinutes, hours);
+    const rendered = renderSlaUpdate(
+      { language: kase.language, reference: kase.reference, customerName: kase.customerName, subject: kase.subject, expectedReplyAt, timeZone: mailbox.timeZone },
+      templates,
+    );
+    const last = await this.lastCustomerMessage(tx, kase);
+    const headers: Record<string, string> = {
+      'Auto-Submitted': 'auto-replied',
+      'X-Auto-Response-Suppress': 'All',
+      'Content-Language': rendered.language,
+      'X-Firstreply-Case': kase.reference,
+    };
+    if (last?.messageId) {
+      headers['In-Reply-To'] = `<${last.messageId}>`;
+      headers['References'] = [...last.references.slice(-20), last.messageId].map((id) => `<${id}>`).join(' ');
+    }
+    const [row] = await tx
+      .insert(outbox)
+      .values({
+        caseId: kase.id,
+        inboundMessageId: last?.id ?? null,
+        kind: 'update',
+        messageId: newMessageId('sla', kase.reference, this.o.messageIdDomain),
+        fromAddress: mailbox.address,
+        fromName: mailbox.displayName,
+        toAddress: kase.customerAddress,
+        subject: rendered.subject,
+        textBody: rendered.text,
+        headers,
+        dedupeKey: `sla-update:${timer.id}`,
+      })
+      .onConflictDoNothing({ target: outbox.dedupeKey })
+      .returning({ id: outbox.id });
+    if (!row) return 'already_queued';
+    queued.push({ kind: 'update', caseId: kase.id, outboxId: row.id });
+    return 'queued';
+  }
+
+  private async remindOne(tx: Tx, now: Date, exclude: Set<string>, found: (id: string) => void): Promise<Step> {
+    const pending = and(isNull(slaTimers.stoppedAt), isNull(slaTimers.pausedAt), isNull(slaTimers.breachedAt), isNull(slaTimers.remindedAt));
+    const [timer] = await tx
+      .select()
+      .from(slaTimers)
+      .where(and(
+        pending, isNotNull(slaTimers.remindAt), lte(slaTimers.remindAt, now), gt(slaTimers.dueAt, now),
+        exclude.size ? notInArray(slaTimers.id, [...exclude]) : undefined,
+      ))
+      .orderBy(asc(slaTimers.remindAt))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    if (!timer) return { status: 'none' };
+    found(timer.id);
+    const context = await this.caseContext(tx, timer);
+    if (!context) return { status: 'skipped', timerId: timer.id };
+    const { kase, mailbox } = context;
+    const [claimed] = await tx.update(slaTimers).set({ remindedAt: now }).where(and(eq(slaTimers.id, timer.id), pending)).returning();
+    if (!claimed) return { status: 'skipped', timerId: timer.id };
+
+    const recipient = await this.reminderRecipient(tx, kase, mailbox);
+    const queued: SlaQueued[] = [];
+    if (!recipient) {
+      this.o.log.info({ caseId: kase.id, timerId: timer.id }, 'SLA reminder due but the case has no assignee or team address');
+      return { status: 'done', timerId: timer.id, queued, update: false };
+    }
+    const [row] = await tx
+      .insert(outbox)
+      .values({
+        caseId: kase.id,
+        kind: 'notification',
+        messageId: newMessageId('sla-reminder', kase.reference, this.o.messageIdDomain),
+        fromAddress: mailbox.address,
+        fromName: mailbox.displayName,
+        toAddress: recipient,
+        ...reminderText(kase, timer, mailbox.timeZone, now),
+        headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Firstreply-Case': kase.reference },
+        dedupeKey: `sla-reminder:${timer.id}`,
+      })
+      .onConflictDoNothing({ target: outbox.dedupeKey })
+      .returning({ id: outbox.id });
+    if (row) queued.push({ kind: 'notification', caseId: kase.id, outboxId: row.id });
+    return { status: 'done', timerId: timer.id, queued, update: false };
+  }
+
+  /**
+   * The case (locked) and its mailbox, or null to leave the timer for later. The case lock skips too: a transaction
+   * changing the case (which then locks its timers) is never waited for, so the two lock orders cannot deadlock.
+   * A resolved case's forgotten timers are stopped instead of fired.
+   */
+  private async caseContext(tx: Tx, timer: SlaTimer): Promise<{ kase: Case; mailbox: Mailbox } | null> {
+    const [row] = await tx
+      .select({ kase: cases, mailbox: mailboxes })
+      .from(cases)
+      .innerJoin(mailboxes, eq(mailboxes.id, cases.mailboxId))
+      .where(eq(cases.id, timer.caseId))
+      .for('update', { of: cases, skipLocked: true });
+    if (!row) return null;
+    if (row.kase.status === 'resolved') {
+      await tx.update(slaTimers).set({ stoppedAt: this.now() }).where(and(eq(slaTimers.id, timer.id), isNull(slaTimers.stoppedAt)));
+      return null;
+    }
+    return row;
+  }
+
+  private async reminderRecipient(tx: Tx, kase: Case, mailbox: Mailbox): Promise<string | null> {
+    if (kase.assigneeId) {
+      // assignee_id is text (a user id, or another principal's id): compared as text, never cast.
+      const [user] = await tx.select({ email: users.email }).from(users).where(and(eq(sql`${users.id}::text`, kase.assigneeId), isNull(users.disabledAt)));
+      if (user) return user.email;
+    }
+    return this.o.teamAddress?.(mailbox, kase.team) ?? null;
+  }
+
+  /** The customer's latest message with a Message-ID (an auto-reply threaded into the case only if none). */
+  private async lastCustomerMessage(tx: Tx, kase: Case) {
+    const [last] = await tx
+      .select({ id: inboundMessages.id, messageId: inboundMessages.messageId, references: inboundMessages.references })
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.caseId, kase.id), isNotNull(inboundMessages.messageId)))
+      .orderBy(
+        sql`case when lower(coalesce(${inboundMessages.replyTo}, ${inboundMessages.fromAddress})) = lower(${kase.customerAddress}) then 0 else 1 end`,
+        desc(inboundMessages.receivedAt),
+      )
+      .limit(1);
+    return last ?? null;
+  }
+}
+
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+function localFormat(timeZone: string, kind: 'time' | 'day'): Intl.DateTimeFormat {
+  const key = `${timeZone}|${kind}`;
+  let f = clockFormats.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions = kind === 'time'
+      ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+      : { weekday: 'short', day: 'numeric', month: 'short' };
+    try {
+      f = new Intl.DateTimeFormat('en-GB', { ...options, timeZone });
+    } catch {
+      f = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' });
+    }
+    clockFormats.set(key, f);
+  }
+  return f;
+}
+
+/** 'HH:MM' in the mailbox's zone, with the day in front when the deadline is not today. */
+export function formatDueClock(due: Date, now: Date, timeZone: string): string {
+  const time = localFormat(timeZone, 'time').format(due);
+  const day = localFormat(timeZone, 'day');
+  return day.format(due) === day.format(now) ? time : `${day.format(due)} ${time}`;
+}
+
+/** Staff reminder text: only the reference and the deadline, no customer data (nothing to erase later). */
+function reminderText(kase: Case, timer: SlaTimer, timeZone: string, now: Date): { subject: string; textBody: string } {
+  const label = LABEL[timer.kind];
+  return {
+    subject: `Reminder: case ${kase.reference} ${label} due at ${formatDueClock(timer.dueAt, now, timeZone)}`,
+    textBody: [
+      `Case ${kase.reference} (priority ${kase.priority}, status ${kase.status}) has its ${label} due ${formatExpectedReply(timer.dueAt, 'en', timeZone)}.`,
+      '',
+      'If it is not done by then, the case is escalated automatically' +
+        (CUSTOMER_UPDATE_KINDS.has(timer.kind) ? ' and the customer is told that we are still working on it.' : '.'),
+      '',
+    ].join('\n'),
+  };
+}
