@@ -24,6 +24,10 @@ import { SlaWorker } from './sla/worker.js';
 import { loadSlaTemplates } from './sla/templates.js';
 import { DraftWorker } from './review/draft-worker.js';
 import { createComposer } from './review/composer.js';
+import { refreshStaleDrafts } from './review/stale-drafts.js';
+import { mailboxRules, notifyWebhook } from './cases/escalate.js';
+import { teamAddressFor } from './domain/escalation-rules.js';
+import type { Mailbox } from './db/schema/mailboxes.js';
 import { knowledgeStep } from './cases/knowledge-step.js';
 import { KnowledgeBase } from './kb/knowledge.js';
 import { senderCheck } from './mail/sender-check.js';
@@ -66,7 +70,14 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   const rawStore = database.kind === 'pglite' ? fileRawStore(path.resolve(config.DATA_DIR, 'raw'), config.RAW_FILE_THRESHOLD_BYTES) : rowRawStore;
 
   const embedder = createEmbedder(config, { db, onRetry: (e) => log.warn(e, 'AI request retried') });
-  const knowledge = new KnowledgeBase({ db, embedder, log, threshold: config.MATCH_THRESHOLD, pollMs: worker ? 60_000 : undefined });
+  const knowledge = new KnowledgeBase({
+    db, embedder, log, threshold: config.MATCH_THRESHOLD, pollMs: worker ? 60_000 : undefined,
+    onArticlesChanged: async (ids) => {
+      const stale = await refreshStaleDrafts(db, ids);
+      if (stale.redrafted) draftWorker.kick();
+      if (stale.redrafted || stale.flagged) log.info(stale, 'drafts citing changed articles refreshed');
+    },
+  });
 
   const outboxWorker = new OutboxWorker({
     db, sender, log, metrics,
@@ -77,25 +88,27 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   });
   const pipeline = new PipelineWorker(
     {
-      db, templates, messageIdDomain: domain, mailboxes: mailboxRows, rawStore, maxMessageAgeHours: config.MAX_MESSAGE_AGE_HOURS,
+      db, templates, messageIdDomain: domain, rawStore, maxMessageAgeHours: config.MAX_MESSAGE_AGE_HOURS,
       ourAddresses: [...new Set([config.SUPPORT_ADDRESS.toLowerCase(), ...mailboxRows.map((m) => m.address)])],
       parseLimits: {
         maxParseBytes: config.MAX_PARSE_BYTES, maxMimeParts: config.MAX_MIME_PARTS, maxHeaderBytes: config.MAX_HEADER_BYTES,
         maxHtmlBytes: config.MAX_HTML_BYTES, timeoutMs: config.PARSE_TIMEOUT_MS,
       },
       checkSender: senderCheck(config, opts.resolver),
+      log,
       matchKnowledge: knowledgeStep(knowledge, config.MAX_SUGGESTED_ARTICLES, log),
     },
     log,
     metrics,
     (outcome) => {
       if (outcome.status !== 'processed') return;
-      if (outcome.acknowledged) outboxWorker.kick();
+      if (outcome.acknowledged || outcome.escalation?.noticeQueued) outboxWorker.kick();
+      if (outcome.escalation) notifyWebhook(outcome.escalation, log);
       if (outcome.caseId) draftWorker.kick();
     },
   );
   const review = new Review({
-    db, mailboxes: mailboxRows, messageIdDomain: domain,
+    db, messageIdDomain: domain,
     onReplyQueued: () => outboxWorker.kick(),
     onExamplesLearned: () => knowledge.requestRefresh(),
     sla: {
@@ -106,7 +119,10 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   });
   const slaWorker = new SlaWorker({
     db, log, messageIdDomain: domain, templates: await loadSlaTemplates(),
-    teamAddress: () => null,
+    teamAddress: (mailbox, team) => {
+      const rules = mailboxRules(mailbox as Mailbox, log);
+      return teamAddressFor(rules, team ?? rules.defaultTeam, null);
+    },
     onQueued: () => outboxWorker.kick(),
   });
   const chat = createChatClient(config, { onRetry: (e) => log.warn(e, 'AI request retried') });

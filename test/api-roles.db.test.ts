@@ -41,6 +41,10 @@ const routes: { name: string; allowed: Role[]; ok: number; request: () => [strin
   { name: 'POST /api/kb/reindex', allowed: WRITE, ok: 200, request: () => ['/api/kb/reindex', { method: 'POST' }] },
   { name: 'GET /api/review/queue', allowed: OPERATOR, ok: 200, request: () => ['/api/review/queue?status=open,escalated'] },
   { name: 'POST /api/review/next', allowed: OPERATOR, ok: 200, request: () => ['/api/review/next', { method: 'POST' }] },
+  { name: 'GET /api/reports/response-times', allowed: READ, ok: 200, request: () => ['/api/reports/response-times?from=2026-10-24&to=2026-10-26&tz=Europe/Berlin'] },
+  { name: 'GET /api/reports/volumes', allowed: READ, ok: 200, request: () => ['/api/reports/volumes'] },
+  { name: 'GET /api/reports/sla', allowed: READ, ok: 200, request: () => ['/api/reports/sla'] },
+  { name: 'GET /api/reports/articles', allowed: READ, ok: 200, request: () => ['/api/reports/articles?format=csv'] },
   { name: 'GET /api/review/auto-send-report', allowed: OPERATOR, ok: 200, request: () => ['/api/review/auto-send-report'] },
   { name: 'GET /api/review/cases/:id', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}`] },
   ...['claim', 'release', 'resolve', 'reopen'].map((action) => ({

@@ -183,10 +183,14 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
     '/signout', '/app/kb/new', '/app/kb/preview', '/app/kb/import', '/app/kb/articles/:id/edit', '/app/kb/articles/:id/publish',
     '/app/kb/articles/:id/archive', '/app/admin/users', '/app/admin/users/:id/role', '/app/admin/users/:id/disable',
     '/app/admin/users/:id/enable', '/app/admin/tokens', '/app/admin/tokens/:id/revoke',
+    // The review and mailbox forms (test/web-review.browser.test.ts also checks session expiry on them).
+    '/app/inbox/next', '/app/cases/:id/claim', '/app/cases/:id/release', '/app/cases/:id/draft', '/app/cases/:id/approve', '/app/cases/:id/reject',
+    '/app/cases/:id/escalate', '/app/cases/:id/resolve', '/app/cases/:id/reopen', '/app/cases/:id/triage',
+    '/app/admin/mailboxes/:id', '/app/admin/mailboxes/:id/sla', '/app/admin/mailboxes/:id/test',
   ];
 
   it('the CSRF table covers every state-changing route (sign-in itself has only the origin check)', () => {
-    const registered = webRoutes({ config: service.config, database: t.database, log: service.log }).routes
+    const registered = webRoutes({ config: service.config, database: t.database, log: service.log, knowledge: service.knowledge, review: service.review, rawStore: {} as never }).routes
       .filter((r) => !['GET', 'ALL'].includes(r.method))
       .map((r) => r.path);
     expect(new Set(registered)).toEqual(new Set([...stateChanging, '/signin']));
@@ -197,7 +201,7 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
     const post = (path: string, opts: { csrf?: string; origin?: string; cookie?: string } = {}) => {
       const body = new URLSearchParams({ title: 'x', body: 'y', language: 'en', name: 'n', email: 'e@x.test', role: 'admin', password: 'p'.repeat(12) });
       if (opts.csrf) body.set('_csrf', opts.csrf);
-      const concrete = path.replace(':id', path.includes('/users/') ? agentId : path.includes('/tokens/') ? '00000000-0000-0000-0000-000000000000' : 'card-arrival');
+      const concrete = path.replace(':id', path.includes('/users/') ? agentId : path.includes('/tokens/') || path.includes('/cases/') ? '00000000-0000-0000-0000-000000000000' : path.includes('/mailboxes/') ? '1' : 'card-arrival');
       return fetch(base + concrete, {
         method: 'POST', redirect: 'manual', body,
         headers: { cookie: opts.cookie ?? admin.cookie, origin: opts.origin ?? base, 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,13 +1,15 @@
 // BANKING77 evaluation of the built-in matcher (data: Casanueva et al. 2020, CC-BY-4.0).
 //   npx tsx bench/match-research/banking77.ts [--examples 10] [--holdout 27] [--dims 384] [--folds 3]
+//     [--dropout 0.5] [--epoch-scale 1] [--hinge] [--vector-weight 1] [--titles]
 // KB = one article per intent, examples = train.csv texts (optionally the first N per intent in
 // file order); queries = test.csv. --holdout K leaves K intents (spread evenly over the sorted
 // names) out of the KB: their test questions should be escalated. The escalation threshold is
 // chosen by the matcher's cross-validation over the KB's own (train) examples, never on test.
 import { loadSplit, firstPerCategory } from './data.js';
 import { LocalEmbedder } from '../../src/ai/local-embedder.js';
-import { Matcher, type ArticleInput } from '../../src/kb/matching/matcher.js';
+import { Matcher, type ArticleInput, autoTrainOptions } from '../../src/kb/matching/matcher.js';
 import { escalationMetrics } from '../../src/kb/matching/calibration.js';
+import type { TrainOptions } from '../../src/kb/matching/example-scorer.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -16,6 +18,9 @@ const holdout = opt('--holdout', 0);
 const dims = opt('--dims', 384);
 const folds = opt('--folds', 3);
 const vectorWeight = opt('--vector-weight', 1);
+const dropout = opt('--dropout', NaN); // override the trainer's dropout (default: autoTrainOptions)
+const epochScale = opt('--epoch-scale', 1); // multiply autoTrainOptions' epochs
+const hinge = args.includes('--hinge'); // add a multi-class hinge (linear SVM) member to the learned signal
 const titles = args.includes('--titles'); // use the intent name as article title (off: titles would leak labels)
 
 const started = performance.now();
@@ -31,9 +36,17 @@ const articles: ArticleInput[] = intents.filter((c) => !heldOut.has(c)).map((c) 
 }));
 
 const embedder = new LocalEmbedder({ dimensions: dims });
+const auto = autoTrainOptions(articles.reduce((s, a) => s + a.examples.length, 0));
+const trainOptions: TrainOptions = {
+  ...auto, epochs: Math.round(auto.epochs * epochScale), ...(Number.isNaN(dropout) ? {} : { dropout }),
+  ...(hinge ? { ensemble: [{ loss: 'hinge', learningRate: 0.1, l2: 1e-5, dropout: 0, temperature: 5 }] } : {}),
+};
+// overrides fix the epochs for the cross-validation folds too (autoTrainOptions would give small folds more)
+const overridden = !Number.isNaN(dropout) || epochScale !== 1 || hinge;
 const matcher = await Matcher.train(articles, {
   embedder,
   folds: holdout > 0 ? folds : 0,
+  ...(overridden ? { training: trainOptions } : {}),
   weights: { learned: { weight: 1 }, vector: { weight: vectorWeight } },
 });
 const trained = performance.now();

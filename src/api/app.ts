@@ -16,6 +16,7 @@ import { caseRoutes, messageRoutes } from './routes/cases.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { kbRoutes } from './routes/kb.js';
 import { reviewRoutes } from './routes/review.js';
+import { reportRoutes } from './routes/reports.js';
 import type { Review } from '../review/actions.js';
 import { opsRoutes, type MailConnectionStatus } from './routes/ops.js';
 
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps) {
   const operator = every(auth, requireRole('admin', 'agent'));
   app.route('/api/cases', caseRoutes(deps.database.db, operator));
   app.route('/api/review', reviewRoutes(deps.database.db, operator, deps.review));
+  app.route('/api/reports', reportRoutes(deps.database.db, auth));
   app.route('/api/messages', messageRoutes(deps.database.db, operator, deps.rawStore));
   app.route('/api/kb', kbRoutes(deps.database.db, auth, deps.knowledge));
   app.route('/', webRoutes(deps));

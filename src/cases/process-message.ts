@@ -1,7 +1,7 @@
 import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { caseEvents, cases, type Case } from '../db/schema/cases.js';
-import type { Mailbox } from '../db/schema/mailboxes.js';
+import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
 import { caseMatches } from '../db/schema/matches.js';
 import { drafts } from '../db/schema/review.js';
 import { inboundMessages, type SmtpEnvelope } from '../db/schema/messages.js';
@@ -18,6 +18,8 @@ import { parseBounded, type ParseLimits, type ParsedMessage } from '../mail/pars
 import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
 import type { KnowledgeMatch, Suggestion } from '../kb/knowledge.js';
 import { findCaseForMessage } from './thread.js';
+import { escalateIfNeeded, type Escalation } from './escalate.js';
+import type { Logger } from '../logger.js';
 import { audit, SYSTEM_ACTOR } from '../review/audit.js';
 import { onCustomerMessage, startCaseTimers } from '../sla/timers.js';
 
@@ -29,8 +31,6 @@ const MACHINE_REASONS = new Set<SuppressionReason>([
 
 export interface ProcessDeps {
   db: Db;
-  /** Loaded once at start: every message belongs to one of them. */
-  mailboxes: Mailbox[];
   rawStore: RawStore;
   maxMessageAgeHours: number;
   templates: TemplateSet;
@@ -39,6 +39,7 @@ export interface ProcessDeps {
   messageIdDomain: string;
   /** SPF/DKIM/DMARC for one message; `envelope` only for mail that came through our SMTP listener. */
   checkSender(raw: Buffer, envelope: SmtpEnvelope | null): Promise<SenderAuthVerdict>;
+  log?: Logger;
   /** The knowledge-base seam: which articles answer the customer, and which to suggest in the acknowledgement. */
   matchKnowledge(input: { mailbox: Mailbox; text: string; language: string }): Promise<KnowledgeOutcome>;
 }
@@ -50,7 +51,7 @@ export interface KnowledgeOutcome {
 
 export type ProcessOutcome =
   | { status: 'skipped' }
-  | { status: 'processed'; caseId: string | null; acknowledged: boolean; decision: GuardDecision; flags: string[] };
+  | { status: 'processed'; caseId: string | null; acknowledged: boolean; decision: GuardDecision; flags: string[]; escalation?: Escalation };
 
 /** parse → guard → thread → acknowledge for one stored message, committed in one transaction. Idempotent. */
 export async function processMessage(deps: ProcessDeps, messageId: string): Promise<ProcessOutcome> {
@@ -59,7 +60,8 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
     .from(inboundMessages)
     .where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')));
   if (!row) return { status: 'skipped' };
-  const mailbox = deps.mailboxes.find((m) => m.id === row.mailboxId);
+  // Read per message: admins change a mailbox's threshold, rules and auto-send while the service runs.
+  const [mailbox] = await deps.db.select().from(mailboxes).where(eq(mailboxes.id, row.mailboxId));
   if (!mailbox) throw new Error(`message ${messageId} belongs to an unknown mailbox ${row.mailboxId}`);
   const raw = await deps.rawStore.load(row);
   const parsed = await parseBounded(raw, deps.parseLimits);
@@ -114,8 +116,15 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
     const caseId = kase?.id ?? null;
     if (flags.length > 0) events.push({ type: 'message_flagged', detail: { flags, error: pgText(parsed.error) } });
 
-    if (kase && !machineWritten && knowledge.match) {
-      events.push(...(await recordMatch(tx, kase, messageId, knowledge, events.some((e) => e.type === 'case_opened'))));
+    const opening = events.some((e) => e.type === 'case_opened');
+    if (kase && !machineWritten && knowledge.match) events.push(...(await recordMatch(tx, kase, messageId, knowledge)));
+    let escalation: Escalation | undefined;
+    if (kase && !machineWritten) {
+      escalation = await escalateIfNeeded(tx, { kase, mailbox, text, language, customerAddress, messageId, opening, match: knowledge.match, subject: parsed.subject, messageIdDomain: deps.messageIdDomain, log: deps.log });
+      if (escalation) {
+        kase = escalation.kase;
+        events.push({ type: 'escalated', detail: { reasons: escalation.added, team: escalation.team } });
+      }
     }
 
     if (kase && !machineWritten) {
@@ -150,15 +159,12 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
         senderAuth: senderAuth ? { ...senderAuth } : null,
       })
       .where(eq(inboundMessages.id, messageId));
-    return { status: 'processed', caseId, acknowledged: acknowledge, decision, flags } as const;
+    return { status: 'processed', caseId, acknowledged: acknowledge, decision, flags, escalation } as const;
   });
 }
 
-/**
- * Keeps the match with the case (the draft and the reports read it) and, for a new case that no article answers
- * confidently, marks the case for a human: status escalated with the reason.
- */
-async function recordMatch(tx: Tx, kase: Case, messageId: string, knowledge: KnowledgeOutcome, opening: boolean) {
+/** Keeps the match with the case: the draft, the escalation rules and the reports read it. */
+async function recordMatch(tx: Tx, kase: Case, messageId: string, knowledge: KnowledgeOutcome) {
   const match = knowledge.match!;
   await tx.insert(caseMatches).values({
     caseId: kase.id, inboundMessageId: messageId, model: match.model, confidence: match.confidence, threshold: match.threshold,
@@ -170,11 +176,6 @@ async function recordMatch(tx: Tx, kase: Case, messageId: string, knowledge: Kno
     type: 'knowledge_matched',
     detail: { confidence: match.confidence, threshold: match.threshold, top: match.candidates[0]?.articleId ?? null, suggested: knowledge.suggestions.length },
   }];
-  if (opening && match.escalate && kase.status === 'open') {
-    await tx.update(cases).set({ status: 'escalated', updatedAt: new Date() }).where(eq(cases.id, kase.id));
-    kase.status = 'escalated';
-    events.push({ type: 'escalated', detail: { reasons: [{ code: 'no_confident_article', detail: match.reason, confidence: match.confidence, threshold: match.threshold }] } });
-  }
   return events;
 }
 

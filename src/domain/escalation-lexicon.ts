@@ -10,7 +10,10 @@
 // - A space stands for any run of whitespace. `~` (a word of its own) stands for up to three other words.
 //   `*` at the end of a word stands for any ending ("abogad*" = abogado, abogada, abogados).
 // - Built-in entries are otherwise regular expressions: (a|b) alternatives (spaces inside are fine), `?` for an
-//   optional part, e.g. "(the )?(previous|prior) instructions". Avoid `.` and `*` as regex operators.
+//   optional part, e.g. "(the )?(previous|prior) instructions". Avoid `.` and `*` as regex operators (write
+//   `{0,}`), and Unicode property classes (\p{L}: slow to compile; the engine adds word boundaries itself).
+// - All entries of a reason are compiled into one regular expression (escalation.ts), so a new entry costs
+//   almost nothing at run time.
 //
 // Every language's lexicon is applied to every message: short messages are often mis-detected and customers mix
 // languages. So an entry must not be an innocent word in another of the eight languages.
@@ -21,7 +24,7 @@ export type LexiconLanguage = SupportedLanguage | 'any';
 export type PhraseLexicon = Partial<Record<LexiconLanguage, string[]>>;
 
 /** An e-mail address, for "send this to <address>". */
-const ADDRESS = '[\\p{L}\\p{N}._%+-]+@[\\p{L}\\p{N}-]+(\\.[\\p{L}\\p{N}-]+)+';
+const ADDRESS = '[a-z0-9._%+-]+@[a-z0-9-]+(\\.[a-z0-9-]+)+';
 
 /** Phrase reasons other than negative sentiment (which is scored, see SENTIMENT). */
 export const PHRASES: Record<Exclude<PhraseReasonCode, 'negative_sentiment'>, PhraseLexicon> = {
@@ -293,24 +296,27 @@ export const PHRASES: Record<Exclude<PhraseReasonCode, 'negative_sentiment'>, Ph
     en: [
       '(ignore|disregard|forget|override|bypass) (all|any|every|your) ~ (instructions|prompts|rules|directives|guidelines|programming)',
       '(ignore|disregard|forget|override) (the )?(previous|prior|above|earlier|preceding|foregoing|system) (instructions|prompts|prompt|directives)',
-      "(you are|you're) now (a|an|the|my) ~ (assistant|ai|bot|chatbot|model|gpt|llm|agent|system|admin|administrator|developer|character|persona)",
+      "(you are|you're) now (a|an|the|my) ~ (assistant|ai|bot|chatbot|model|gpt|llm|character|persona)",
       "(you are|you're) now (in )?(dan|unrestricted|jailbroken|developer mode|god mode|admin mode)",
       "from now on (you are|you're|you will act|act as)",
-      '(act|behave) as (if you were )?(a|an)? ~ (ai|assistant|bot|model|system|admin|administrator|developer|dan|unfiltered|unrestricted|jailbroken)',
-      "pretend (to be|you are|you're) ~ (ai|assistant|bot|model|system|admin|administrator|developer|dan|unrestricted)",
+      '(act|behave) as (if you (were|are) )?(an? )?(unfiltered|unrestricted|jailbroken|uncensored|evil|dan|ai|chatbot|language model|llm|gpt)',
+      "pretend (to be|you are|you're) ~ (ai|assistant|bot|chatbot|model|dan|unrestricted|unfiltered|jailbroken)",
       '(system|developer|hidden) (prompt|prompts|instructions)',
       '(initial|original) prompt',
       '(jailbreak|developer mode|dan mode)',
-      '(reveal|print|show|display|repeat|output|share|leak|dump|give me|tell me) ~ your ~ (instructions|prompt|prompts|system prompt|programming|configuration|directives)',
-      'what (are|were) your (instructions|initial instructions|system instructions)',
-      'new instructions\\s{0,}:',
-      '(note|message|instructions|instruction) (to|for) (the )?(ai|assistant|model|llm|chatbot|bot|language model)',
+      // customers ask "tell me your instructions for returns": only unusual verbs, or AI-only nouns
+      '(reveal|print|output|leak|dump) ~ your ~ (instructions|prompt|prompts|system prompt|programming|configuration|directives)',
+      '(show|display|tell|give|share|repeat)( me)? your (prompt|prompts|programming|initial instructions|original instructions|system instructions|hidden instructions|secret instructions)',
+      'what (are|were) your (initial|original|system|hidden|secret) (instructions|prompt)',
+      '(note|message|instructions|instruction) (to|for) (the )?(ai|llm|chatbot|bot|language model|gpt)',
       '(if you are|if you\'re) (an|a) (ai|language model|llm|assistant|bot)',
-      `(send|forward|email|mail|copy) (this|these|it|them|everything|the whole thread|the conversation|all of this) ~ (to|at) ${ADDRESS}`,
+      `(send|forward|email|mail) (this|these|everything|the whole thread|the conversation|all of this|this email|this message) ~ (to|at) ${ADDRESS}`,
       '(forward|redirect) (all|every|any) ~ (emails|email|messages|mails|correspondence|conversations|tickets|replies|customer data)',
       '(auto-send|autosend|auto send|send automatically|automatically send|send without (review|approval|checking))',
-      '(skip|bypass) (the )?(human )?(review|approval|agent|filter)',
-      '(include|insert|add|put|paste) (this|the following) (link|url|hyperlink)',
+      '(skip|bypass) (the )?(human review|human approval|agent review|content filter|safety filter|filters|moderation)',
+      'bypass (the )?(review|approval)',
+      '(include|insert) (this|the following) (link|url|hyperlink)',
+      '(add|put|paste) (this|the following) (link|url|hyperlink) (to|in|into) (your|the) (reply|response|answer|email)',
     ],
     es: [
       '(ignora|ignore|ignoren|olvida|olvide|olviden|descarta|omite) (todas|todos|tus|sus) ~ (instrucciones|indicaciones|reglas|ordenes|directrices)',
@@ -403,6 +409,9 @@ export const NEGATION_CUES: Record<SupportedLanguage, string[]> = {
     "(won't|will not|wouldn't|would not|shan't|shall not|will never)( \\S+)?",
     'no (intention|plan|desire) (of|to)',
     'without( having to| needing to)?',
+    // a question whether a person is needed is not a request for one: "do I need to speak to a representative to…?"
+    '(do|does|did|will|would|should|must|can) (i|we|one|you) (really |actually |still )?(need|have|got) to',
+    'is it (necessary|required|mandatory) to',
   ],
   es: [
     'no( \\S+)? (necesito|necesitamos|quiero|queremos|hace falta|es necesario|pienso|voy a|vamos a|tengo que|hay que|deseo|pretendo|busco|me interesa)( que| a| de)?',
@@ -427,7 +436,7 @@ export const NEGATION_CUES: Record<SupportedLanguage, string[]> = {
     'нет (необходимости|нужды|желания)( \\S+)?',
     'без',
   ],
-  zh: ['(不用|不需要|不必|不想|不要|无需|無需|没必要|沒必要|不会|不會|不打算|并不想|並不想)(再)?(去)?'],
+  zh: ['(不用|不需要|不必|不想|不要|无需|無需|没必要|沒必要|不会|不會|不打算|并不想|並不想)(再)?(去)?(和|跟|与|與|同|找)?'],
   id: ['(tidak|tak|gak|nggak|enggak|ga|bukan)( \\S+)? (perlu|mau|ingin|akan|butuh|usah|harus|berniat|bermaksud)( \\S+)?', 'tanpa( perlu)?', 'jangan'],
 };
 
@@ -452,8 +461,9 @@ export const SENTIMENT: Record<SupportedLanguage, SentimentLexicon> = {
     terms: {
       unacceptable: 2, 'not acceptable': 2, outrageous: 3, disgusting: 3, disgraceful: 3, appalling: 3, horrible: 2,
       horrendous: 3, terrible: 2, awful: 2, atrocious: 3, worst: 2, pathetic: 3, ridiculous: 2, absurd: 2, useless: 2,
-      incompetent: 3, incompetence: 3, unprofessional: 2, scam: 3, scammers: 3, scammed: 3, 'rip-off': 3, ripoff: 3,
-      'ripped off': 3, fraud: 2, fraudulent: 3, thieves: 3, liars: 3, lied: 2, furious: 3, angry: 2, livid: 3,
+      incompetent: 3, incompetence: 3, unprofessional: 2, scam: 2, scammers: 3, scammed: 2, 'rip-off': 3, ripoff: 3,
+      // "fraud" mostly reports a fraudulent charge, which is urgent but not anger at us
+      'ripped off': 3, fraud: 1, fraudulent: 1, thieves: 3, liars: 3, lied: 2, furious: 3, angry: 2, livid: 3,
       outraged: 3, 'fed up': 2, 'sick and tired': 3, 'sick of': 2, frustrated: 1, frustrating: 1, annoyed: 1,
       annoying: 1, disappointed: 1, disappointing: 1, upset: 1, hate: 2, shameful: 2, 'shame on you': 3, 'a joke': 1,
       'waste of (time|money)': 2, 'never again': 2, shit: 2, shitty: 3, crap: 2, crappy: 2, bullshit: 3, wtf: 2,
@@ -462,7 +472,7 @@ export const SENTIMENT: Record<SupportedLanguage, SentimentLexicon> = {
     },
     intensifiers: [
       'very', 'so', 'absolutely', 'completely', 'totally', 'extremely', 'really', 'utterly', 'incredibly', 'truly',
-      'seriously', 'most', 'such', 'beyond', 'super', 'deeply', 'too', 'beyond',
+      'seriously', 'most', 'such', 'beyond', 'super', 'deeply', 'too',
     ],
     negators: [
       'not', 'no', "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "won't", 'cannot', "can't",

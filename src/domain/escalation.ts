@@ -2,7 +2,7 @@
 // history already stripped), the knowledge-base match and the mailbox's rules; every reason that fires is reported
 // with a sentence an agent understands, quoting what matched, so an escalation can always be explained.
 import {
-  NEGATION_CUES, NEGATIVE_SENTIMENT_THRESHOLD, PHRASES, SENTIMENT, type LexiconLanguage, type PhraseLexicon,
+  NEGATION_CUES, NEGATIVE_SENTIMENT_THRESHOLD, PHRASES, SENTIMENT, type PhraseLexicon,
 } from './escalation-lexicon.js';
 import {
   ESCALATION_REASON_CODES, type EscalationReasonCode, type EscalationRules, type PhraseReasonCode,
@@ -20,7 +20,10 @@ export interface EscalationInput {
   subject: string;
   /** the customer's own words (customerText(): subject + body without quoted history and signatures) */
   text: string;
-  /** detected language; every lexicon is applied, this one first */
+  /**
+   * detected language. Every language's lexicon is applied whatever it says (short messages are often mis-detected
+   * and customers mix languages); kept so callers pass it and rules can use it.
+   */
   language: string;
   fromAddress: string | null;
   /** the customer's messages in this case, this one included */
@@ -145,17 +148,20 @@ function quote(f: Folded, start: number, end: number, max = 60): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Entry compilation (syntax: escalation-lexicon.ts).
+// Entry compilation (syntax: escalation-lexicon.ts). All entries of a reason become one alternation: Unicode
+// property classes are costly to compile, so they appear once per reason, not once per entry.
 
 /** A letter or digit of a script that separates words with spaces (so not Chinese, Japanese, Korean). */
 const W = '(?:(?![\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Hangul}])[\\p{L}\\p{N}])';
 const LEFT = `(?:(?<!${W})|(?!${W}))`;
 const RIGHT = `(?:(?!${W})|(?<!${W}))`;
-const WORD_END = '[\\p{L}\\p{N}]*';
+/** The rest of a word, in folded text (Latin without accents, Cyrillic, digits). */
+const WORD_END = '[a-z0-9\\u00df-\\u00ff\\u0430-\\u045f]*';
 const GAP = '(?:\\S+\\s+){0,3}?';
 const REGEX_SPECIALS = /[.+?^${}()|[\]\\]/g;
 
-export function entrySource(entry: string, literal = false): string {
+/** One entry as a regular expression body: lower case, groups non-capturing, no word boundaries. */
+export function entryBody(entry: string, literal = false): string {
   let src = foldSource(entry.trim());
   if (literal) src = src.toLowerCase().replace(REGEX_SPECIALS, '\\$&');
   const tokens: string[] = [];
@@ -164,12 +170,19 @@ export function entrySource(entry: string, literal = false): string {
   for (let i = 0; i < src.length; i++) {
     const ch = src[i]!;
     if (ch === '\\') {
-      cur += ch + (src[i + 1] ?? '');
-      i++;
+      // An escape is copied as it is, \p{...} with its braces.
+      let j = i + 1;
+      if ((src[j] === 'p' || src[j] === 'P') && src[j + 1] === '{') j = Math.max(j, src.indexOf('}', j));
+      cur += src.slice(i, j + 1);
+      i = j;
       continue;
     }
-    if (ch === '(') depth++;
-    else if (ch === ')') depth = Math.max(0, depth - 1);
+    if (ch === '(') {
+      depth++;
+      cur += src[i + 1] === '?' ? '(' : '(?:';
+      continue;
+    }
+    if (ch === ')') depth = Math.max(0, depth - 1);
     if (/\s/.test(ch)) {
       if (depth === 0) {
         if (cur) tokens.push(cur);
@@ -177,9 +190,12 @@ export function entrySource(entry: string, literal = false): string {
       } else if (!cur.endsWith('\\s+')) cur += '\\s+';
       continue;
     }
-    if (ch === '*') cur += WORD_END;
+    if (ch === '*') {
+      // "**" would stack wildcards (catastrophic backtracking on a long word): one is enough.
+      if (!cur.endsWith(WORD_END)) cur += WORD_END;
+    }
     else if (ch === "'") cur += "'?";
-    else cur += ch;
+    else cur += ch.toLowerCase();
   }
   if (cur) tokens.push(cur);
   while (tokens[0] === '~') tokens.shift();
@@ -189,50 +205,38 @@ export function entrySource(entry: string, literal = false): string {
     if (t === '~') out += GAP;
     else out += t + (i < tokens.length - 1 ? '\\s+' : '');
   });
-  return `${LEFT}(?:${out})${RIGHT}`;
+  return out;
 }
 
-interface CompiledEntry {
-  re: RegExp;
-  language: string;
+/** One entry as a stand-alone regular expression source, with word boundaries (for tests and tools). */
+export function entrySource(entry: string, literal = false): string {
+  return `${LEFT}(?:${entryBody(entry, literal)})${RIGHT}`;
 }
 
-function compileEntry(entry: string, language: string, literal = false): CompiledEntry {
-  return { re: new RegExp(entrySource(entry, literal), 'giu'), language };
+/** Entries as one regex; with `capture`, entry i is capture group i + 1. Longer entries first where they overlap. */
+function alternation(bodies: string[], capture = false): RegExp | null {
+  if (bodies.length === 0) return null;
+  return new RegExp(`${LEFT}(?:${bodies.map((b) => (capture ? `(${b})` : b)).join('|')})${RIGHT}`, 'gu');
 }
 
 type MatchReason = Exclude<PhraseReasonCode, 'negative_sentiment'>;
 const MATCH_REASONS = Object.keys(PHRASES) as MatchReason[];
 const NEGATABLE = new Set<MatchReason>(['asks_for_human', 'complaint', 'legal_threat', 'cancellation_threat']);
 
-function compileLexicon(lexicon: PhraseLexicon): CompiledEntry[] {
-  return (Object.entries(lexicon) as [LexiconLanguage, string[]][]).flatMap(([lang, entries]) => entries.map((e) => compileEntry(e, lang)));
-}
-const BUILT_IN = Object.fromEntries(MATCH_REASONS.map((r) => [r, compileLexicon(PHRASES[r])])) as Record<MatchReason, CompiledEntry[]>;
+const lexiconBodies = (lexicon: PhraseLexicon) => Object.values(lexicon).flatMap((entries) => (entries ?? []).map((e) => entryBody(e)));
+const BUILT_IN = Object.fromEntries(MATCH_REASONS.map((r) => [r, alternation(lexiconBodies(PHRASES[r]))!])) as Record<MatchReason, RegExp>;
 
-// Operator phrases are compiled on first use; the cache is bounded because rules can change at run time.
-const extraCache = new Map<string, RegExp>();
-function extraEntries(rules: EscalationRules, reason: PhraseReasonCode): CompiledEntry[] {
-  const byLanguage = rules.extraPhrases[reason] ?? {};
-  const out: CompiledEntry[] = [];
-  for (const [language, phrases] of Object.entries(byLanguage)) {
-    for (const phrase of phrases) {
-      let re = extraCache.get(phrase);
-      if (!re) {
-        re = new RegExp(entrySource(phrase, true), 'giu');
-        if (extraCache.size > 5000) extraCache.clear();
-        extraCache.set(phrase, re);
-      }
-      out.push({ re, language });
-    }
+// Operators' phrases (all languages of a reason in one regex), compiled on first use; bounded, as rules can change.
+const extraCache = new Map<string, RegExp | null>();
+function extraRegex(rules: EscalationRules, reason: PhraseReasonCode): RegExp | null {
+  const phrases = Object.values(rules.extraPhrases[reason] ?? {}).flat();
+  if (phrases.length === 0) return null;
+  const key = `${reason}\u0000${phrases.join('\u0000')}`;
+  if (!extraCache.has(key)) {
+    if (extraCache.size > 500) extraCache.clear();
+    extraCache.set(key, alternation(phrases.map((p) => entryBody(p, true))));
   }
-  return out;
-}
-
-/** Built-in entries of the detected language first (its wording is the likeliest quote), then the rest. */
-function ordered(entries: CompiledEntry[], language: string): CompiledEntry[] {
-  const rank = (e: CompiledEntry) => (e.language === language ? 0 : e.language === 'any' ? 1 : 2);
-  return [...entries].sort((a, b) => rank(a) - rank(b));
+  return extraCache.get(key)!;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -248,18 +252,21 @@ function clauseBefore(text: string, at: number, max = 60): string {
   return window.slice(cut + 1).replace(/\s+/g, ' ');
 }
 
-const NEGATION_RES = Object.values(NEGATION_CUES)
-  .flat()
-  .map((cue) => new RegExp(`${LEFT}(?:${foldSource(cue).replace(/'/g, "'?")})\\s*$`, 'iu'));
+const NEGATION = new RegExp(
+  `${LEFT}(?:${Object.values(NEGATION_CUES).flat().map((cue) => foldSource(cue).toLowerCase().replace(/'/g, "'?")).join('|')})\\s*$`,
+  'u',
+);
 
 function negatedPhrase(text: string, at: number): boolean {
   const before = clauseBefore(text, at);
-  return before.trim() !== '' && NEGATION_RES.some((re) => re.test(before));
+  return before.trim() !== '' && NEGATION.test(before);
 }
 
-function findPhrase(f: Folded, entries: CompiledEntry[], negatable: boolean): { start: number; end: number } | null {
-  for (const e of entries) {
-    for (const m of f.text.matchAll(e.re)) {
+/** The first match of any of the regexes that is not negated (when the reason can be negated). */
+function findPhrase(f: Folded, regexes: (RegExp | null)[], negatable: boolean): { start: number; end: number } | null {
+  for (const re of regexes) {
+    if (!re) continue;
+    for (const m of f.text.matchAll(re)) {
       if (m[0].length === 0) continue;
       if (negatable && negatedPhrase(f.text, m.index)) continue;
       return { start: m.index, end: m.index + m[0].length };
@@ -271,12 +278,6 @@ function findPhrase(f: Folded, entries: CompiledEntry[], negatable: boolean): { 
 // ---------------------------------------------------------------------------------------------------------------
 // Negative sentiment
 
-interface SentimentTerm {
-  re: RegExp;
-  weight: number;
-  id: string;
-}
-
 const CJK = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
 const foldWord = (w: string) => fold(w).text.trim();
 const SPACED = Object.entries(SENTIMENT).filter(([lang]) => lang !== 'zh').map(([, l]) => l);
@@ -287,9 +288,11 @@ const byLength = (a: string, b: string) => b.length - a.length;
 const ZH_INTENSIFIERS = SENTIMENT.zh.intensifiers.map(foldWord).sort(byLength);
 const ZH_POST_INTENSIFIERS = (SENTIMENT.zh.postIntensifiers ?? []).map(foldWord).sort(byLength);
 const ZH_NEGATORS = SENTIMENT.zh.negators.map(foldWord).sort(byLength);
-const SENTIMENT_TERMS: SentimentTerm[] = Object.entries(SENTIMENT).flatMap(([lang, l]) =>
-  Object.entries(l.terms).map(([term, weight]) => ({ re: compileEntry(term, lang).re, weight, id: `${lang}:${term}` })),
-);
+// One regex for every term, each its own capture group, longest first so "pouca vergonha" wins over "vergonha".
+const SENTIMENT_TERMS = Object.values(SENTIMENT)
+  .flatMap((l) => Object.entries(l.terms).map(([term, weight]) => ({ body: entryBody(term), weight })))
+  .sort((a, b) => b.body.length - a.body.length);
+const SENTIMENT_RE = alternation(SENTIMENT_TERMS.map((t) => t.body), true)!;
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu;
 
 function modifiers(text: string, start: number, end: number): { negated: boolean; intensified: boolean } {
@@ -330,12 +333,17 @@ const INTENSIFY = 1.5;
 const MAX_PER_TERM = 2;
 
 /** Scores negative wording; `extra` phrases (operators') count as strongly negative on their own. */
-export function scoreNegativeSentiment(text: string, extra: RegExp[] = []): SentimentScore {
+export function scoreNegativeSentiment(text: string, extra: RegExp | null = null): SentimentScore {
   const f = fold(text.slice(0, MAX_SCAN_CHARS));
-  const terms = [...SENTIMENT_TERMS, ...extra.map((re, i) => ({ re, weight: NEGATIVE_SENTIMENT_THRESHOLD, id: `extra:${i}` }))];
   const found: { start: number; end: number; weight: number; id: string }[] = [];
-  for (const t of terms) {
-    for (const m of f.text.matchAll(t.re)) if (m[0].length > 0) found.push({ start: m.index, end: m.index + m[0].length, weight: t.weight, id: t.id });
+  for (const m of f.text.matchAll(SENTIMENT_RE)) {
+    const group = m.findIndex((g, i) => i > 0 && g !== undefined);
+    if (m[0].length > 0 && group > 0) found.push({ start: m.index, end: m.index + m[0].length, weight: SENTIMENT_TERMS[group - 1]!.weight, id: `t${group}` });
+  }
+  if (extra) {
+    for (const m of f.text.matchAll(extra)) {
+      if (m[0].length > 0) found.push({ start: m.index, end: m.index + m[0].length, weight: NEGATIVE_SENTIMENT_THRESHOLD, id: `x:${m[0]}` });
+    }
   }
   // Longest match wins where terms overlap ("not acceptable" over "acceptable", "太过分" over "过分").
   found.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
@@ -422,7 +430,6 @@ export function detectEscalation(input: EscalationInput): EscalationDecision {
   const { rules } = input;
   const on = (code: EscalationReasonCode) => rules.enabled[code] !== false;
   const reasons: EscalationReason[] = [];
-  const language = (input.language ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
 
   if (on('no_confident_article') && input.match?.escalate) {
     const m = input.match;
@@ -437,14 +444,12 @@ export function detectEscalation(input: EscalationInput): EscalationDecision {
   const f = fold(scanText(input.subject, input.text));
   for (const code of MATCH_REASONS) {
     if (!on(code)) continue;
-    const entries = [...ordered(BUILT_IN[code], language), ...extraEntries(rules, code)];
-    const hit = findPhrase(f, entries, NEGATABLE.has(code));
+    const hit = findPhrase(f, [BUILT_IN[code], extraRegex(rules, code)], NEGATABLE.has(code));
     if (hit) reasons.push({ code, detail: `${PHRASE_DETAIL[code]}: "${quote(f, hit.start, hit.end)}".` });
   }
 
   if (on('negative_sentiment')) {
-    const extra = extraEntries(rules, 'negative_sentiment').map((e) => e.re);
-    const { score, hits } = scoreNegativeSentiment(f.original, extra);
+    const { score, hits } = scoreNegativeSentiment(f.original, extraRegex(rules, 'negative_sentiment'));
     if (score >= NEGATIVE_SENTIMENT_THRESHOLD) {
       reasons.push({
         code: 'negative_sentiment',

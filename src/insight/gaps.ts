@@ -18,11 +18,12 @@ import { selectRows, sqlLiteral } from '../db/rows.js';
 import { gapClusters, gapQuestions, type GapBodySource, type GapCluster, type GapSource, type GapStatus, gapSources, gapStatuses } from '../db/schema/gaps.js';
 import { articles } from '../db/schema/kb.js';
 import { AppError } from '../errors.js';
+import { parseInput } from '../kb/article-schema.js';
 import { createArticle, updateArticle, type Article } from '../kb/articles.js';
 import { vectorLiteral } from '../kb/search.js';
 import type { Logger } from '../logger.js';
 import {
-  addToCentroid, centralOrder, cleanTitle, clusterTexts, distinct, extractiveBody, meanVector, placeholderBody, trendOf,
+  addToCentroid, centralOrder, cleanTitle, clusterTexts, distinct, extractiveBody, meanVector, nearestAbove, placeholderBody, trendOf,
   type ClusterOptions, type TrendDirection,
 } from './clustering.js';
 
@@ -35,6 +36,8 @@ const SUMMARY_MEMBERS = 500;
 /** Article limits (src/kb/article-schema.ts). */
 const MAX_EXAMPLE_CHARS = 2000;
 const MAX_ARTICLE_EXAMPLES = 500;
+/** Clusters (largest first) whose closest article a recompute stores; the report looks it up live anyway. */
+const SNAPSHOT_CLUSTERS = 50;
 export const GAP_TAG = 'knowledge-gap';
 
 /**
@@ -224,6 +227,8 @@ export async function draftWithChat(chat: ChatClient, input: { language: string;
 // Full re-clustering
 
 export interface RecomputeOptions {
+  /** for questions recorded while the recompute ran (default: defaultAssignThreshold) */
+  assignThreshold?: number;
   /** drafts bodies for the largest clusters that have agents' replies */
   chat?: ChatClient;
   /** how many clusters (largest first) the chat model drafts for */
@@ -241,40 +246,78 @@ export interface RecomputeReport {
   kept: number;
   created: number;
   removed: number;
+  /** questions recorded while the clustering ran, assigned by centroid */
+  late: number;
   chatDrafted: number;
   ms: number;
 }
 
 /**
  * Re-clusters every question not in a decided (accepted, merged, dismissed) cluster. Questions embedded by another
- * model are embedded again first, so every open centroid is in the current model's space.
+ * model are embedded again first, so every open centroid is in the current model's space. The clustering runs on a
+ * snapshot outside any transaction (the embedded database is one session: a long transaction would stall the
+ * service); one short transaction then swaps the open clusters, and questions recorded meanwhile join the nearest
+ * new cluster as they would have on arrival.
  */
 export async function recomputeGaps(db: Db, embedder: Embedder, opts: RecomputeOptions = {}): Promise<RecomputeReport> {
   const started = performance.now();
   const model = embedder.model;
+  const threshold = opts.assignThreshold ?? defaultAssignThreshold(model);
   const reembedded = await reembedOpen(db, embedder);
+  const snapshot = (await selectRows<OpenRow>(db, sql`
+    SELECT q.id, q.text, q.agent_reply AS reply, q.model, q.embedding::text AS embedding
+    FROM gap_questions q LEFT JOIN gap_clusters c ON c.id = q.cluster_id
+    WHERE q.cluster_id IS NULL OR c.status = 'open'
+    ORDER BY q.id`)).filter((r) => r.model === model).map((r) => ({ ...r, id: Number(r.id) }));
+  const labels = clusterTexts(snapshot.map((r) => r.text), opts.cluster);
+  const byLabel = new Map<number, number[]>();
+  labels.forEach((l, i) => byLabel.set(l, [...(byLabel.get(l) ?? []), i]));
+  const planned: Planned[] = [...byLabel.values()].map((members) => ({
+    questionIds: members.map((i) => snapshot[i]!.id),
+    model,
+    centroid: meanVector(members.map((i) => parseVector(snapshot[i]!.embedding))),
+    suggestion: suggest(members.map((i) => ({ text: snapshot[i]!.text, agentReply: snapshot[i]!.reply }))),
+  }));
+
   const result = await db.transaction(async (tx) => {
     await lock(tx);
-    const rows = (await selectRows<{ id: number; text: string; reply: string | null; model: string; embedding: string; cluster_id: number | null; language: string }>(tx, sql`
-      SELECT q.id, q.text, q.agent_reply AS reply, q.model, q.embedding::text AS embedding, q.cluster_id, q.language
-      FROM gap_questions q LEFT JOIN gap_clusters c ON c.id = q.cluster_id
-      WHERE q.cluster_id IS NULL OR c.status = 'open'
-      ORDER BY q.id`)).filter((r) => r.model === model);
-    const labels = clusterTexts(rows.map((r) => r.text), opts.cluster);
-    const groups = new Map<number, number[]>();
-    labels.forEach((l, i) => groups.set(l, [...(groups.get(l) ?? []), i]));
-    const newGroups = [...groups.values()].sort((a, b) => b.length - a.length);
+    const current = (await selectRows<{ id: number; cluster_id: number | null; model: string }>(tx, sql`
+      SELECT q.id, q.cluster_id, q.model FROM gap_questions q LEFT JOIN gap_clusters c ON c.id = q.cluster_id
+      WHERE q.cluster_id IS NULL OR c.status = 'open'`)).map((r) => ({ id: Number(r.id), clusterId: r.cluster_id === null ? null : Number(r.cluster_id), model: r.model }));
+    const clusterOf = new Map(current.map((r) => [r.id, r.clusterId]));
+    // Erased meanwhile: gone from the plan.
+    for (const p of planned) p.questionIds = p.questionIds.filter((id) => clusterOf.has(id));
+    const groups = planned.filter((p) => p.questionIds.length > 0);
+    // Recorded meanwhile: joins the nearest new cluster of its model, or stands alone.
+    const inPlan = new Set(snapshot.map((r) => r.id));
+    const late = current.filter((r) => !inPlan.has(r.id));
+    const lateRows = late.length
+      ? await selectRows<OpenRow>(tx, sql`SELECT id, text, agent_reply AS reply, model, embedding::text AS embedding FROM gap_questions WHERE id IN (${sql.join(late.map((r) => sql`${r.id}::bigint`), sql`, `)})`)
+      : [];
+    for (const r of lateRows) {
+      const v = parseVector(r.embedding);
+      const candidates = groups.filter((g) => g.model === r.model);
+      const near = nearestAbove(v, candidates.map((g) => g.centroid), threshold);
+      const target = near.index >= 0 ? candidates[near.index]! : undefined;
+      if (target) {
+        target.centroid = addToCentroid(target.centroid, target.questionIds.length, v);
+        target.questionIds.push(Number(r.id));
+      } else {
+        groups.push({ questionIds: [Number(r.id)], model: r.model, centroid: v, suggestion: suggest([{ text: r.text, agentReply: r.reply }]) });
+      }
+    }
+    groups.sort((a, b) => b.questionIds.length - a.questionIds.length);
 
     // Cluster ids survive where most of a new group comes from one old open cluster (greedy by overlap).
-    const oldOpen = (await tx.select({ id: gapClusters.id }).from(gapClusters).where(and(eq(gapClusters.status, 'open')))).map((r) => r.id);
+    const oldOpen = await tx.select({ id: gapClusters.id, createdAt: gapClusters.createdAt }).from(gapClusters).where(eq(gapClusters.status, 'open'));
     const overlaps: { group: number; old: number; n: number }[] = [];
-    newGroups.forEach((members, g) => {
+    groups.forEach((g, k) => {
       const counts = new Map<number, number>();
-      for (const i of members) {
-        const old = rows[i]!.cluster_id;
-        if (old !== null) counts.set(Number(old), (counts.get(Number(old)) ?? 0) + 1);
+      for (const id of g.questionIds) {
+        const old = clusterOf.get(id);
+        if (old !== null && old !== undefined) counts.set(old, (counts.get(old) ?? 0) + 1);
       }
-      for (const [old, n] of counts) overlaps.push({ group: g, old, n });
+      for (const [old, n] of counts) overlaps.push({ group: k, old, n });
     });
     overlaps.sort((a, b) => b.n - a.n || a.old - b.old);
     const idOf = new Map<number, number>();
@@ -284,42 +327,50 @@ export async function recomputeGaps(db: Db, embedder: Embedder, opts: RecomputeO
       idOf.set(o.group, o.old);
       used.add(o.old);
     }
+    const createdAtOf = new Map(oldOpen.map((c) => [c.id, c.createdAt]));
     const now = new Date();
-    let created = 0;
-    const assignments: [number, number][] = [];
-    for (const [g, members] of newGroups.entries()) {
-      const centroid = meanVector(members.map((i) => parseVector(rows[i]!.embedding)));
-      const s = suggest(members.map((i) => ({ text: rows[i]!.text, agentReply: rows[i]!.reply })));
-      const values = { model, centroid, size: members.length, title: s.title, suggestedExamples: s.examples, suggestedBody: s.body, bodySource: s.bodySource, updatedAt: now };
-      let id = idOf.get(g);
-      if (id !== undefined) {
-        await tx.update(gapClusters).set(values).where(eq(gapClusters.id, id));
-      } else {
-        const [row] = await tx.insert(gapClusters).values({ ...values, createdAt: now }).returning({ id: gapClusters.id });
-        id = row!.id;
-        created++;
-      }
-      for (const i of members) if (Number(rows[i]!.cluster_id) !== id) assignments.push([rows[i]!.id, id]);
+
+    // Swap: the open clusters go (their questions' cluster_id becomes null), the new ones come with kept ids.
+    if (oldOpen.length) await tx.delete(gapClusters).where(eq(gapClusters.status, 'open'));
+    const ids: number[] = [];
+    for (let i = 0; i < groups.length; i += 200) {
+      const rows = groups.slice(i, i + 200).map((g, j) => {
+        const id = idOf.get(i + j);
+        return {
+          ...(id !== undefined ? { id } : {}),
+          model: g.model, centroid: g.centroid, size: g.questionIds.length, status: 'open' as const,
+          title: g.suggestion.title, suggestedExamples: g.suggestion.examples, suggestedBody: g.suggestion.body, bodySource: g.suggestion.bodySource,
+          createdAt: (id !== undefined ? createdAtOf.get(id) : undefined) ?? now, updatedAt: now,
+        };
+      });
+      const inserted = await tx.insert(gapClusters).values(rows).returning({ id: gapClusters.id });
+      ids.push(...inserted.map((r) => r.id));
     }
+    const assignments = groups.flatMap((g, k) => g.questionIds.map((q) => [q, ids[k]!] as const));
     for (let i = 0; i < assignments.length; i += 1000) {
       const values = sql.join(assignments.slice(i, i + 1000).map(([q, c]) => sql`(${q}::bigint, ${c}::bigint)`), sql`, `);
       await tx.execute(sql`UPDATE gap_questions SET cluster_id = v.c FROM (VALUES ${values}) AS v(q, c) WHERE gap_questions.id = v.q`);
     }
-    const removed = oldOpen.filter((id) => !used.has(id));
-    if (removed.length) await tx.delete(gapClusters).where(and(inArray(gapClusters.id, removed), eq(gapClusters.status, 'open')));
-    // Snapshot of the closest article for the groups worth showing (the report computes it live).
-    const open = await tx.select({ id: gapClusters.id, centroid: gapClusters.centroid, size: gapClusters.size }).from(gapClusters)
-      .where(and(eq(gapClusters.status, 'open'), eq(gapClusters.model, model)));
-    for (const c of open) {
-      if (c.size < 2) continue;
-      const closest = await closestArticle(tx, model, Float32Array.from(c.centroid));
-      await tx.update(gapClusters).set({ closestArticleId: closest?.articleId ?? null, closestScore: closest?.score ?? null }).where(eq(gapClusters.id, c.id));
-    }
-    return { questions: rows.length, clusters: newGroups.length, groups: newGroups.filter((m) => m.length >= 2).length, kept: used.size, created, removed: removed.length };
+    return {
+      questions: assignments.length, clusters: groups.length, groups: groups.filter((g) => g.questionIds.length >= 2).length,
+      kept: used.size, created: groups.length - used.size, removed: oldOpen.length - used.size, late: lateRows.length,
+    };
   });
+
+  // Snapshot of the closest article for the largest clusters (the report looks it up live anyway).
+  const largest = await db.select({ id: gapClusters.id, model: gapClusters.model, centroid: gapClusters.centroid }).from(gapClusters)
+    .where(and(eq(gapClusters.status, 'open'), sql`${gapClusters.size} >= 2`))
+    .orderBy(desc(gapClusters.size), asc(gapClusters.id)).limit(SNAPSHOT_CLUSTERS);
+  for (const c of largest) {
+    const closest = await closestArticle(db, c.model, Float32Array.from(c.centroid));
+    await db.update(gapClusters).set({ closestArticleId: closest?.articleId ?? null, closestScore: closest?.score ?? null }).where(eq(gapClusters.id, c.id));
+  }
   const chatDrafted = opts.chat ? await draftLargest(db, opts.chat, opts.chatDrafts ?? 20, opts.log) : 0;
   return { ...result, reembedded, chatDrafted, ms: Math.round(performance.now() - started) };
 }
+
+interface OpenRow { id: number; text: string; reply: string | null; model: string; embedding: string }
+interface Planned { questionIds: number[]; model: string; centroid: Float32Array; suggestion: Suggestion }
 
 async function reembedOpen(db: Db, embedder: Embedder): Promise<number> {
   let total = 0;
@@ -417,9 +468,7 @@ export const listGapsSchema = z.object({
 });
 
 export async function listGaps(db: Db, input: { status?: GapStatus; limit?: number; minSize?: number; now?: Date } = {}): Promise<GapReport[]> {
-  const parsed = listGapsSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('bad_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  const { status, limit, minSize } = parsed.data;
+  const { status, limit, minSize } = parseInput(listGapsSchema, input);
   const now = input.now ?? new Date();
   const clusters = await db.select().from(gapClusters)
     .where(and(eq(gapClusters.status, status), sql`${gapClusters.size} >= ${minSize}`))
@@ -500,7 +549,7 @@ export type AcceptGapInput = z.input<typeof acceptGapSchema>;
 
 /** Creates a draft article from the suggestion (fields can be overridden) and marks the gap accepted. */
 export async function acceptGap(db: Db, id: number, input: AcceptGapInput, ctx: Decider): Promise<{ gap: GapCluster; article: Article }> {
-  const parsed = parseWith(acceptGapSchema, input ?? {});
+  const parsed = parseInput(acceptGapSchema, input ?? {});
   return db.transaction(async (tx) => {
     const cluster = await lockOpenCluster(tx, id);
     const languages = await tx.select({ language: gapQuestions.language }).from(gapQuestions).where(eq(gapQuestions.clusterId, id));
@@ -549,12 +598,6 @@ export async function dismissGap(db: Db, id: number, ctx: Decider): Promise<GapC
   });
 }
 
-function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw new AppError('bad_request', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  return r.data;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Keeping it fresh
 
@@ -583,7 +626,7 @@ export class GapMaintainer {
   recompute(): Promise<unknown> {
     if (this.running) return this.running;
     this.sinceRecompute = 0;
-    this.running = recomputeGaps(this.deps.db, this.deps.embedder, { chat: this.deps.chat, log: this.deps.log })
+    this.running = recomputeGaps(this.deps.db, this.deps.embedder, { chat: this.deps.chat, log: this.deps.log, assignThreshold: this.deps.assignThreshold })
       .then((report) => this.deps.log.info(report, 'knowledge gaps recomputed'))
       .catch((err) => this.deps.log.warn({ err }, 'knowledge gaps: recompute failed'))
       .finally(() => (this.running = undefined));

@@ -54,6 +54,8 @@ export interface KnowledgeOptions {
   threshold?: number;
   /** how often to look for changes made by other processes */
   pollMs?: number;
+  /** after an index run that changed articles (edited, published, archived): e.g. re-draft stale drafts */
+  onArticlesChanged?(ids: string[]): Promise<void> | void;
 }
 
 interface Snapshot {
@@ -125,6 +127,10 @@ export class KnowledgeBase {
     const { db, embedder, log } = this.opts;
     const report = await indexKnowledgeBase(db, embedder, { prune: true });
     this.lastIndex = report;
+    if (report.changedIds.length) {
+      // a failing follow-up (re-drafting) must not stop the knowledge base from learning the change
+      await Promise.resolve(this.opts.onArticlesChanged?.(report.changedIds)).catch((err) => log.error({ err }, 'after-change hook failed'));
+    }
     const signature = signatureOf(report.articles);
     if (signature !== this.snapshot?.signature) {
       const started = performance.now();

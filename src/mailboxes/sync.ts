@@ -12,8 +12,9 @@ export function imapMailboxKey(url: string): string {
 }
 
 /**
- * Mailboxes come from configuration for now: the default one (SMTP listener, webhook, import) and one per
- * IMAP_URL. Their SLA settings are refreshed from configuration at every start.
+ * Mailboxes come from configuration: the default one (SMTP listener, webhook, import) and one per IMAP_URL.
+ * Configuration gives a new mailbox its settings (time zone, business hours, SLA, auto-send); after that they
+ * belong to the admin (web app, Admin → Mailboxes) and a restart does not overwrite them.
  */
 export async function syncMailboxes(db: Db, config: Config): Promise<Mailbox[]> {
   const settings = {
@@ -36,7 +37,7 @@ export async function syncMailboxes(db: Db, config: Config): Promise<Mailbox[]> 
       .insert(mailboxes)
       // Review settings are only defaults for a new mailbox: afterwards they belong to the admin.
       .values({ ...w, ...settings, autoSendMode: config.AUTO_SEND_MODE, autoSendMinConfidence: config.AUTO_SEND_MIN_CONFIDENCE })
-      .onConflictDoUpdate({ target: mailboxes.key, set: { ...settings, address: sql`excluded.address` } })
+      .onConflictDoUpdate({ target: mailboxes.key, set: { address: sql`excluded.address` } })
       .returning();
     rows.push(row!);
   }

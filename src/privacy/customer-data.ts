@@ -14,6 +14,7 @@ import { caseEvents, cases } from '../db/schema/cases.js';
 import { articleLearnedExamples } from '../db/schema/kb.js';
 import { mailboxes } from '../db/schema/mailboxes.js';
 import { caseMatches } from '../db/schema/matches.js';
+import { auditLog, drafts } from '../db/schema/review.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
 import { customerText } from '../domain/language.js';
@@ -327,12 +328,43 @@ const caseMatchesHandler: CustomerDataHandler = {
   erase: async () => ({ deleted: 0, anonymised: 0 }),
 };
 
+/** Drafts quote and address the customer: their text goes, status and figures stay for the reports. */
+const draftsHandler: CustomerDataHandler = {
+  table: 'drafts',
+  async exportRows(q, scope) {
+    if (scope.caseIds.length === 0) return [];
+    return q.select().from(drafts).where(inArray(drafts.caseId, scope.caseIds)).orderBy(asc(drafts.createdAt));
+  },
+  async erase(tx, scope) {
+    if (scope.caseIds.length === 0) return { deleted: 0, anonymised: 0 };
+    const rows = await tx.update(drafts)
+      .set({ subject: ERASED, body: ERASED, generatedBody: ERASED, sentences: [], strippedLinks: [], modelError: null, rejectReason: null })
+      .where(inArray(drafts.caseId, scope.caseIds)).returning({ id: drafts.id });
+    return { deleted: 0, anonymised: rows.length };
+  },
+};
+
+/** The audit trail keeps who did what when; the before/after values (draft text, subjects) go. */
+const auditHandler: CustomerDataHandler = {
+  table: 'audit_log',
+  async exportRows(q, scope) {
+    if (scope.caseIds.length === 0) return [];
+    return q.select().from(auditLog).where(inArray(auditLog.caseId, scope.caseIds)).orderBy(asc(auditLog.id));
+  },
+  async erase(tx, scope) {
+    if (scope.caseIds.length === 0) return { deleted: 0, anonymised: 0 };
+    const rows = await tx.update(auditLog).set({ before: { erased: true }, after: { erased: true } })
+      .where(inArray(auditLog.caseId, scope.caseIds)).returning({ id: auditLog.id });
+    return { deleted: 0, anonymised: rows.length };
+  },
+};
+
 /**
  * Every table holding customer data, in erasure order: rows that reference others first, the tables they
  * reference last. Tables still to come must be added here (see docs/operations.md, "Privacy requests").
  */
 export const customerDataHandlers: CustomerDataHandler[] = [
-  embeddingCacheHandler, learnedExamplesHandler, caseMatchesHandler, outboxHandler, caseEventsHandler, inboundHandler, casesHandler,
+  embeddingCacheHandler, learnedExamplesHandler, caseMatchesHandler, draftsHandler, auditHandler, outboxHandler, caseEventsHandler, inboundHandler, casesHandler,
 ];
 
 export interface CustomerExport {

@@ -1,10 +1,10 @@
 // What agents do to a case: claim, edit the draft, approve and send, reject, escalate, resolve, reopen, re-triage.
 // Each action locks the case row, checks the claim, changes state and writes the audit entry in one transaction.
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.js';
+import type { Db, Queryable, Tx } from '../db/client.js';
 import { articleLearnedExamples, articles } from '../db/schema/kb.js';
 import { caseEvents, cases, casePriorities, type Case } from '../db/schema/cases.js';
-import type { Mailbox } from '../db/schema/mailboxes.js';
+import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
 import { drafts, type Draft } from '../db/schema/review.js';
@@ -19,7 +19,6 @@ const OPEN_DRAFT = ['proposed', 'edited'] as const;
 
 export interface ReviewDeps {
   db: Db;
-  mailboxes: Mailbox[];
   messageIdDomain: string;
   /** called after commit: a reply was queued (kick the outbox worker) */
   onReplyQueued?(): void;
@@ -69,8 +68,9 @@ async function currentDraft(tx: Tx, caseId: string): Promise<Draft | undefined> 
   return draft;
 }
 
-function mailboxOf(deps: ReviewDeps, kase: Case): Mailbox {
-  const mailbox = deps.mailboxes.find((m) => m.id === kase.mailboxId);
+/** Read in the action's transaction: admins change mailbox settings while the service runs. */
+async function mailboxOf(tx: Queryable, kase: Case): Promise<Mailbox> {
+  const [mailbox] = await tx.select().from(mailboxes).where(eq(mailboxes.id, kase.mailboxId));
   if (!mailbox) throw new Error(`case ${kase.id} belongs to an unknown mailbox`);
   return mailbox;
 }
@@ -140,7 +140,7 @@ export class Review {
     const result = await this.inCase(ref.caseId, async (tx, kase, now) => {
       const [draft] = await tx.select().from(drafts).where(and(eq(drafts.id, draftId), eq(drafts.status, 'proposed')));
       if (!draft) return null;
-      const mailbox = mailboxOf(this.deps, kase);
+      const mailbox = (await mailboxOf(tx, kase));
       const cited = [...new Set(draft.citations.map((c) => c.articleId))];
       const published = cited.length
         ? await tx.select({ id: articles.id, version: articles.version }).from(articles).where(and(inArray(articles.id, cited), eq(articles.status, 'published')))
@@ -169,7 +169,7 @@ export class Review {
   private async send(tx: Tx, kase: Case, draft: Draft, body: string, actor: Actor, now: Date, action: string) {
     if (!body) throw new AppError('bad_request', 'the reply is empty');
     const caseId = kase.id;
-    const mailbox = mailboxOf(this.deps, kase);
+    const mailbox = (await mailboxOf(tx, kase));
     const [last] = await tx
       .select({ id: inboundMessages.id, messageId: inboundMessages.messageId, references: inboundMessages.references, subject: inboundMessages.subject, textBody: inboundMessages.textBody })
       .from(inboundMessages).where(eq(inboundMessages.caseId, caseId)).orderBy(desc(inboundMessages.receivedAt)).limit(1);
@@ -181,7 +181,9 @@ export class Review {
       .set({ status: 'approved', body, decidedBy: actor.name, decidedAt: now, outboxId: queued!.id, updatedAt: now })
       .where(eq(drafts.id, draft.id)).returning();
     await tx.update(cases).set({
-      status: 'waiting', firstHumanReplyAt: kase.firstHumanReplyAt ?? now, lastAgentReplyAt: now, updatedAt: now,
+      status: 'waiting', lastAgentReplyAt: now, updatedAt: now,
+      // automatic replies are not a human's first reply (the reports exclude them, as Zendesk does)
+      firstHumanReplyAt: actor.id === SYSTEM_ACTOR.id ? kase.firstHumanReplyAt : kase.firstHumanReplyAt ?? now,
       assigneeId: null, assigneeName: null, claimExpiresAt: null,
     }).where(eq(cases.id, caseId));
     await this.deps.sla?.onAgentReplied(tx, kase, mailbox, now);
@@ -214,7 +216,7 @@ export class Review {
       const after = { status: 'escalated' as const, team: input.team ?? kase.team, escalationReasons: [...kase.escalationReasons, reason], updatedAt: now };
       const [row] = await tx.update(cases).set(after).where(eq(cases.id, caseId)).returning();
       await tx.insert(caseEvents).values({ caseId, type: 'escalated', detail: { reasons: [reason] } });
-      await this.deps.sla?.onStatusChanged(tx, kase, mailboxOf(this.deps, kase), 'escalated', now);
+      await this.deps.sla?.onStatusChanged(tx, kase, (await mailboxOf(tx, kase)), 'escalated', now);
       await audit(tx, { caseId, actor, action: 'escalated', before: { status: kase.status, team: kase.team }, after: { status: 'escalated', team: after.team, reason: input.reason } });
       return row!;
     });
@@ -239,7 +241,7 @@ export class Review {
         status, updatedAt: now, resolvedAt: resolving ? now : null,
         ...(resolving ? { assigneeId: null, assigneeName: null, claimExpiresAt: null } : {}),
       }).where(eq(cases.id, caseId)).returning();
-      await this.deps.sla?.onStatusChanged(tx, kase, mailboxOf(this.deps, kase), status, now);
+      await this.deps.sla?.onStatusChanged(tx, kase, (await mailboxOf(tx, kase)), status, now);
       await audit(tx, { caseId, actor, action, before: { status: kase.status }, after: { status } });
       return row!;
     });
@@ -253,7 +255,7 @@ export class Review {
       const diff = changedFields(kase, patch);
       if (Object.keys(diff.after).length === 0) return kase;
       const [row] = await tx.update(cases).set({ ...patch, updatedAt: now }).where(eq(cases.id, caseId)).returning();
-      if (input.priority && input.priority !== kase.priority) await this.deps.sla?.onPriorityChanged(tx, row!, mailboxOf(this.deps, kase), now);
+      if (input.priority && input.priority !== kase.priority) await this.deps.sla?.onPriorityChanged(tx, row!, (await mailboxOf(tx, kase)), now);
       await audit(tx, { caseId, actor, action: 'triaged', ...diff });
       return row!;
     });

@@ -74,7 +74,7 @@ export async function autoSendReport(db: Db, mailboxId?: number) {
       wouldSend: sql<number>`count(*) filter (where (${drafts.autoSend}->>'wouldSend')::boolean)::int`,
       autoSent: sql<number>`count(*) filter (where (${drafts.autoSend}->>'sent')::boolean)::int`,
       wouldSendDecided: sql<number>`count(*) filter (where (${drafts.autoSend}->>'wouldSend')::boolean and ${drafts.status} in ('approved', 'rejected') and not (${drafts.autoSend}->>'sent')::boolean)::int`,
-      agentsSentSame: sql<number>`count(*) filter (where (${drafts.autoSend}->>'wouldSend')::boolean and ${drafts.status} = 'approved' and not (${drafts.autoSend}->>'sent')::boolean and ${drafts.body} = ${drafts.generatedBody})::int`,
+      agentsSentSame: sql<number>`count(*) filter (where (${drafts.autoSend}->>'wouldSend')::boolean and ${drafts.status} = 'approved' and not (${drafts.autoSend}->>'sent')::boolean and btrim(${drafts.body}, E' \n\r\t') = btrim(${drafts.generatedBody}, E' \n\r\t'))::int`,
     })
     .from(drafts)
     .innerJoin(cases, eq(cases.id, drafts.caseId))

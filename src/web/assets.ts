@@ -2,16 +2,22 @@
 // nothing served that is not in this list. URLs carry a content hash so browsers may cache them for good.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Hono } from 'hono';
 
 const types: Record<string, string> = {
   'app.css': 'text/css; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
+  'chart.js': 'text/javascript; charset=utf-8',
 };
+
+/** chart.js's self-contained UMD build, straight from node_modules (its package exports hide the file, so go via its entry's folder). */
+const chartJsFile = () => path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
 const assets = new Map(
   Object.entries(types).map(([name, type]) => {
-    const body = readFileSync(new URL(`./static/${name}`, import.meta.url));
+    const body = readFileSync(name === 'chart.js' ? chartJsFile() : new URL(`./static/${name}`, import.meta.url));
     return [name, { body, type, hash: createHash('sha256').update(body).digest('hex').slice(0, 12) }] as const;
   }),
 );

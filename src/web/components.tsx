@@ -93,6 +93,19 @@ const notices: Record<string, string> = {
   enabled: 'User enabled.',
   revoked: 'Token revoked.',
   'signed-out': 'You have signed out.',
+  claimed: 'You hold this case now.',
+  released: 'Case released: others may take it.',
+  'draft-saved': 'Draft saved.',
+  sent: 'Reply approved: it is on its way to the customer.',
+  'draft-rejected': 'Draft rejected.',
+  escalated: 'Case escalated.',
+  resolved: 'Case resolved.',
+  reopened: 'Case reopened.',
+  triaged: 'Priority and category saved.',
+  'queue-empty': 'No case is waiting for someone to take it.',
+  'taken-meanwhile': 'Someone took that case at the same moment. Try again.',
+  'mailbox-saved': 'Mailbox settings saved.',
+  'sla-saved': 'SLA policy saved.',
 };
 
 /** Confirmation after a redirect; only known codes are shown, so a link cannot put arbitrary text on our page. */

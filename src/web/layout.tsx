@@ -9,10 +9,12 @@ export interface LayoutProps {
   viewer?: Viewer;
   /** The nav entry to mark as the current page. */
   area?: Area;
+  /** Extra scripts from /assets, loaded (deferred, in order) before app.js. */
+  scripts?: 'chart.js'[];
   children?: Child;
 }
 
-export function Layout({ title, viewer, area, children }: LayoutProps) {
+export function Layout({ title, viewer, area, scripts, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -22,6 +24,7 @@ export function Layout({ title, viewer, area, children }: LayoutProps) {
         {viewer && <meta name="csrf-token" content={viewer.csrf} />}
         <title>{`${title} · firstreply`}</title>
         <link rel="stylesheet" href={assetUrl('app.css')} />
+        {scripts?.map((name) => <script src={assetUrl(name)} defer></script>)}
         <script src={assetUrl('app.js')} defer></script>
       </head>
       <body>

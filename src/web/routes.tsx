@@ -10,7 +10,11 @@ import type { Logger } from '../logger.js';
 import { assetRoutes } from './assets.js';
 import { render, type WebEnv } from './env.js';
 import { ErrorPage } from './pages/error.js';
+import { LiveHub } from './live.js';
 import { adminRoutes } from './routes/admin.js';
+import { caseRoutes } from './routes/cases.js';
+import { messageFrameRoutes } from './routes/messages.js';
+import { playgroundRoutes } from './routes/playground.js';
 import { authRoutes } from './routes/auth.js';
 import { homeRoutes } from './routes/home.js';
 import { kbPageRoutes } from './routes/kb.js';
@@ -28,6 +32,8 @@ const pageHeaders = secureHeaders({
     // Article bodies may show images from the help site.
     imgSrc: ["'self'", 'https:'],
     connectSrc: ["'self'"],
+    // The case page shows customer HTML in a sandboxed frame served by /app/messages/:id/html.
+    frameSrc: ["'self'"],
     formAction: ["'self'"],
     frameAncestors: ["'none'"],
     baseUri: ["'none'"],
@@ -83,15 +89,26 @@ function pageErrors(log: Logger): ErrorHandler<WebEnv> {
   };
 }
 
-export function webRoutes(deps: Pick<AppDeps, 'config' | 'database' | 'log'>) {
+export type WebDeps = Pick<AppDeps, 'config' | 'database' | 'log' | 'knowledge' | 'review' | 'rawStore'>;
+
+export function webRoutes(deps: WebDeps) {
   const db = deps.database.db;
   const onError = pageErrors(deps.log);
+  const hub = new LiveHub(db);
+
+  // The mail frame has its own headers (a frame-friendly CSP without scripts); it must not get the pages' ones.
+  const frames = new Hono<WebEnv>();
+  frames.use('*', sessionGate(db, deps.config));
+  frames.route('/', messageFrameRoutes(db));
+  frames.onError(onError);
 
   const pages = new Hono<WebEnv>();
   pages.use('*', pageHeaders, formLimit, sessionGate(db, deps.config));
-  pages.route('/', homeRoutes(db));
-  pages.route('/kb', kbPageRoutes(db));
-  pages.route('/admin', adminRoutes(db));
+  pages.route('/', homeRoutes(db, deps.config));
+  pages.route('/', caseRoutes({ db, review: deps.review, rawStore: deps.rawStore, hub, config: deps.config }));
+  pages.route('/kb', playgroundRoutes(deps.knowledge));
+  pages.route('/kb', kbPageRoutes(db, deps.knowledge));
+  pages.route('/admin', adminRoutes(db, deps.config));
   pages.all('*', (c) => render(c, <ErrorPage status={404} viewer={c.get('viewer')} message="There is no page at this address." />, 404));
   pages.onError(onError);
 
@@ -102,5 +119,5 @@ export function webRoutes(deps: Pick<AppDeps, 'config' | 'database' | 'log'>) {
   auth.onError(onError);
 
   // onError must be set before mounting: route() copies each sub-app's handlers together with its error handler.
-  return new Hono().route('/', assetRoutes()).route('/', auth).route('/app', pages);
+  return new Hono().route('/', assetRoutes()).route('/', auth).route('/app/messages', frames).route('/app', pages);
 }

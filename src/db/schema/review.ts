@@ -50,6 +50,8 @@ export const drafts = pgTable(
     decidedAt: timestamptz('decided_at'),
     rejectReason: text('reject_reason'),
     outboxId: uuid('outbox_id'),
+    /** set when an article this draft cites changed after it was written */
+    staleSince: timestamptz('stale_since'),
     /** the auto-send verdict for this draft (also computed in shadow mode, for the agreement report) */
     autoSend: jsonb('auto_send').$type<{ mode: string; wouldSend: boolean; sent: boolean; blockers: string[] }>(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),

@@ -28,6 +28,8 @@ export interface IndexReport {
   chunksEmbedded: number;
   chunksReused: number;
   prunedModels: string[];
+  /** ids of articles (re-)embedded or removed in this run */
+  changedIds: string[];
   ms: number;
   /** the published articles as indexed, for training the learned signal */
   articles: IndexedArticle[];
@@ -87,6 +89,7 @@ export async function indexKnowledgeBase(db: Db, embedder: Embedder, opts: Index
   return {
     model, published: published.length, articlesEmbedded: changed.length, articlesRemoved: removed.length,
     chunksEmbedded, chunksReused, prunedModels, ms: Math.round(performance.now() - started),
+    changedIds: [...changed.map((a) => a.id), ...removed.map((r) => r.article_id)],
     articles: published.map(({ chunks: _c, ...a }) => a),
   };
 }

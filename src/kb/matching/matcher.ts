@@ -31,10 +31,13 @@ export interface MatcherOptions {
   maxAccuracyLoss?: number;
 }
 
-/** Small KBs get more passes (cheap, and measured +2 points top-1 at 10 examples per article). */
+/**
+ * Small KBs get more passes (cheap, and measured +2 points top-1 at 10 examples per article). Dropout training
+ * (half the features hidden at each step) measured +0.3 points top-1 and trains ~3x faster (bench/match-research).
+ */
 export function autoTrainOptions(examples: number): TrainOptions {
   const epochs = Math.round(Math.min(60, Math.max(12, 200_000 / Math.max(1, examples))));
-  return { ...defaultTrainOptions, epochs, learningRate: 1, l2: 1e-6, dropout: 0.5, ensemble: [{ loss: 'hinge', learningRate: 0.1, l2: 1e-5, dropout: 0, temperature: 5 }] };
+  return { ...defaultTrainOptions, epochs, learningRate: 1, l2: 1e-6, dropout: 0.5 };
 }
 
 /** fts only reorders near-ties: it is not part of cross-validation, so it stays out of the confidence (see rankingFeatures). */

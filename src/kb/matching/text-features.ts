@@ -11,10 +11,6 @@ export interface FeatureOptions {
   lightStem: boolean;
   /** weight of each feature family in the final vector */
   weights: { word: number; bigram: number; char: number };
-  /** 'word': char n-grams inside each padded word; 'text': over the whole padded text, crossing word boundaries */
-  charScope?: 'word' | 'text';
-  /** emit word triples */
-  wordTrigrams?: boolean;
 }
 
 export const defaultFeatureOptions: FeatureOptions = {
@@ -70,11 +66,8 @@ export function extractFeatures(text: string, opts: FeatureOptions = defaultFeat
   if (opts.wordBigrams) {
     for (let i = 0; i + 1 < words.length; i++) bump(counts, 'b:' + words[i] + ' ' + words[i + 1]);
   }
-  if (opts.wordTrigrams) {
-    for (let i = 0; i + 2 < words.length; i++) bump(counts, 'b:' + words[i] + ' ' + words[i + 1] + ' ' + words[i + 2]);
-  }
   const [lo, hi] = opts.charRange;
-  for (const w of opts.charScope === 'text' ? [raw.join(' ')] : raw) {
+  for (const w of raw) {
     const padded = [...` ${w} `];
     for (let n = lo; n <= hi; n++) {
       for (let i = 0; i + n <= padded.length; i++) bump(counts, 'c:' + padded.slice(i, i + n).join(''));

@@ -9,12 +9,13 @@ import { Layout } from '../layout.js';
 
 const roleOptions = roles.map((r) => ({ value: r, label: roleLabels[r] }));
 
-function AdminLayout({ viewer, title, current, children }: { viewer: Viewer; title: string; current: 'users' | 'tokens'; children?: Child }) {
+export function AdminLayout({ viewer, title, current, children }: { viewer: Viewer; title: string; current: 'users' | 'tokens' | 'mailboxes'; children?: Child }) {
   return (
     <Layout title={title} viewer={viewer} area="admin">
       <nav class="tabs" aria-label="Admin sections">
         <a href="/app/admin/users" aria-current={current === 'users' ? 'page' : undefined}>Users</a>
         <a href="/app/admin/tokens" aria-current={current === 'tokens' ? 'page' : undefined}>API tokens</a>
+        <a href="/app/admin/mailboxes" aria-current={current === 'mailboxes' ? 'page' : undefined}>Mailboxes</a>
       </nav>
       {children}
     </Layout>

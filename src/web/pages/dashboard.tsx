@@ -1,23 +1,100 @@
 import { mayUse } from '../access.js';
+import type { ChartData } from '../dashboard-data.js';
+import { Field, Select, TableWrap } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
+import type { ResponseBucket, SlaAttainmentRow } from '../../insight/reports.js';
 
-/** Placeholder: a few counts until knowledge-gap and SLA reports exist. */
-export function DashboardPage({ viewer, articles }: { viewer: Viewer; articles: Record<string, number> }) {
+export interface DashboardFilters { from: string; to: string; bucket: string; mailbox: string; tz: string }
+
+const fmt = (x: number | null, unit = '') => (x === null ? '—' : `${Math.round(x * 10) / 10}${unit}`);
+const pct = (n: number, of: number) => (of ? `${Math.round((100 * n) / of)}%` : '—');
+
+/** The chart data for app.js, as JSON in a non-executable script element (the CSP allows no inline script). */
+function ChartJson({ charts }: { charts: ChartData[] }) {
+  const json = JSON.stringify(charts).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+  return <script type="application/json" id="chart-data" dangerouslySetInnerHTML={{ __html: json }}></script>;
+}
+
+export function DashboardPage(p: {
+  viewer: Viewer; articles: Record<string, number>; filters: DashboardFilters; query: string; mailboxes: { id: number; label: string }[];
+  charts: ChartData[]; total: ResponseBucket; volumeTotal: { messages: number; cases: number; acknowledged: number; suppressed: number; escalated: number; answeredFromKb: number };
+  sla: SlaAttainmentRow[]; error?: string;
+}) {
+  const f = p.filters;
+  const v = p.volumeTotal;
   return (
-    <Layout title="Dashboard" viewer={viewer} area="dashboard">
+    <Layout title="Dashboard" viewer={p.viewer} area="dashboard" scripts={['chart.js']}>
       <h1>Dashboard</h1>
+      <form method="get" action="/app/dashboard" class="filters" aria-label="Report period">
+        <Field name="from" label="From" type="date" value={f.from} required />
+        <Field name="to" label="To (inclusive)" type="date" value={f.to} required />
+        <Select name="bucket" label="Per" value={f.bucket} options={[{ value: 'day', label: 'Day' }, { value: 'week', label: 'Week' }, { value: 'month', label: 'Month' }]} />
+        <Select name="mailbox" label="Mailbox" value={f.mailbox} options={[{ value: '', label: 'All mailboxes' }, ...p.mailboxes.map((m) => ({ value: String(m.id), label: m.label }))]} />
+        <Field name="tz" label="Time zone" value={f.tz} required />
+        <button type="submit">Show</button>
+      </form>
+      {p.error && <p class="error-summary" role="alert">{p.error}</p>}
+
+      <section aria-labelledby="totals-h">
+        <h2 id="totals-h">In this period</h2>
+        <ul class="stats">
+          <li><div class="tile"><span class="stat-number">{v.cases}</span> <span class="stat-label">cases ({v.messages} emails)</span></div></li>
+          <li><div class="tile"><span class="stat-number">{fmt(p.total.ackMedianSeconds, ' s')}</span> <span class="stat-label">median acknowledgement</span></div></li>
+          <li><div class="tile"><span class="stat-number">{fmt(p.total.firstHumanMedianMinutes, ' min')}</span> <span class="stat-label">median first human reply</span></div></li>
+          <li><div class="tile"><span class="stat-number">{fmt(p.total.resolutionMedianHours, ' h')}</span> <span class="stat-label">median resolution</span></div></li>
+          <li><div class="tile"><span class="stat-number">{p.total.slaAttainment === null ? '—' : `${Math.round(p.total.slaAttainment * 100)}%`}</span> <span class="stat-label">SLA met</span></div></li>
+          <li><div class="tile"><span class="stat-number">{pct(v.acknowledged, v.cases)}</span> <span class="stat-label">acknowledged</span></div></li>
+          <li><div class="tile"><span class="stat-number">{pct(v.suppressed, v.cases)}</span> <span class="stat-label">suppressed</span></div></li>
+          <li><div class="tile"><span class="stat-number">{pct(v.escalated, v.cases)}</span> <span class="stat-label">escalated</span></div></li>
+          <li><div class="tile"><span class="stat-number">{pct(v.answeredFromKb, v.cases)}</span> <span class="stat-label">answered from the knowledge base</span></div></li>
+        </ul>
+      </section>
+
+      <div class="charts">
+        {p.charts.map((c) => (
+          <figure class="chart card" aria-labelledby={`chart-${c.id}-h`}>
+            <div class="page-head">
+              <h2 id={`chart-${c.id}-h`}>{c.title}</h2>
+              <a href={`/app/dashboard/${c.id}.csv${p.query}`} download>CSV<span class="visually-hidden"> of {c.title}</span></a>
+            </div>
+            <figcaption class="small muted">{c.description}</figcaption>
+            <div class="chart-box"><canvas id={`chart-${c.id}`} data-chart={c.id} role="img" aria-label={`${c.title}: chart; the table below has the same numbers`}></canvas></div>
+            <details>
+              <summary>Table</summary>
+              <TableWrap label={c.title}>
+                <table class="list">
+                  <thead><tr><th scope="col">Period</th>{c.series.map((s) => <th scope="col">{s.label}</th>)}</tr></thead>
+                  <tbody>{c.labels.map((l, i) => <tr><th scope="row">{l}</th>{c.series.map((s) => <td>{s.data[i] ?? '—'}</td>)}</tr>)}</tbody>
+                </table>
+              </TableWrap>
+            </details>
+          </figure>
+        ))}
+      </div>
+      <ChartJson charts={p.charts} />
+
+      {p.sla.length > 0 && (
+        <section aria-labelledby="sla-h">
+          <h2 id="sla-h">SLA by mailbox, priority and timer</h2>
+          <TableWrap label="SLA attainment">
+            <table class="list">
+              <thead><tr><th scope="col">Mailbox</th><th scope="col">Priority</th><th scope="col">Timer</th><th scope="col">Met</th><th scope="col">Breached</th><th scope="col">Attainment</th></tr></thead>
+              <tbody>{p.sla.map((r) => <tr><td>{p.mailboxes.find((m) => m.id === r.mailboxId)?.label ?? r.mailboxId}</td><td>{r.priority}</td><td>{r.kind.replace('_', ' ')}</td><td>{r.met}</td><td>{r.breached}</td><td>{r.attainment === null ? '—' : `${Math.round(r.attainment * 100)}%`}</td></tr>)}</tbody>
+            </table>
+          </TableWrap>
+        </section>
+      )}
+
       <section aria-labelledby="kb-h">
         <h2 id="kb-h">Knowledge base</h2>
         <ul class="stats">
-          {Object.entries(articles).map(([status, n]) => (
+          {Object.entries(p.articles).map(([status, n]) => (
             <li><a href={`/app/kb?status=${status}`}><span class="stat-number">{n}</span> <span class="stat-label">{status}</span></a></li>
           ))}
         </ul>
       </section>
-      <p class="muted">
-        Reply times and knowledge gaps will appear here.{mayUse(viewer.role, 'inbox') && <> The open queue is in the <a href="/app/inbox">inbox</a>.</>}
-      </p>
+      {mayUse(p.viewer.role, 'inbox') && <p class="muted">The open queue is in the <a href="/app/inbox">inbox</a>.</p>}
     </Layout>
   );
 }

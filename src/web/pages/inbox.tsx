@@ -1,37 +1,104 @@
-import type { listCases } from '../../cases/queries.js';
-import { StatusBadge, TableWrap, Time } from '../components.js';
+import type { reviewQueue } from '../../review/queue.js';
+import { caseStatuses, casePriorities } from '../../db/schema/cases.js';
+import { CsrfField, ErrorSummary, Notice, Select, StatusBadge, TableWrap, Time } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
 
-type CaseRow = Awaited<ReturnType<typeof listCases>>[number];
+export type QueueRow = Awaited<ReturnType<typeof reviewQueue>>[number];
 
-/** Placeholder inbox: the open queue by deadline. The full inbox and case pages replace this. */
-export function InboxPage({ viewer, cases, limit }: { viewer: Viewer; cases: CaseRow[]; limit: number }) {
+export interface InboxFilters { mailbox?: string; status?: string; priority?: string; category?: string; language?: string; assignee?: string }
+export interface FilterChoices { mailboxes: { id: number; displayName: string; address: string }[]; categories: string[]; languages: string[]; assignees: string[] }
+
+/** Time left to the first-reply deadline, as a traffic light that also says it in words (colour is never the only cue). */
+export function urgencyOf(k: Pick<QueueRow, 'firstReplyDueAt' | 'firstHumanReplyAt' | 'status'>, now: Date) {
+  if (k.firstHumanReplyAt || k.status === 'resolved') return { level: 'done' as const, label: 'Replied', left: '—' };
+  const minutes = Math.round((k.firstReplyDueAt.getTime() - now.getTime()) / 60_000);
+  const span = (m: number) => (Math.abs(m) >= 60 * 24 ? `${Math.floor(Math.abs(m) / (60 * 24))} d ${Math.floor((Math.abs(m) % (60 * 24)) / 60)} h`
+    : Math.abs(m) >= 60 ? `${Math.floor(Math.abs(m) / 60)} h ${Math.abs(m) % 60} min` : `${Math.abs(m)} min`);
+  if (minutes < 0) return { level: 'red' as const, label: 'Overdue', left: `${span(minutes)} overdue` };
+  if (minutes < 60) return { level: 'amber' as const, label: 'Due soon', left: `${span(minutes)} left` };
+  return { level: 'green' as const, label: 'On time', left: `${span(minutes)} left` };
+}
+
+export function Urgency({ k, now }: { k: Parameters<typeof urgencyOf>[0]; now: Date }) {
+  const u = urgencyOf(k, now);
+  return <span class={`light light-${u.level}`}><span class="light-dot" aria-hidden="true"></span>{u.label}</span>;
+}
+
+export const statusFilterOptions = [
+  { value: '', label: 'Needs a human (open, escalated)' },
+  ...caseStatuses.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) })),
+  { value: 'all', label: 'All' },
+];
+
+/** The table alone: the page renders it, and app.js fetches it again when the server says cases changed. */
+export function InboxTable({ cases, now, limit }: { cases: QueueRow[]; now: Date; limit: number }) {
   return (
-    <Layout title="Inbox" viewer={viewer} area="inbox">
-      <h1>Inbox</h1>
-      <p class="muted" role="status">
-        {cases.length === 0 ? 'No cases yet.' : `${cases.length}${cases.length === limit ? '+' : ''} cases, earliest reply deadline first.`}
+    <div id="inbox-table" data-count={String(cases.length)}>
+      <p class="muted" id="inbox-count">
+        {cases.length === 0 ? 'No cases match.' : `${cases.length}${cases.length === limit ? '+' : ''} case${cases.length === 1 ? '' : 's'}, earliest reply deadline first.`}
       </p>
       {cases.length > 0 && (
         <TableWrap label="Cases">
-          <table class="list">
-            <thead><tr><th scope="col">Reference</th><th scope="col">Subject</th><th scope="col">Customer</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Reply due</th></tr></thead>
+          <table class="list inbox">
+            <thead><tr>
+              <th scope="col">Urgency</th><th scope="col">Subject</th><th scope="col">Time left</th><th scope="col">Priority</th>
+              <th scope="col">Language</th><th scope="col">Status</th><th scope="col">Assignee</th><th scope="col">Draft</th>
+            </tr></thead>
             <tbody>
               {cases.map((k) => (
-                <tr>
-                  <td><code>{k.reference}</code></td>
-                  <td>{k.subject}</td>
-                  <td>{k.customerName ? `${k.customerName} <${k.customerAddress}>` : k.customerAddress}</td>
-                  <td><StatusBadge status={k.status} /></td>
-                  <td>{k.priority}</td>
-                  <td><Time value={k.firstReplyDueAt} /></td>
+                <tr data-case={k.id}>
+                  <td><Urgency k={k} now={now} /></td>
+                  <td>
+                    <a href={`/app/cases/${k.id}`}>{k.subject || '(no subject)'}</a>
+                    <div class="small muted"><code>{k.reference}</code> · {k.customerName ? `${k.customerName} <${k.customerAddress}>` : k.customerAddress}</div>
+                  </td>
+                  <td><span class="nowrap">{urgencyOf(k, now).left}</span><div class="small muted"><Time value={k.firstReplyDueAt} /></div></td>
+                  <td><span class={`prio prio-${k.priority}`}>{k.priority}</span></td>
+                  <td>{k.language}</td>
+                  <td><StatusBadge status={k.status} />{k.category && <div class="small muted">{k.category}</div>}</td>
+                  <td>{k.assigneeName && k.claimExpiresAt && k.claimExpiresAt > now ? k.assigneeName : <span class="muted">nobody</span>}</td>
+                  <td>{k.draftStatus ? `${k.draftStatus}${k.draftConfidence !== null ? ` (${Math.round(k.draftConfidence * 100)}%)` : ''}` : <span class="muted">—</span>}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </TableWrap>
       )}
+    </div>
+  );
+}
+
+export function InboxPage(p: {
+  viewer: Viewer; cases: QueueRow[]; limit: number; now: Date; filters: InboxFilters; choices: FilterChoices; marks: string; query: string;
+  notice?: string; error?: string;
+}) {
+  const f = p.filters;
+  const any = (label: string) => ({ value: '', label });
+  return (
+    <Layout title="Inbox" viewer={p.viewer} area="inbox">
+      <div class="page-head">
+        <h1>Inbox</h1>
+        <form method="post" action="/app/inbox/next" class="inline">
+          <CsrfField viewer={p.viewer} />
+          <button type="submit" class="primary">Take next case</button>
+        </form>
+      </div>
+      <Notice code={p.notice} />
+      <ErrorSummary errors={{}} message={p.error} />
+      <form method="get" action="/app/inbox" class="filters" aria-label="Filter cases">
+        <Select name="mailbox" label="Mailbox" value={f.mailbox ?? ''} options={[any('All mailboxes'), ...p.choices.mailboxes.map((m) => ({ value: String(m.id), label: `${m.displayName} <${m.address}>` }))]} />
+        <Select name="status" label="Status" value={f.status ?? ''} options={statusFilterOptions} />
+        <Select name="priority" label="Priority" value={f.priority ?? ''} options={[any('Any priority'), ...casePriorities.map((x) => ({ value: x, label: x }))]} />
+        <Select name="category" label="Category" value={f.category ?? ''} options={[any('Any category'), ...p.choices.categories.map((x) => ({ value: x, label: x }))]} />
+        <Select name="language" label="Language" value={f.language ?? ''} options={[any('Any language'), ...p.choices.languages.map((x) => ({ value: x, label: x }))]} />
+        <Select name="assignee" label="Assignee" value={f.assignee ?? ''} options={[any('Anyone'), ...p.choices.assignees.map((x) => ({ value: x, label: x }))]} />
+        <button type="submit">Filter</button>
+      </form>
+      <div data-live="inbox" data-marks={p.marks} data-fragment={`/app/inbox/table${p.query}`}>
+        <InboxTable cases={p.cases} now={p.now} limit={p.limit} />
+      </div>
+      <p class="small muted" id="live-status" role="status"></p>
     </Layout>
   );
 }

@@ -26,6 +26,7 @@ export function KbListPage(p: { viewer: Viewer; articles: Article[]; total: numb
         <h1>Knowledge base</h1>
         <div class="actions">
           {canWrite && <a class="button primary" href="/app/kb/new">New article</a>}
+          <a class="button" href="/app/kb/playground">Match playground</a>
           <a class="button" href="/app/kb/transfer">{canWrite ? 'Import / export' : 'Export'}</a>
         </div>
       </div>

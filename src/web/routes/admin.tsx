@@ -7,12 +7,31 @@ import type { Role } from '../../db/schema/auth.js';
 import { AppError } from '../../errors.js';
 import { field, fieldErrors, formOf, render, type WebEnv } from '../env.js';
 import { AdminTokensPage, AdminUsersPage } from '../pages/admin.js';
+import { AdminMailboxesPage, AdminMailboxPage } from '../pages/admin-mailboxes.js';
+import { mailboxUpdate, slaRows, testConnections, valuesFromForm as valuesFromMailboxForm, valuesFromMailbox } from '../mailbox-form.js';
+import { getMailbox, listMailboxes } from '../queries/cases.js';
+import { mailboxes } from '../../db/schema/mailboxes.js';
+import { slaPolicies } from '../../db/schema/sla.js';
+import type { Config } from '../../config.js';
+import { and, eq, inArray } from 'drizzle-orm';
 import { allow } from './guards.js';
 
 // The use cases validate the role; an unknown value is a 400, never silently some default role.
 const asRole = (value: string) => value as Role;
 
-export function adminRoutes(db: Db) {
+const mailboxId = (c: Context) => {
+  const id = c.req.param('id') ?? '';
+  if (!/^\d{1,9}$/.test(id)) throw new AppError('not_found', 'no such mailbox');
+  return Number(id);
+};
+
+export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL'>) {
+  const mailboxPage = async (c: Context<WebEnv>, extra: Partial<Parameters<typeof AdminMailboxPage>[0]> = {}, status: 200 | 400 = 200) => {
+    const mailbox = await getMailbox(db, mailboxId(c));
+    const policies = await db.select().from(slaPolicies).where(eq(slaPolicies.mailboxId, mailbox.id));
+    return render(c, <AdminMailboxPage viewer={c.get('viewer')} mailbox={mailbox} policies={policies} values={valuesFromMailbox(mailbox)} notice={c.req.query('done')} {...extra} />, status);
+  };
+
   const usersPage = async (c: Context<WebEnv>, extra: Partial<Parameters<typeof AdminUsersPage>[0]> = {}, status: 200 | 400 | 409 = 200) =>
     render(c, <AdminUsersPage viewer={c.get('viewer')} users={await listUsers(db)} notice={c.req.query('done')} {...extra} />, status);
 
@@ -49,6 +68,33 @@ export function adminRoutes(db: Db) {
       return next();
     }, userChange((id) => setUserDisabled(db, id, true), 'disabled'))
     .post('/users/:id/enable', userChange((id) => setUserDisabled(db, id, false), 'enabled'))
+    .get('/mailboxes', async (c) => render(c, <AdminMailboxesPage viewer={c.get('viewer')} mailboxes={await listMailboxes(db)} notice={c.req.query('done')} />))
+    .get('/mailboxes/:id', (c) => mailboxPage(c))
+    .post('/mailboxes/:id', async (c) => {
+      const mailbox = await getMailbox(db, mailboxId(c));
+      const values = valuesFromMailboxForm(await formOf(c));
+      const result = mailboxUpdate(values);
+      if ('errors' in result) return mailboxPage(c, { values, errors: result.errors }, 400);
+      await db.update(mailboxes).set(result.update).where(eq(mailboxes.id, mailbox.id));
+      return c.redirect(`/app/admin/mailboxes/${mailbox.id}?done=mailbox-saved`, 303);
+    })
+    .post('/mailboxes/:id/sla', async (c) => {
+      const mailbox = await getMailbox(db, mailboxId(c));
+      const sla = slaRows(await formOf(c));
+      if (Object.keys(sla.errors).length) return mailboxPage(c, { sla }, 400);
+      await db.transaction(async (tx) => {
+        if (sla.remove.length) await tx.delete(slaPolicies).where(and(eq(slaPolicies.mailboxId, mailbox.id), inArray(slaPolicies.priority, sla.remove as never[])));
+        for (const row of sla.rows) {
+          await tx.insert(slaPolicies).values({ ...row, mailboxId: mailbox.id })
+            .onConflictDoUpdate({ target: [slaPolicies.mailboxId, slaPolicies.priority], set: { ...row, updatedAt: new Date() } });
+        }
+      });
+      return c.redirect(`/app/admin/mailboxes/${mailbox.id}?done=sla-saved`, 303);
+    })
+    .post('/mailboxes/:id/test', async (c) => {
+      const mailbox = await getMailbox(db, mailboxId(c));
+      return mailboxPage(c, { connections: await testConnections(mailbox, config) });
+    })
     .get('/tokens', async (c) => render(c, <AdminTokensPage viewer={c.get('viewer')} tokens={await listApiTokens(db)} notice={c.req.query('done')} />))
     .post('/tokens', async (c) => {
       const form = await formOf(c);

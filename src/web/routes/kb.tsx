@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../errors.js';
 import { parseInput } from '../../kb/article-schema.js';
+import type { KnowledgeBase } from '../../kb/knowledge.js';
 import { archiveArticle, createArticle, getArticle, getVersion, listArticles, publishArticle, updateArticle } from '../../kb/articles.js';
 import { articleToMarkdown } from '../../kb/transfer.js';
 import { createInput, emptyArticleValues, updateInput, valuesFromArticle, valuesFromForm, type ArticleFormValues } from '../article-form.js';
@@ -30,7 +31,7 @@ function editorError(c: Context<WebEnv>, err: unknown, values: ArticleFormValues
   return render(c, <KbEditorPage viewer={c.get('viewer')} articleId={articleId} values={values} errors={errors} formError={formError} />, err.code === 'conflict' ? 409 : 400);
 }
 
-export function kbPageRoutes(db: Db) {
+export function kbPageRoutes(db: Db, knowledge?: Pick<KnowledgeBase, 'requestRefresh'>) {
   const write = allow('kbWrite');
   const read = allow('kb');
 
@@ -43,6 +44,12 @@ export function kbPageRoutes(db: Db) {
 
   return new Hono<WebEnv>()
     .use('*', read)
+    // Every change is indexed and learned in the background, as after the API's writes: the playground and the
+    // pipeline see a published article within moments.
+    .use('*', async (c, next) => {
+      await next();
+      if (c.req.method === 'POST' && !c.req.path.endsWith('/preview') && c.res.status < 400) knowledge?.requestRefresh();
+    })
     .get('/', async (c) => {
       const q = c.req.query();
       const filters: KbFilters = { q: q.q?.trim(), status: q.status, language: q.language?.trim(), tag: q.tag?.trim(), offset: Math.max(0, Number(q.offset) || 0), limit: PAGE_SIZE };

@@ -58,4 +58,94 @@
       timer = setTimeout(update, 400);
     });
   }
+
+  // Live inbox: the server sends "changed" over server-sent events when cases move; the table is fetched again.
+  // Also refreshed every minute so the time left stays true.
+  const live = document.querySelector('[data-live]');
+  const liveStatus = document.getElementById('live-status');
+  if (live && 'EventSource' in window) {
+    const isCase = live.dataset.live === 'case';
+    const params = new URLSearchParams(isCase ? { case: live.dataset.case, since: live.dataset.mark } : { since: live.dataset.marks });
+    let refreshing;
+    const refresh = async () => {
+      if (refreshing) return;
+      refreshing = fetch(live.dataset.fragment, { headers: { 'x-requested-with': 'fetch' } })
+        .then(async (r) => {
+          if (r.status === 401) {
+            if (liveStatus) liveStatus.textContent = 'Your session has ended: reload the page to sign in again.';
+            source.close();
+            return;
+          }
+          if (!r.ok) return;
+          const html = await r.text();
+          const before = live.querySelector('#inbox-table')?.dataset.count;
+          // Keep the keyboard focus on the same case link across the refresh.
+          const focused = document.activeElement?.closest?.('tr[data-case]')?.dataset.case;
+          live.innerHTML = html;
+          if (focused) live.querySelector(`tr[data-case="${CSS.escape(focused)}"] a`)?.focus();
+          const after = live.querySelector('#inbox-table')?.dataset.count;
+          if (liveStatus && before !== after) liveStatus.textContent = `Inbox updated: ${after} case${after === '1' ? '' : 's'}.`;
+        })
+        .catch(() => undefined)
+        .finally(() => { refreshing = undefined; });
+    };
+    const source = new EventSource(`/app/events?${params}`);
+    source.addEventListener('changed', () => { if (!isCase) refresh(); });
+    source.addEventListener('case', () => {
+      const banner = document.getElementById('case-changed');
+      if (banner) banner.hidden = false;
+    });
+    source.addEventListener('viewers', (e) => {
+      const el = document.getElementById('viewers');
+      const names = JSON.parse(e.data).names;
+      if (el) el.textContent = names.length ? names.join(', ') : 'nobody else';
+    });
+    source.addEventListener('hello', () => live.setAttribute('data-connected', 'true'));
+    if (!isCase) setInterval(refresh, 60_000);
+  }
+
+  // "Show remote images": reload that message's frame with remote images allowed, without leaving the page.
+  document.addEventListener('click', (event) => {
+    const link = event.target instanceof Element ? event.target.closest('[data-remote-images]') : null;
+    if (!link) return;
+    const frame = document.querySelector(`iframe[data-frame="${CSS.escape(link.dataset.remoteImages)}"]`);
+    if (!(frame instanceof HTMLIFrameElement)) return;
+    event.preventDefault();
+    frame.src = `/app/messages/${encodeURIComponent(link.dataset.remoteImages)}/html?images=1`;
+    const note = link.closest('p');
+    if (note) note.textContent = 'Remote images are shown for this message.';
+  });
+
+  // Dashboard charts: the data is embedded as JSON (no inline script); chart.js draws it.
+  const chartData = document.getElementById('chart-data');
+  if (chartData && window.Chart) {
+    const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
+    const text = dark ? '#e6e8eb' : '#1b1f24';
+    const grid = dark ? '#3a404a' : '#d0d7de';
+    // Colour-blind-safe palette (Okabe–Ito), distinct in both schemes.
+    const palette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'];
+    const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    for (const chart of JSON.parse(chartData.textContent)) {
+      const canvas = document.getElementById(`chart-${chart.id}`);
+      if (!(canvas instanceof HTMLCanvasElement)) continue;
+      new window.Chart(canvas, {
+        type: chart.type,
+        data: {
+          labels: chart.labels,
+          datasets: chart.series.map((s, i) => ({
+            label: s.label, data: s.data, borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length],
+            spanGaps: true, tension: 0.2, pointRadius: 3,
+          })),
+        },
+        options: {
+          responsive: true, maintainAspectRatio: false, animation: reduced ? false : undefined,
+          plugins: { legend: { labels: { color: text } } },
+          scales: {
+            x: { stacked: !!chart.stacked, ticks: { color: text }, grid: { color: grid } },
+            y: { stacked: !!chart.stacked, beginAtZero: true, ticks: { color: text }, grid: { color: grid }, title: { display: true, text: chart.unit, color: text } },
+          },
+        },
+      });
+    }
+  }
 })();

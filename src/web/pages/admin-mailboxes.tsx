@@ -1,0 +1,146 @@
+import { casePriorities } from '../../db/schema/cases.js';
+import type { Mailbox } from '../../db/schema/mailboxes.js';
+import type { SlaPolicyRow } from '../../db/schema/sla.js';
+import { CsrfField, ErrorSummary, Field, Notice, Select, TableWrap } from '../components.js';
+import type { Viewer } from '../env.js';
+import type { ConnectionResult, MailboxValues, SlaRowValues } from '../mailbox-form.js';
+import { AdminLayout } from './admin.js';
+
+const weekdays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+export function AdminMailboxesPage(p: { viewer: Viewer; mailboxes: (Mailbox & { policies: SlaPolicyRow[] })[]; notice?: string }) {
+  return (
+    <AdminLayout viewer={p.viewer} title="Mailboxes" current="mailboxes">
+      <h1>Mailboxes</h1>
+      <Notice code={p.notice} />
+      <p class="muted">Mailboxes come from the configuration (SUPPORT_ADDRESS and each IMAP_URL). Their review and SLA settings are edited here.</p>
+      <TableWrap label="Mailboxes">
+        <table class="list">
+          <thead><tr><th scope="col">Mailbox</th><th scope="col">Match threshold</th><th scope="col">Auto-send</th><th scope="col">First reply</th><th scope="col">Business hours</th><th scope="col">SLA policies</th></tr></thead>
+          <tbody>
+            {p.mailboxes.map((m) => (
+              <tr>
+                <td><a href={`/app/admin/mailboxes/${m.id}`}>{m.displayName} &lt;{m.address}&gt;</a><div class="small muted"><code>{m.key}</code></div></td>
+                <td>{m.matchThreshold === null ? <span class="muted">calibrated</span> : m.matchThreshold}</td>
+                <td>{m.autoSendMode}{m.autoSendMode !== 'off' && ` (≥ ${Math.round(m.autoSendMinConfidence * 100)}%)`}</td>
+                <td>{m.firstReplyMinutes} min</td>
+                <td>{m.businessHours.days.map((d) => weekdays[d - 1]!.slice(0, 3)).join(' ')} {m.businessHours.open}–{m.businessHours.close} <span class="small muted">{m.timeZone}</span></td>
+                <td>{m.policies.length ? m.policies.map((x) => x.priority).join(', ') : <span class="muted">defaults</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+    </AdminLayout>
+  );
+}
+
+export function AdminMailboxPage(p: {
+  viewer: Viewer; mailbox: Mailbox; policies: SlaPolicyRow[]; values: MailboxValues; errors?: Record<string, string>;
+  sla?: { values: SlaRowValues; errors: Record<string, string> }; connections?: ConnectionResult[]; notice?: string;
+}) {
+  const m = p.mailbox;
+  const v = p.values;
+  const e = p.errors ?? {};
+  const base = `/app/admin/mailboxes/${m.id}`;
+  const slaValues: SlaRowValues = p.sla?.values ?? Object.fromEntries(casePriorities.map((pr) => {
+    const row = p.policies.find((x) => x.priority === pr);
+    return [pr, {
+      firstReplyMinutes: row ? String(row.firstReplyMinutes) : '', nextReplyMinutes: row ? String(row.nextReplyMinutes) : '',
+      resolutionMinutes: row ? String(row.resolutionMinutes) : '', reminderBeforeMinutes: row ? String(row.reminderBeforeMinutes) : '',
+    }];
+  }));
+  return (
+    <AdminLayout viewer={p.viewer} title={`Mailbox ${m.address}`} current="mailboxes">
+      <p class="breadcrumb"><a href="/app/admin/mailboxes">Mailboxes</a> / {m.address}</p>
+      <h1>{m.displayName} &lt;{m.address}&gt;</h1>
+      <Notice code={p.notice} />
+
+      <section class="card" aria-labelledby="conn-h">
+        <h2 id="conn-h">Connections</h2>
+        <p class="muted small">The IMAP and SMTP servers and their credentials come from the configuration (IMAP_URL, SMTP_URL).</p>
+        <form method="post" action={`${base}/test`} class="inline">
+          <CsrfField viewer={p.viewer} />
+          <button type="submit">Test connection</button>
+        </form>
+        {p.connections && (
+          <ul class="connections" role="status" tabindex={-1} data-focus-on-load>
+            {p.connections.map((r) => (
+              <li class={r.ok ? 'conn-ok' : 'conn-fail'}><strong>{r.name}</strong> {r.target}: {r.ok ? 'OK' : 'failed'} — {r.detail}</li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section class="card" aria-labelledby="settings-h">
+        <h2 id="settings-h">Review and SLA settings</h2>
+        <ErrorSummary errors={e} />
+        <form method="post" action={base} class="stack">
+          <CsrfField viewer={p.viewer} />
+          <fieldset>
+            <legend>Matching and auto-send</legend>
+            <div class="grid-2">
+              <Field name="matchThreshold" label="Match threshold" value={v.matchThreshold} error={e.matchThreshold} inputmode="decimal"
+                hint="0 to 1. Below it no article is suggested and the case is escalated. Empty: the threshold calibrated on the knowledge base." />
+              <Select name="autoSendMode" label="Auto-send" value={v.autoSendMode} options={[
+                { value: 'off', label: 'Off: every reply is reviewed' }, { value: 'shadow', label: 'Shadow: report what would be sent' }, { value: 'on', label: 'On: send confident drafts without review' },
+              ]} />
+              <Field name="autoSendMinConfidence" label="Auto-send minimum confidence" value={v.autoSendMinConfidence} error={e.autoSendMinConfidence} inputmode="decimal" required hint="0 to 1." />
+            </div>
+            <Field name="escalationRules" label="Escalation rules (JSON)" rows={8} value={v.escalationRules} error={e.escalationRules} spellcheck={false}
+              hint="VIP senders, team addresses, phrases and toggles. Empty: the defaults." />
+          </fieldset>
+          <fieldset>
+            <legend>Business hours and first reply</legend>
+            <div class="grid-2">
+              <Field name="timeZone" label="Time zone" value={v.timeZone} error={e.timeZone} required hint="IANA name, e.g. Europe/Berlin." />
+              <Field name="firstReplyMinutes" label="First reply within (business minutes)" value={v.firstReplyMinutes} error={e.firstReplyMinutes} inputmode="numeric" required />
+              <Field name="open" label="Opens at" value={v.open} error={e.open} type="time" required />
+              <Field name="close" label="Closes at" value={v.close} error={e.close} type="time" required />
+            </div>
+            <fieldset id="f-days" aria-describedby={e.days ? 'f-days-error' : undefined}>
+              <legend>Business days</legend>
+              {e.days && <p class="error-text" id="f-days-error">{e.days}</p>}
+              <div class="checks">
+                {weekdays.map((d, i) => (
+                  <label><input type="checkbox" name="days" value={String(i + 1)} checked={v.days.includes(String(i + 1))} /> {d}</label>
+                ))}
+              </div>
+            </fieldset>
+            <Field name="holidays" label="Holidays" value={v.holidays} error={e.holidays} hint="Optional. Dates like 2026-12-25, separated by commas." />
+          </fieldset>
+          <p class="small muted">Note: business hours, time zone and first-reply minutes are also set by the configuration and are refreshed from it when the service restarts.</p>
+          <div><button type="submit" class="primary">Save settings</button></div>
+        </form>
+      </section>
+
+      <section class="card" aria-labelledby="sla-h">
+        <h2 id="sla-h">SLA policies by priority</h2>
+        <p class="muted small">In business minutes. Leave a row empty to use the defaults derived from the first-reply setting.</p>
+        <ErrorSummary errors={{}} message={p.sla && Object.values(p.sla.errors).join(' ')} />
+        <form method="post" action={`${base}/sla`}>
+          <CsrfField viewer={p.viewer} />
+          <TableWrap label="SLA policies">
+            <table class="list sla">
+              <thead><tr><th scope="col">Priority</th><th scope="col">First reply</th><th scope="col">Next reply</th><th scope="col">Resolution</th><th scope="col">Reminder before</th></tr></thead>
+              <tbody>
+                {casePriorities.map((pr) => (
+                  <tr class={p.sla?.errors[pr] ? 'has-error' : undefined}>
+                    <th scope="row">{pr}</th>
+                    {(['firstReplyMinutes', 'nextReplyMinutes', 'resolutionMinutes', 'reminderBeforeMinutes'] as const).map((k) => (
+                      <td>
+                        <label class="visually-hidden" for={`sla-${pr}-${k}`}>{`${pr} ${k.replace('Minutes', '').replace(/([A-Z])/g, ' $1').toLowerCase()} minutes`}</label>
+                        <input id={`sla-${pr}-${k}`} name={`${pr}.${k}`} value={slaValues[pr]![k]} inputmode="numeric" pattern="\d*" aria-invalid={p.sla?.errors[pr] ? 'true' : undefined} />
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+          <button type="submit" class="primary">Save SLA policies</button>
+        </form>
+      </section>
+    </AdminLayout>
+  );
+}
