@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { every } from 'hono/combine';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from '../config.js';
@@ -10,10 +11,13 @@ import type { KnowledgeBase } from '../kb/knowledge.js';
 import type { RawStore } from '../mail/raw-store.js';
 import type { Metrics } from '../metrics.js';
 import { webRoutes } from '../web/routes.js';
+import { isHttps } from '../web/session-http.js';
+import { AppError } from '../errors.js';
 import { errorResponse } from './errors.js';
+import type { RateLimitOptions } from './rate-limit.js';
 import { authenticate, requireRole } from './principal.js';
 import { caseRoutes, messageRoutes } from './routes/cases.js';
-import { inboundRoutes } from './routes/inbound.js';
+import { DEFAULT_INBOUND_RATE_LIMIT, inboundRoutes } from './routes/inbound.js';
 import { kbRoutes } from './routes/kb.js';
 import { reviewRoutes } from './routes/review.js';
 import { reportRoutes } from './routes/reports.js';
@@ -30,7 +34,30 @@ export interface AppDeps {
   mailStatus(): MailConnectionStatus[];
   knowledge: KnowledgeBase;
   review: Review;
+  /** Request limits and security headers; defaults in DEFAULT_API_LIMITS until they are configuration. */
+  limits?: Partial<ApiLimits>;
 }
+
+export interface ApiLimits {
+  /** the largest body of any /api request, except the routes in OWN_BODY_LIMITS */
+  jsonBodyMaxBytes: number;
+  /** POST /api/inbound/raw, per client IP and per token */
+  inboundRateLimit: RateLimitOptions;
+  /** Strict-Transport-Security max-age, sent only on HTTPS requests (directly or X-Forwarded-Proto); 0 = never */
+  hstsMaxAgeSeconds: number;
+}
+
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  jsonBodyMaxBytes: 1024 * 1024,
+  inboundRateLimit: DEFAULT_INBOUND_RATE_LIMIT,
+  hstsMaxAgeSeconds: 180 * 24 * 3600,
+};
+
+/** Routes with a larger limit of their own (raw mail up to MAX_MESSAGE_BYTES, knowledge-base imports up to 50 MiB). */
+const OWN_BODY_LIMITS = new Set(['/api/inbound/raw', '/api/kb/import']);
+
+/** Responses without a policy of their own (JSON, CSV, text, raw mail) load nothing and may not be framed. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -40,12 +67,27 @@ export function createApp(deps: AppDeps) {
     c.header('x-request-id', requestId);
     await next();
   });
-  app.use(secureHeaders());
+  const limits = { ...DEFAULT_API_LIMITS, ...deps.limits };
+  // HSTS is decided here for every response (the pages' own secureHeaders would send it over plain HTTP too).
+  app.use(async (c, next) => {
+    await next();
+    if (limits.hstsMaxAgeSeconds > 0 && isHttps(c)) c.res.headers.set('strict-transport-security', `max-age=${limits.hstsMaxAgeSeconds}; includeSubDomains`);
+    else c.res.headers.delete('strict-transport-security');
+    const type = c.res.headers.get('content-type') ?? '';
+    if (!c.res.headers.has('content-security-policy') && !type.startsWith('text/html')) c.res.headers.set('content-security-policy', API_CSP);
+  });
+  // Defaults for every response; a header the web app set for its pages or the mail frame (overwrite: false) is kept.
+  app.use(secureHeaders({ strictTransportSecurity: false, overwrite: false }));
+  const jsonLimit = bodyLimit({
+    maxSize: limits.jsonBodyMaxBytes,
+    onError: () => { throw new AppError('payload_too_large', `request bodies are limited to ${limits.jsonBodyMaxBytes} bytes`); },
+  });
+  app.use('/api/*', (c, next) => (OWN_BODY_LIMITS.has(c.req.path) ? next() : jsonLimit(c, next)));
   app.onError((err, c) => errorResponse(err, c, deps.log));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route', retryable: false } }, 404));
 
   app.route('/', opsRoutes(deps.database, deps.metrics, deps.mailStatus));
-  app.route('/api/inbound', inboundRoutes(deps.inbound, deps.config.INBOUND_TOKEN, deps.config.MAX_MESSAGE_BYTES));
+  app.route('/api/inbound', inboundRoutes(deps.inbound, deps.config.INBOUND_TOKEN, deps.config.MAX_MESSAGE_BYTES, { rateLimit: limits.inboundRateLimit }));
   const auth = authenticate(deps.database.db, deps.config);
   const operator = every(auth, requireRole('admin', 'agent'));
   app.route('/api/cases', caseRoutes(deps.database.db, operator));

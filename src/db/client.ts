@@ -31,8 +31,8 @@ const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url
  * PostgreSQL when a URL is given, otherwise the embedded PGlite (with pgvector) persisted in dataDir —
  * on its own thread by default, reached through node-postgres like a real server.
  */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; embeddedThread?: boolean }): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres({ connectionString: opts.databaseUrl, max: 10 }, 'postgres');
+export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; embeddedThread?: boolean; maxConnections?: number }): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres({ connectionString: opts.databaseUrl, max: opts.maxConnections ?? 10 }, 'postgres');
   const dir = opts.dataDir ? path.resolve(opts.dataDir, 'pglite') : undefined;
   if (dir) mkdirSync(dir, { recursive: true });
   if (dir && opts.embeddedThread !== false) return openEmbeddedThread(dir);

@@ -131,6 +131,10 @@ export function sparseSimilarity(vectors: SparseVector[]): Float32Array {
 export interface ClusterOptions {
   /** average similarity (TF-IDF cosine) below which two groups stay apart */
   stop: number;
+  /** merge pass: clusters smaller than this join the nearest cluster at least as large ... */
+  smallCluster: number;
+  /** ... when the cosine of their embedding centroids is at least this */
+  mergeThreshold: number;
   features: FeatureOptions;
   /** above this many questions, near-duplicates are grouped first (leader pass) so the matrix stays bounded */
   maxPoints: number;
@@ -147,14 +151,70 @@ export const clusterFeatures: FeatureOptions = { ...defaultFeatureOptions, weigh
 
 export const defaultClusterOptions: ClusterOptions = {
   stop: 0.18,
+  smallCluster: 5,
+  mergeThreshold: 0.5,
   features: clusterFeatures,
   maxPoints: 4000,
   leaderThreshold: 0.5,
 };
 
-/** Clusters texts from scratch; returns one label per text (0..k-1). */
-export function clusterTexts(texts: string[], options: Partial<ClusterOptions> = {}): number[] {
+/**
+ * Clusters texts from scratch; returns one label per text (0..k-1). With `embeddings` (one per text), a merge pass
+ * follows: TF-IDF fitted on a small pool keeps a handful of questions in another language, or worded unusually,
+ * apart from their topic; their embeddings' centroid is often close enough to join it (see mergeSmallClusters).
+ */
+export function clusterTexts(texts: string[], options: Partial<ClusterOptions> = {}, embeddings?: ArrayLike<number>[]): number[] {
   const opts = { ...defaultClusterOptions, ...options };
+  const labels = linkTexts(texts, opts);
+  return embeddings ? mergeSmallClusters(labels, embeddings, opts.smallCluster, opts.mergeThreshold) : labels;
+}
+
+/**
+ * Merge pass: clusters smaller than `small`, smallest first, join the cluster (at least as large) whose centroid is
+ * nearest when the cosine is at least `threshold`. Returns labels renumbered 0.. in order of first appearance.
+ */
+export function mergeSmallClusters(labels: number[], vectors: ArrayLike<number>[], small: number, threshold: number): number[] {
+  const dims = vectors[0]?.length ?? 0;
+  const sums = new Map<number, Float64Array>();
+  const sizes = new Map<number, number>();
+  labels.forEach((l, i) => {
+    let sum = sums.get(l);
+    if (!sum) sums.set(l, (sum = new Float64Array(dims)));
+    const v = vectors[i]!;
+    for (let d = 0; d < dims; d++) sum[d]! += v[d]!;
+    sizes.set(l, (sizes.get(l) ?? 0) + 1);
+  });
+  const into = new Map<number, number>();
+  const order = [...sizes.keys()].sort((a, b) => sizes.get(a)! - sizes.get(b)! || a - b);
+  for (const l of order) {
+    const size = sizes.get(l)!;
+    if (size >= small) break;
+    let best = -1;
+    let bestSim = -Infinity;
+    for (const [other, otherSize] of sizes) {
+      if (other === l || otherSize < size) continue;
+      const s = cosine(sums.get(l)!, sums.get(other)!);
+      if (s > bestSim || (s === bestSim && other < best)) [best, bestSim] = [other, s];
+    }
+    if (best < 0 || bestSim < threshold) continue;
+    const target = sums.get(best)!;
+    const mine = sums.get(l)!;
+    for (let d = 0; d < dims; d++) target[d]! += mine[d]!;
+    sizes.set(best, sizes.get(best)! + size);
+    sizes.delete(l);
+    sums.delete(l);
+    into.set(l, best);
+  }
+  const final = (l: number): number => (into.has(l) ? final(into.get(l)!) : l);
+  const renumber = new Map<number, number>();
+  return labels.map((l) => {
+    const f = final(l);
+    if (!renumber.has(f)) renumber.set(f, renumber.size);
+    return renumber.get(f)!;
+  });
+}
+
+function linkTexts(texts: string[], opts: ClusterOptions): number[] {
   if (texts.length === 0) return [];
   const model = fitTfidf(texts, opts.features);
   const vectors = texts.map((t) => vectorize(model, t));
@@ -232,21 +292,28 @@ export function distinct(texts: string[], max: number): string[] {
   return out;
 }
 
-const GREETING = /^(hi|hello|hey|dear|thanks|thank you|many thanks|kind regards|best regards|regards|best|cheers|sincerely|hola|gracias|saludos|un saludo|atentamente|estimad[oa])\b/i;
+const SALUTATION = /^(hi|hello|hey|dear|good (morning|afternoon|evening)|hola|buenos d[ií]as|buenas tardes|estimad[oa]s?)\b[^,.!?\n]{0,40}[,.!]\s*/i;
+const CLOSING = /^(thanks|thank you|many thanks|kind regards|best regards|regards|best|cheers|sincerely|gracias|saludos|un saludo|atentamente|let us know|feel free|please let|do not hesitate|don't hesitate)\b/i;
 
-/** Sentences of a reply without greeting, sign-off and quoted history. */
+/** Sentences of a reply without salutation, thanks, sign-off and quoted history. */
 export function replySentences(reply: string): string[] {
   const lines = reply.replace(/\r\n?/g, '\n').split('\n');
   const own: string[] = [];
   for (const line of lines) {
     if (/^\s*>/.test(line) || /^on\b.{0,300}\bwrote:$/i.test(line.trim()) || /^--\s?$/.test(line)) break;
-    own.push(line);
+    own.push(line.trim());
   }
   return own
-    .join(' ')
-    .split(/(?<=[.?!])\s+/)
-    .map((s) => s.replace(/\s+/g, ' ').trim())
-    .filter((s) => s.length >= 12 && !GREETING.test(s) && !/^(your case|case reference|ref)\b/i.test(s));
+    .join('\n')
+    .replace(SALUTATION, '')
+    // a line break ends a sentence after punctuation and before a list item; elsewhere it is a hard wrap
+    .replace(/([.?!:])\n/g, '$1\n\n')
+    .replace(/\n(?=\s*([-*•]|\d+[.)])\s)/g, '\n\n')
+    .split(/(?<=[.?!])\s+|\n{2,}/)
+    .map((s) => s.replace(SALUTATION, '').replace(/\s+/g, ' ').trim())
+    // a sentence ends with punctuation, a list item starts with a marker; a bare line is a name or a signature
+    .filter((s) => s.length >= 12 && (/[.?!:]$/.test(s) || /^([-*•]|\d+[.)])\s/.test(s)) && !CLOSING.test(s) && !/^(your case|case reference|ref)\b/i.test(s))
+    .map((s) => s[0]!.toUpperCase() + s.slice(1));
 }
 
 /**

@@ -269,13 +269,14 @@ export async function recomputeGaps(db: Db, embedder: Embedder, opts: RecomputeO
     FROM gap_questions q LEFT JOIN gap_clusters c ON c.id = q.cluster_id
     WHERE q.cluster_id IS NULL OR c.status = 'open'
     ORDER BY q.id`)).filter((r) => r.model === model).map((r) => ({ ...r, id: Number(r.id) }));
-  const labels = clusterTexts(snapshot.map((r) => r.text), opts.cluster);
+  const vectors = snapshot.map((r) => parseVector(r.embedding));
+  const labels = clusterTexts(snapshot.map((r) => r.text), opts.cluster, vectors);
   const byLabel = new Map<number, number[]>();
   labels.forEach((l, i) => byLabel.set(l, [...(byLabel.get(l) ?? []), i]));
   const planned: Planned[] = [...byLabel.values()].map((members) => ({
     questionIds: members.map((i) => snapshot[i]!.id),
     model,
-    centroid: meanVector(members.map((i) => parseVector(snapshot[i]!.embedding))),
+    centroid: meanVector(members.map((i) => vectors[i]!)),
     suggestion: suggest(members.map((i) => ({ text: snapshot[i]!.text, agentReply: snapshot[i]!.reply }))),
   }));
 

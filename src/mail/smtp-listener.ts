@@ -15,13 +15,31 @@ function envelopeOf(session: SMTPServerSession): SmtpEnvelope {
   };
 }
 
+export interface SmtpConnectionLimits {
+  /** connections open at once, from everyone (smtp-server's maxClients) */
+  maxClients: number;
+  /** connections open at once from one remote address */
+  maxClientsPerIp: number;
+}
+
+/** An MTA uses a handful of parallel connections (Postfix: 20 per destination); a flood from one address is refused. */
+export const DEFAULT_SMTP_CONNECTION_LIMITS: SmtpConnectionLimits = { maxClients: 100, maxClientsPerIp: 20 };
+
+const tooMany = (what: string) => Object.assign(new Error(`4.7.0 too many connections ${what}, try again later`), { responseCode: 421 });
+
 /**
  * SMTP for an MTA that forwards support mail. A message is answered 250 only once it is stored, so the
  * MTA keeps and retries anything we could not store. Recipients must be a configured mailbox address,
  * except on loopback where any recipient lands in the default mailbox.
  */
-export function createSmtpListener(opts: { inbound: Inbound; defaultMailbox: Mailbox; host: string; maxBytes: number; log: Logger }): SMTPServer {
+export function createSmtpListener(opts: {
+  inbound: Inbound; defaultMailbox: Mailbox; host: string; maxBytes: number; log: Logger; limits?: Partial<SmtpConnectionLimits>;
+}): SMTPServer {
   const { inbound, log } = opts;
+  const limits = { ...DEFAULT_SMTP_CONNECTION_LIMITS, ...opts.limits };
+  // Open sessions per remote address; only sessions onConnect accepted are counted, and each is released once.
+  const perIp = new Map<string, number>();
+  const counted = new Map<string, string>();
   const loopbackOnly = ['127.0.0.1', '::1', 'localhost'].includes(opts.host);
   const target = (session: SMTPServerSession): Mailbox => {
     const rcpt = session.envelope.rcptTo[0]?.address ?? '';
@@ -33,6 +51,27 @@ export function createSmtpListener(opts: { inbound: Inbound; defaultMailbox: Mai
     banner: 'firstreply',
     size: opts.maxBytes,
     logger: false,
+    // Beyond this smtp-server answers 421 itself before onConnect.
+    maxClients: limits.maxClients,
+    onConnect(session, callback) {
+      const ip = session.remoteAddress ?? 'unknown';
+      const open = perIp.get(ip) ?? 0;
+      if (open >= limits.maxClientsPerIp) {
+        log.warn({ remoteAddress: ip, open }, 'SMTP connection refused: too many from one address');
+        return callback(tooMany('from your address'));
+      }
+      perIp.set(ip, open + 1);
+      counted.set(session.id, ip);
+      callback();
+    },
+    onClose(session) {
+      const ip = counted.get(session.id);
+      if (ip === undefined) return;
+      counted.delete(session.id);
+      const open = (perIp.get(ip) ?? 1) - 1;
+      if (open > 0) perIp.set(ip, open);
+      else perIp.delete(ip);
+    },
     onRcptTo(address, _session, callback) {
       if (inbound.mailboxForRecipient(address.address) || loopbackOnly) return callback();
       callback(Object.assign(new Error('5.1.1 no such mailbox here'), { responseCode: 550 }));

@@ -26,7 +26,9 @@ export async function openTestDatabase(mode: TestDbMode = testDbMode): Promise<T
     server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1', maxConnections: 20 });
     await server.start();
     url = `postgres://postgres:postgres@${server.getServerConn()}/postgres`;
-    database = await openDatabase({ databaseUrl: url });
+    // One connection, as the embedded default uses: PGlite is a single session and its socket server interleaves
+    // statements of concurrent transactions from different connections (see README, Tests).
+    database = await openDatabase({ databaseUrl: url, maxConnections: 1 });
   } else {
     database = wrapPglite(pglite);
   }
