@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, databaseOptions } from './config.js';
 import { listMessages } from './cases/queries.js';
 import { withDatabase } from './db/client.js';
 import { errorMessage } from './errors.js';
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'migrate': {
-      const kind = await withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, async (d) => d.kind);
+      const kind = await withDatabase(databaseOptions(config), async (d) => d.kind);
       console.log(`migrations applied (${kind})`);
       return 0;
     }
@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     case 'restore': return (await import('./cli/backup.js')).restoreCommand(config, rest);
     case 'messages': {
       const { values } = parseArgs({ args: rest, options: { attention: { type: 'boolean', default: false } } });
-      const messages = await withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, (d) =>
+      const messages = await withDatabase(databaseOptions(config), (d) =>
         listMessages(d.db, { attention: values.attention, limit: 200 }),
       );
       for (const m of messages) console.log([m.receivedAt.toISOString(), m.id, m.status, m.flags.join(',') || '-', m.subject ?? ''].join('\t'));

@@ -18,6 +18,8 @@ export const configSchema = z.object({
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: urlOf(['postgres:', 'postgresql:']).optional(),
+  // Connections per process to DATABASE_URL. 1 for PGlite's socket server, which runs one session.
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
   INBOUND_SMTP_PORT: port.default(2525),
@@ -131,4 +133,9 @@ function shown(key: string, value: unknown): string {
 
 export function messageIdDomain(config: Config): string {
   return config.MESSAGE_ID_DOMAIN ?? config.SUPPORT_ADDRESS.split('@')[1]!;
+}
+
+/** Where the database is, for openDatabase/withDatabase: one place, so every command opens it the same way. */
+export function databaseOptions(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_MAX'>) {
+  return { databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: config.DATABASE_POOL_MAX };
 }

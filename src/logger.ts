@@ -2,6 +2,26 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { DestinationStream, Logger };
 
+// drizzle's DrizzleQueryError message ends in "\nparams: <every bound value>" (raw mail, bodies, addresses), and
+// PostgreSQL errors put row values in `detail` ("Key (message_id)=(…) already exists").
+const QUERY_PARAMS = /\nparams: [\s\S]*/;
+const scrub = (text: string) => text.replace(QUERY_PARAMS, '\nparams: (not logged)');
+
+function scrubSerialized(err: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  const { params: _params, detail: _detail, ...rest } = err;
+  if (typeof rest.message === 'string') rest.message = scrub(rest.message);
+  if (typeof rest.stack === 'string') rest.stack = scrub(rest.stack);
+  if (depth < 5 && rest.cause && typeof rest.cause === 'object') rest.cause = scrubSerialized(rest.cause as Record<string, unknown>, depth + 1);
+  return rest;
+}
+
+/** Every `err` logged, whether an Error or errorMessage(err)'s string, without a failed query's values. */
+function errSerializer(err: unknown): unknown {
+  if (typeof err === 'string') return scrub(err);
+  if (err instanceof Error) return scrubSerialized(pino.stdSerializers.err(err) as unknown as Record<string, unknown>);
+  return err;
+}
+
 /**
  * Structured logs. Message bodies and addresses are logged only at debug level: call sites put them under
  * `customer` and the default level drops them by redaction, so an info-level log can be shared safely.
@@ -9,6 +29,6 @@ export type { DestinationStream, Logger };
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const redact = level === 'debug' || level === 'trace' ? [] : ['customer', '*.customer'];
-  const options = { level, redact: { paths: redact, remove: true }, base: { service: 'firstreply' } };
+  const options = { level, redact: { paths: redact, remove: true }, base: { service: 'firstreply' }, serializers: { err: errSerializer } };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -3,7 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { SMTPServer } from 'smtp-server';
 import { createApp } from './api/app.js';
 import type { MailConnectionStatus } from './api/routes/ops.js';
-import { messageIdDomain, type Config } from './config.js';
+import { messageIdDomain, type Config, databaseOptions } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { loadTemplates } from './domain/acknowledgement.js';
 import { PipelineWorker } from './jobs/pipeline-worker.js';
@@ -25,6 +25,8 @@ import { loadSlaTemplates } from './sla/templates.js';
 import { DraftWorker } from './review/draft-worker.js';
 import { createComposer } from './review/composer.js';
 import { refreshStaleDrafts } from './review/stale-drafts.js';
+import { GapMaintainer } from './insight/gaps.js';
+import { gapSourceOfReply } from './insight/clustering.js';
 import { mailboxRules, notifyWebhook } from './cases/escalate.js';
 import { teamAddressFor } from './domain/escalation-rules.js';
 import type { Mailbox } from './db/schema/mailboxes.js';
@@ -56,7 +58,7 @@ export interface Service {
 /** The composition root: every real part wired together, started in dependency order, stopped in reverse. */
 export async function startService(config: Config, opts: { log?: Logger; database?: Database; resolver?: Resolver } = {}): Promise<Service> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  const database = opts.database ?? (await openDatabase(databaseOptions(config)));
   await database.migrate();
   const db = database.db;
   const bootstrapped = await ensureBootstrapAdmin(db, config);
@@ -104,13 +106,20 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       if (outcome.status !== 'processed') return;
       if (outcome.acknowledged || outcome.escalation?.noticeQueued) outboxWorker.kick();
       if (outcome.escalation) notifyWebhook(outcome.escalation, log);
+      if (outcome.unanswered) void gaps.record({ ...outcome.unanswered, source: 'no_article' });
       if (outcome.caseId) draftWorker.kick();
     },
   );
+  const chat = createChatClient(config, { onRetry: (e) => log.warn(e, 'AI request retried') });
+  const gaps = new GapMaintainer({ db, embedder, log, chat });
   const review = new Review({
     db, messageIdDomain: domain,
     onReplyQueued: () => outboxWorker.kick(),
     onExamplesLearned: () => knowledge.requestRefresh(),
+    onAgentReply: (reply) => {
+      const source = gapSourceOfReply(reply);
+      if (source && reply.question) void gaps.record({ inboundMessageId: reply.inboundMessageId, caseId: reply.caseId, text: reply.question, language: reply.language, source, agentReply: reply.sentBody });
+    },
     sla: {
       onAgentReplied: async (tx, kase, _mailbox, now) => void (await sla.onAgentReplied(tx, kase.id, now)),
       onStatusChanged: sla.onStatusChanged,
@@ -125,7 +134,6 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     },
     onQueued: () => outboxWorker.kick(),
   });
-  const chat = createChatClient(config, { onRetry: (e) => log.warn(e, 'AI request retried') });
   const draftWorker = new DraftWorker({
     db, log, compose: await createComposer(chat), modelConfigured: chat !== undefined,
     onDrafted: (_caseId, draftId) => review.considerAutoSend(draftId),
@@ -160,7 +168,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     smtp = createSmtpListener({ inbound, defaultMailbox, host: config.INBOUND_SMTP_HOST, maxBytes: config.MAX_MESSAGE_BYTES, log });
     smtpPort = await listen(smtp, config.INBOUND_SMTP_PORT, config.INBOUND_SMTP_HOST);
   }
-  const app = createApp({ config, database, inbound, metrics, log, mailStatus, rawStore, knowledge, review });
+  const app = createApp({ config, database, inbound, metrics, log, mailStatus, rawStore, knowledge, review, embedder, chat });
   const { server, port: httpPort } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => resolve({ server: s, port: info.port }));
   });

@@ -1,7 +1,9 @@
 // What an operator shares from an info-level log must not carry a customer's words or address, nor any secret:
 // a full flow (SMTP in, acknowledgement out, API calls with both tokens, a refused delivery) with the logger's
 // output captured, then searched for every distinctive value the flow used.
+import net from 'node:net';
 import { eq } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../src/db/schema/outbox.js';
 import { createLogger, type DestinationStream } from '../src/logger.js';
@@ -10,7 +12,49 @@ import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { fakeResolver } from './support/dns.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
 import { TEST_API_TOKEN, TEST_INBOUND_TOKEN, testConfig } from './support/service.js';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+
+interface AuthSink {
+  port: number;
+  messages: { envelopeTo: string[] }[];
+  logins: string[];
+  setFailure(mode: null | { code: number; message: string }): void;
+  stop(): Promise<void>;
+}
+
+/** Like test/support/smtp-sink.ts, but it requires AUTH with the password: proof that the password was used. */
+async function startAuthSink(user: string, password: string): Promise<AuthSink> {
+  const messages: AuthSink['messages'] = [];
+  const logins: string[] = [];
+  let failure: null | { code: number; message: string } = null;
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    logger: false,
+    closeTimeout: 500,
+    onAuth(auth, _session, callback) {
+      if (auth.username !== user || auth.password !== password) return callback(new Error('bad credentials'));
+      logins.push(auth.username!);
+      callback(null, { user: auth.username });
+    },
+    onData(stream, session, callback) {
+      stream.resume();
+      stream.on('end', () => {
+        if (failure) return callback(Object.assign(new Error(failure.message), { responseCode: failure.code }));
+        messages.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address) });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.on('error', () => undefined);
+  return {
+    port: (server.server.address() as net.AddressInfo).port,
+    messages,
+    logins,
+    setFailure: (mode) => void (failure = mode),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 const SMTP_PASSWORD = 'Sm7pPassw0rd-zebra-quartz';
 const BODY = 'My purple giraffe umbrella arrived folded into seventeen origami swans.';
@@ -27,13 +71,13 @@ function capture(): DestinationStream & { lines: string[] } {
 
 describe('logs at the default level', () => {
   let t: TestDatabase;
-  let sink: SmtpSink;
+  let sink: AuthSink;
   let service: Service | undefined;
   const out = capture();
 
   beforeAll(async () => {
     t = await openTestDatabase('pglite');
-    sink = await startSmtpSink();
+    sink = await startAuthSink('firstreply', SMTP_PASSWORD);
     const config = testConfig({ LOG_LEVEL: 'info', SMTP_URL: `smtp://firstreply:${SMTP_PASSWORD}@127.0.0.1:${sink.port}`, OUTBOX_MAX_ATTEMPTS: '1' });
     service = await startService(config, { database: t.database, resolver: fakeResolver({}), log: createLogger(config.LOG_LEVEL, out) });
   });
@@ -47,7 +91,8 @@ describe('logs at the default level', () => {
     const s = service!;
     // 1. A customer writes through the SMTP listener and is acknowledged through the SMTP sink.
     await sendRaw(s.smtpPort!, customerEmail({ from: `Quentin Marlowe <${CUSTOMER}>`, subject: SUBJECT, body: BODY }), { from: CUSTOMER, to: ['support@shop.test'] });
-    await eventually(() => sink.messages.find((m) => m.envelopeTo[0] === CUSTOMER.toLowerCase()), 30_000, `the acknowledgement; log: ${out.lines.join("\n")}`).catch((e) => { console.log(out.lines.join("\n")); throw e; });
+    await eventually(() => sink.messages.find((m) => m.envelopeTo[0] === CUSTOMER.toLowerCase()), 30_000, 'the acknowledgement');
+    expect(sink.logins.length).toBeGreaterThan(0);
 
     // 2. API calls with the API token (and a wrong one), and a message through the webhook with INBOUND_TOKEN.
     const base = `http://127.0.0.1:${s.httpPort}`;
@@ -71,6 +116,9 @@ describe('logs at the default level', () => {
     const messages = out.lines.map((l) => JSON.parse(l).msg as string);
     // The capture saw the flow, so the absence below means something.
     expect(messages).toEqual(expect.arrayContaining(['firstreply started', 'message processed', 'mail delivered', 'outgoing mail not delivered', 'firstreply stopped']));
+    // …and the delivery failure is still diagnosable from its codes.
+    const failure = out.lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'outgoing mail not delivered');
+    expect(failure).toMatchObject({ level: 40, responseCode: 550, retry: false });
     const text = out.lines.join('\n').toLowerCase();
     const secrets = {
       body: BODY, subject: SUBJECT, address: CUSTOMER, secondBody: SECOND_BODY, secondSubject: SECOND_SUBJECT, secondAddress: SECOND_CUSTOMER,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { every } from 'hono/combine';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from '../config.js';
@@ -12,15 +11,17 @@ import type { RawStore } from '../mail/raw-store.js';
 import type { Metrics } from '../metrics.js';
 import { webRoutes } from '../web/routes.js';
 import { isHttps } from '../web/session-http.js';
-import { AppError } from '../errors.js';
 import { errorResponse } from './errors.js';
-import type { RateLimitOptions } from './rate-limit.js';
+import { boundedBody, type RateLimitOptions } from './rate-limit.js';
 import { authenticate, requireRole } from './principal.js';
 import { caseRoutes, messageRoutes } from './routes/cases.js';
 import { DEFAULT_INBOUND_RATE_LIMIT, inboundRoutes } from './routes/inbound.js';
 import { kbRoutes } from './routes/kb.js';
 import { reviewRoutes } from './routes/review.js';
 import { reportRoutes } from './routes/reports.js';
+import { gapRoutes } from './routes/gaps.js';
+import type { Embedder } from '../ai/embedder.js';
+import type { ChatClient } from '../ai/chat.js';
 import type { Review } from '../review/actions.js';
 import { opsRoutes, type MailConnectionStatus } from './routes/ops.js';
 
@@ -34,6 +35,8 @@ export interface AppDeps {
   mailStatus(): MailConnectionStatus[];
   knowledge: KnowledgeBase;
   review: Review;
+  embedder: Embedder;
+  chat: ChatClient | undefined;
   /** Request limits and security headers; defaults in DEFAULT_API_LIMITS until they are configuration. */
   limits?: Partial<ApiLimits>;
 }
@@ -58,6 +61,11 @@ const OWN_BODY_LIMITS = new Set(['/api/inbound/raw', '/api/kb/import']);
 
 /** Responses without a policy of their own (JSON, CSV, text, raw mail) load nothing and may not be framed. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+/**
+ * An HTML response that set no policy (an error page rendered outside the pages' middleware, e.g. in the mail
+ * frame): no script at all, the app's own CSS, and framing by our own pages only, as the mail frame is.
+ */
+const FALLBACK_HTML_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'";
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -68,20 +76,18 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   const limits = { ...DEFAULT_API_LIMITS, ...deps.limits };
-  // HSTS is decided here for every response (the pages' own secureHeaders would send it over plain HTTP too).
+  // HSTS is decided here for every response (the pages' own secureHeaders would send it over plain HTTP too), and a
+  // response that set no CSP of its own gets one.
   app.use(async (c, next) => {
     await next();
     if (limits.hstsMaxAgeSeconds > 0 && isHttps(c)) c.res.headers.set('strict-transport-security', `max-age=${limits.hstsMaxAgeSeconds}; includeSubDomains`);
     else c.res.headers.delete('strict-transport-security');
     const type = c.res.headers.get('content-type') ?? '';
-    if (!c.res.headers.has('content-security-policy') && !type.startsWith('text/html')) c.res.headers.set('content-security-policy', API_CSP);
+    if (!c.res.headers.has('content-security-policy')) c.res.headers.set('content-security-policy', type.startsWith('text/html') ? FALLBACK_HTML_CSP : API_CSP);
   });
   // Defaults for every response; a header the web app set for its pages or the mail frame (overwrite: false) is kept.
   app.use(secureHeaders({ strictTransportSecurity: false, overwrite: false }));
-  const jsonLimit = bodyLimit({
-    maxSize: limits.jsonBodyMaxBytes,
-    onError: () => { throw new AppError('payload_too_large', `request bodies are limited to ${limits.jsonBodyMaxBytes} bytes`); },
-  });
+  const jsonLimit = boundedBody(limits.jsonBodyMaxBytes, `request bodies are limited to ${limits.jsonBodyMaxBytes} bytes`);
   app.use('/api/*', (c, next) => (OWN_BODY_LIMITS.has(c.req.path) ? next() : jsonLimit(c, next)));
   app.onError((err, c) => errorResponse(err, c, deps.log));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route', retryable: false } }, 404));
@@ -94,6 +100,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/review', reviewRoutes(deps.database.db, operator, deps.review));
   app.route('/api/reports', reportRoutes(deps.database.db, auth));
   app.route('/api/messages', messageRoutes(deps.database.db, operator, deps.rawStore));
+  app.route('/api/kb/gaps', gapRoutes(deps.database.db, auth, deps.embedder, { knowledge: deps.knowledge, chat: deps.chat, log: deps.log }));
   app.route('/api/kb', kbRoutes(deps.database.db, auth, deps.knowledge));
   app.route('/', webRoutes(deps));
   return app;

@@ -1,5 +1,7 @@
+// Request limits for the API: how often (token buckets) and how much (body size).
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.js';
 
 /**
@@ -61,5 +63,28 @@ export function rateLimit(limiter: TokenBucketLimiter, keyOf: (c: Context) => st
       throw new AppError('rate_limited', `too many requests to ${what}; try again in ${Math.ceil(waitMs / 1000)} s`, true);
     }
     await next();
+  };
+}
+
+/**
+ * hono's bodyLimit, answering 413 from Content-Length before the body stream is touched: once hono has wrapped the
+ * request body in a web stream, @hono/node-server can no longer drain what the client is still sending, resets the
+ * connection, and the client sees "other side closed" instead of the 413. Bodies without a length are counted as
+ * they stream in.
+ */
+export function boundedBody(maxSize: number, message: string): MiddlewareHandler {
+  const tooLarge = (): never => { throw new AppError('payload_too_large', message); };
+  const streaming = bodyLimit({
+    maxSize,
+    onError: (c) => {
+      // The rest of a streamed body is not read: the connection cannot carry another request.
+      c.header('connection', 'close');
+      return tooLarge();
+    },
+  });
+  return async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length !== undefined && !c.req.header('transfer-encoding') && Number(length) > maxSize) tooLarge();
+    return streaming(c, next);
   };
 }

@@ -51,7 +51,11 @@ export interface KnowledgeOutcome {
 
 export type ProcessOutcome =
   | { status: 'skipped' }
-  | { status: 'processed'; caseId: string | null; acknowledged: boolean; decision: GuardDecision; flags: string[]; escalation?: Escalation };
+  | {
+      status: 'processed'; caseId: string | null; acknowledged: boolean; decision: GuardDecision; flags: string[]; escalation?: Escalation;
+      /** no article answered this customer question: a knowledge gap candidate */
+      unanswered?: { inboundMessageId: string; caseId: string; text: string; language: string };
+    };
 
 /** parse → guard → thread → acknowledge for one stored message, committed in one transaction. Idempotent. */
 export async function processMessage(deps: ProcessDeps, messageId: string): Promise<ProcessOutcome> {
@@ -159,7 +163,8 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
         senderAuth: senderAuth ? { ...senderAuth } : null,
       })
       .where(eq(inboundMessages.id, messageId));
-    return { status: 'processed', caseId, acknowledged: acknowledge, decision, flags, escalation } as const;
+    const unanswered = kase && !machineWritten && knowledge.match?.escalate ? { inboundMessageId: messageId, caseId: kase.id, text, language } : undefined;
+    return { status: 'processed', caseId, acknowledged: acknowledge, decision, flags, escalation, unanswered } as const;
   });
 }
 

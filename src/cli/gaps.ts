@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createChatClient, createEmbedder } from '../ai/provider.js';
 import type { Config } from '../config.js';
+import { databaseOptions } from '../config.js';
 import { withDatabase } from '../db/client.js';
 import { gapStatuses, type GapStatus } from '../db/schema/gaps.js';
 import { listGaps, recomputeGaps, type GapReport } from '../insight/gaps.js';
@@ -34,7 +35,7 @@ export async function gapsCommand(config: Config, args: string[]): Promise<numbe
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  return withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, async (database) => {
+  return withDatabase(databaseOptions(config), async (database) => {
     if (values.recompute) {
       const embedder = createEmbedder(config, { db: database.db });
       const report = await recomputeGaps(database.db, embedder, { chat: createChatClient(config) });

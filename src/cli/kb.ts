@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
+import { databaseOptions } from '../config.js';
 import { withDatabase } from '../db/client.js';
 import { createEmbedder } from '../ai/provider.js';
 import { indexKnowledgeBase } from '../kb/indexing/indexer.js';
@@ -10,12 +11,14 @@ import { exportJsonl, exportMarkdown, importJsonl, importMarkdown, type ImportRe
 const USAGE = `Usage:
   firstreply kb import PATH                               a .jsonl file or a folder of .md files (idempotent by id)
   firstreply kb export --format jsonl|markdown --out PATH  a .jsonl file, or a folder of <id>.md files
+  firstreply kb gaps [--recompute] [--json]                 questions no article answers, clustered, with suggested articles
   firstreply kb reindex                                    embed what changed with the configured model; drops other models' vectors`;
 
 /** Recorded as the author of imported versions, as a principal's name is for API changes. */
 const CLI_AUTHOR = 'cli';
 
 export async function kbCommand(config: Config, args: string[]): Promise<number> {
+  if (args[0] === 'gaps') return (await import('./gaps.js')).gapsCommand(config, args.slice(1));
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'jsonl' }, out: { type: 'string' } } });
   const [sub, target] = positionals;
   const exporting = sub === 'export' && values.out && ['jsonl', 'markdown'].includes(values.format!);
@@ -25,7 +28,7 @@ export async function kbCommand(config: Config, args: string[]): Promise<number>
     return 2;
   }
   // The knowledge base is just rows: open the database directly instead of starting the whole service.
-  return withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, async (database) => {
+  return withDatabase(databaseOptions(config), async (database) => {
     if (sub === 'import') {
       const result = await importPath(database.db, target!);
       for (const f of result.failed) console.error(`${f.file ?? `line ${f.line}`}: ${f.error}`);
@@ -55,7 +58,7 @@ async function importPath(db: Parameters<typeof importJsonl>[0], target: string)
 
 /** Runs the indexer to completion in the foreground (a running service also does this by itself). */
 async function reindex(config: Config): Promise<number> {
-  return withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, async (database) => {
+  return withDatabase(databaseOptions(config), async (database) => {
     const embedder = createEmbedder(config, { db: database.db });
     const { articles: _a, ...report } = await indexKnowledgeBase(database.db, embedder, {
       prune: true,

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
+import { databaseOptions } from '../config.js';
 import { withDatabase } from '../db/client.js';
 import { embeddedInUse, IN_USE_MESSAGE } from '../ops/embedded-lock.js';
 import { dataLocations, eraseCustomerData, exportCustomerData, findMentions, normaliseAddress, previewErasure } from '../privacy/customer-data.js';
@@ -32,7 +33,7 @@ export async function privacyCommand(config: Config, args: string[]): Promise<nu
     return 1;
   }
   const locations = dataLocations(config.DATA_DIR);
-  return withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, async ({ db }) => {
+  return withDatabase(databaseOptions(config), async ({ db }) => {
     if (sub === 'export') {
       const document = JSON.stringify(await exportCustomerData(db, address, locations), null, 2);
       if (values.out) {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
+import { databaseOptions } from '../config.js';
 import { withDatabase } from '../db/client.js';
 import { roles, type Role } from '../db/schema/auth.js';
 
@@ -21,7 +22,7 @@ export async function tokensCommand(config: Config, args: string[]): Promise<num
     return 2;
   }
   // Tokens are rows in the database: open it directly, no need to start the service.
-  return withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, async (database) => {
+  return withDatabase(databaseOptions(config), async (database) => {
     if (sub === 'create') {
       const created = await createApiToken(database.db, { name: values.name!, role: values.role as Role });
       console.error(`created token ${created.id} (${values.role}); it is shown only this once:`);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createUser, listUsers, setUserPassword } from '../auth/users.js';
 import type { Config } from '../config.js';
+import { databaseOptions } from '../config.js';
 import { withDatabase } from '../db/client.js';
 import { roles, type Role } from '../db/schema/auth.js';
 import { AppError } from '../errors.js';
@@ -70,7 +71,7 @@ export async function usersCommand(config: Config, args: string[]): Promise<numb
   }
   // Ask before opening the database: the embedded one is locked while open.
   const password = sub === 'list' ? '' : await readPassword(values['password-stdin']!);
-  return withDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, async (database) => {
+  return withDatabase(databaseOptions(config), async (database) => {
     try {
       if (sub === 'create') {
         const user = await createUser(database.db, { email: values.email!, name: values.name!, role: values.role as Role, password });

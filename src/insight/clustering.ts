@@ -6,8 +6,9 @@
 //   enough to the cluster's centroid, else starts a cluster (leader clustering, done with pgvector in gaps.ts);
 // - recompute (on demand and periodically): every open question is re-clustered from scratch with average-linkage
 //   agglomerative clustering on TF-IDF vectors fitted on the questions themselves (words, word pairs and
-//   character n-grams, the matcher's features). Measured on BANKING77 (bench/gaps.ts), the TF-IDF space separates
-//   topics much better than the 384-d hashed embedding, whose collisions blur rare but decisive words.
+//   character n-grams, the matcher's features), then a merge pass that folds small clusters into a near larger one
+//   by embedding centroid. Measured on BANKING77 (bench/gaps.ts, src/insight/gaps-research.md), the TF-IDF space
+//   separates topics much better than the 384-d hashed embedding, whose collisions blur rare but decisive words.
 import { fitTfidf, sparseDot, vectorize, type SparseVector } from '../kb/matching/tfidf.js';
 import { defaultFeatureOptions, lightStem, normalizeText, type FeatureOptions } from '../kb/matching/text-features.js';
 
@@ -144,7 +145,7 @@ export interface ClusterOptions {
 
 /**
  * Words and word pairs weigh in full, character n-grams (typos, inflections, unspaced scripts) at half: measured on
- * BANKING77 (bench/gaps.ts; research notes in src/insight/README.md), half-weight n-grams with a 0.18 stop kept
+ * BANKING77 (bench/gaps.ts; notes in src/insight/gaps-research.md), half-weight n-grams with a 0.18 stop kept
  * distinct topics apart (purity 0.87 vs 0.81 at full weight) while still joining rephrasings of one topic.
  */
 export const clusterFeatures: FeatureOptions = { ...defaultFeatureOptions, weights: { word: 1, bigram: 1, char: 0.5 } };

@@ -83,7 +83,11 @@ export async function recordGapQuestion(db: Db, embedder: Embedder, input: GapQu
   if (!(gapSources as readonly string[]).includes(input.source)) throw new AppError('bad_request', `unknown gap source ${input.source}`);
   const agentReply = input.agentReply?.trim() || null;
   if (input.inboundMessageId) {
-    const known = await addReplyToKnown(db, input.inboundMessageId, agentReply);
+    const messageId = input.inboundMessageId;
+    const known = await db.transaction(async (tx) => {
+      await lock(tx);
+      return addReplyToKnown(tx, messageId, agentReply);
+    });
     if (known) return known;
   }
   const [vector] = await embedder.embed([text]);

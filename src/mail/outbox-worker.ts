@@ -129,7 +129,16 @@ export class OutboxWorker extends WakingWorker {
         lastError: pgText(errorMessage(err).slice(0, 1000)),
       })
       .where(eq(outbox.id, row.id));
-    this.o.log.warn({ outboxId: row.id, attempt: row.attempts, retry, err: errorMessage(err) }, 'outgoing mail not delivered');
+    // The server's answer often names the recipient ("550 5.1.1 <maria@…>: Recipient address rejected"): at the default
+    // level only its codes are logged; the full text stays in outbox.last_error and reaches the log at debug.
+    const e = err as { responseCode?: unknown; code?: unknown; command?: unknown };
+    this.o.log.warn({
+      outboxId: row.id, attempt: row.attempts, retry,
+      responseCode: typeof e?.responseCode === 'number' ? e.responseCode : undefined,
+      code: typeof e?.code === 'string' ? e.code : undefined,
+      command: typeof e?.command === 'string' ? e.command : undefined,
+      customer: { err: errorMessage(err) },
+    }, 'outgoing mail not delivered');
   }
 
   private async recordAcknowledged(acks: OutboxRow[]): Promise<void> {

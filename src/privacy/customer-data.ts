@@ -15,6 +15,7 @@ import { articleLearnedExamples } from '../db/schema/kb.js';
 import { mailboxes } from '../db/schema/mailboxes.js';
 import { caseMatches } from '../db/schema/matches.js';
 import { auditLog, drafts } from '../db/schema/review.js';
+import { gapQuestionsHandler } from '../insight/privacy.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
 import { customerText } from '../domain/language.js';
@@ -364,7 +365,7 @@ const auditHandler: CustomerDataHandler = {
  * reference last. Tables still to come must be added here (see docs/operations.md, "Privacy requests").
  */
 export const customerDataHandlers: CustomerDataHandler[] = [
-  embeddingCacheHandler, learnedExamplesHandler, caseMatchesHandler, draftsHandler, auditHandler, outboxHandler, caseEventsHandler, inboundHandler, casesHandler,
+  embeddingCacheHandler, learnedExamplesHandler, caseMatchesHandler, draftsHandler, auditHandler, gapQuestionsHandler, outboxHandler, caseEventsHandler, inboundHandler, casesHandler,
 ];
 
 export interface CustomerExport {

@@ -24,6 +24,8 @@ export interface ReviewDeps {
   onReplyQueued?(): void;
   /** called after commit: articles gained examples from an approved reply (re-index and retrain) */
   onExamplesLearned?(): void;
+  /** called after commit: an agent's reply was queued (knowledge-gap tracking looks at uncited or rewritten replies) */
+  onAgentReply?(reply: { caseId: string; inboundMessageId: string; question: string | null; language: string; generatedBody: string | null; sentBody: string; citations: number }): void;
   /** called after commit: the case was escalated by an agent */
   onEscalated?(kase: Case, reasons: { code: string; detail: string }[]): Promise<void> | void;
   /** SLA hooks, inside the action's transaction */
@@ -127,6 +129,10 @@ export class Review {
       return this.send(tx, kase, draft, (input.body ?? draft.body ?? '').trim(), actor, now, 'reply_approved');
     });
     this.afterSend(result.learned);
+    this.deps.onAgentReply?.({
+      caseId, inboundMessageId: result.draft.inboundMessageId, question: result.question, language: result.draft.language ?? 'en',
+      generatedBody: result.draft.generatedBody, sentBody: result.draft.body ?? '', citations: result.draft.citations.length,
+    });
     return { draft: result.draft, outboxId: result.outboxId };
   }
 
@@ -188,13 +194,14 @@ export class Review {
     }).where(eq(cases.id, caseId));
     await this.deps.sla?.onAgentReplied(tx, kase, mailbox, now);
     await this.deps.sla?.onStatusChanged(tx, kase, mailbox, 'waiting', now);
-    const learned = await learnFromApproval(tx, draft, caseId, actor, last ? customerText(last.subject ?? '', last.textBody ?? '') : null);
+    const question = last ? customerText(last.subject ?? '', last.textBody ?? '') : null;
+    const learned = await learnFromApproval(tx, draft, caseId, actor, question);
     await audit(tx, {
       caseId, actor, action,
       before: { body: draft.generatedBody, status: kase.status },
       after: { body, status: 'waiting', unchanged: body === (draft.generatedBody ?? '').trim(), learnedExamples: learned },
     });
-    return { draft: approved!, outboxId: queued!.id, learned };
+    return { draft: approved!, outboxId: queued!.id, learned, question };
   }
 
   reject(caseId: string, actor: Actor, input: { reason: string }): Promise<Draft> {

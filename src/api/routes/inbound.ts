@@ -1,10 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { AppError } from '../../errors.js';
 import type { Inbound } from '../../mail/inbound.js';
 import { DEFAULT_MAILBOX_KEY } from '../../mailboxes/sync.js';
 import { requireBearer } from '../auth.js';
-import { clientIp, rateLimit, TokenBucketLimiter, type RateLimitOptions } from '../rate-limit.js';
+import { boundedBody, clientIp, rateLimit, TokenBucketLimiter, type RateLimitOptions } from '../rate-limit.js';
 
 /** Generous: a provider's webhook delivering a backlog must not be throttled, a runaway script or a token guesser is. */
 export const DEFAULT_INBOUND_RATE_LIMIT: RateLimitOptions = { ratePerSecond: 50, burst: 200 };
@@ -29,7 +27,7 @@ export function inboundRoutes(
     rateLimit(perIp, (c) => `ip:${ipOf(c)}`, 'the inbound endpoint'),
     requireBearer(token, 'the inbound endpoint'),
     rateLimit(perToken, () => 'token:inbound', 'the inbound endpoint'),
-    bodyLimit({ maxSize: maxBytes, onError: () => { throw new AppError('payload_too_large', `the message is larger than ${maxBytes} bytes`); } }),
+    boundedBody(maxBytes, `the message is larger than ${maxBytes} bytes`),
     async (c) => {
       const raw = Buffer.from(await c.req.arrayBuffer());
       const mailbox = inbound.mailboxByKey(c.req.query('mailbox') ?? DEFAULT_MAILBOX_KEY);
