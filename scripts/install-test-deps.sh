@@ -4,7 +4,7 @@
 # Usage: scripts/install-test-deps.sh [--browser]
 set -euo pipefail
 
-want=(dovecot-imapd)
+want=(dovecot-imapd unzip)
 for arg in "$@"; do
   case "$arg" in
     --browser) want+=(chromium fonts-noto-cjk) ;;

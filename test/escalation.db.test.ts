@@ -120,4 +120,16 @@ describe(`escalation to humans (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(mail.every((m) => !m.textBody.includes('evil.example') || m.kind === 'notification')).toBe(true);
     expect(mail.some((m) => m.toAddress.includes('evil'))).toBe(false);
   });
+
+  it('gives a new case its priority from the signals and its category from the matched article, and the promise follows', async () => {
+    const calm = await send('Cleo <cleo@c.test>', 'Password', 'I forgot my password, how do I reset it?');
+    const vip = await send('Vera <vera@bigclient.test>', 'Password', 'I forgot my password, how do I reset it?');
+    const [c, v] = await Promise.all([calm, vip].map(async (k) => (await db.database.db.select().from(cases).where(eq(cases.id, k.id)))[0]!));
+    expect([c!.priority, c!.category]).toEqual(['normal', 'password']);
+    expect([v!.priority, v!.category]).toEqual(['urgent', 'password']);
+    // urgent policy: a quarter of the first-reply time; the acknowledgement's promise is the same instant
+    expect(v!.firstReplyDueAt.getTime()).toBeLessThan(c!.firstReplyDueAt.getTime());
+    const [ack] = await db.database.db.select().from(outbox).where(eq(outbox.caseId, v!.id));
+    expect(ack!.kind).toBe('acknowledgement');
+  });
 });

@@ -12,6 +12,8 @@ import { deliverWebhook, escalationNoticeRow, escalationWebhookPayload } from '.
 import type { Logger } from '../logger.js';
 import type { KnowledgeMatch } from '../kb/knowledge.js';
 import { audit, SYSTEM_ACTOR } from '../review/audit.js';
+import { categoryFor, priorityFor, raisedPriority } from '../domain/triage.js';
+import { onPriorityChanged } from '../sla/timers.js';
 
 export interface Escalation {
   kase: Case;
@@ -70,4 +72,22 @@ export function notifyWebhook(escalation: Escalation, log: Logger): void {
   deliverWebhook(webhookUrl, webhookSecret, payload, { timeoutMs: 5000, attempts: 3 })
     .then((r) => { if (!r.delivered) log.warn({ status: r.status, error: r.error, case: escalation.kase.reference }, 'escalation webhook not delivered'); })
     .catch((err) => log.warn({ err }, 'escalation webhook failed'));
+}
+
+/**
+ * A new case's starting priority and category (from the escalation signals and the matched article's tag), set
+ * once when the case opens; the SLA deadlines follow a raised priority. Agents change both later (audited).
+ */
+export async function triageNewCase(tx: Tx, input: { kase: Case; mailbox: Mailbox; match: KnowledgeMatch | null }): Promise<Case> {
+  const { kase, mailbox } = input;
+  const priority = raisedPriority(kase.priority, priorityFor(kase.escalationReasons.map((r) => r.code)));
+  const category = kase.category ?? categoryFor(input.match);
+  if (priority === kase.priority && category === kase.category) return kase;
+  const [updated] = await tx.update(cases).set({ priority, category }).where(eq(cases.id, kase.id)).returning();
+  await audit(tx, { caseId: kase.id, actor: SYSTEM_ACTOR, action: 'triaged', before: { priority: kase.priority, category: kase.category }, after: { priority, category } });
+  if (priority === kase.priority) return updated!;
+  // a higher priority brings the deadlines forward; the acknowledgement must promise the new first-reply time
+  await onPriorityChanged(tx, updated!, mailbox, new Date());
+  const [reread] = await tx.select().from(cases).where(eq(cases.id, kase.id));
+  return reread!;
 }

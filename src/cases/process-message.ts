@@ -18,7 +18,7 @@ import { parseBounded, type ParseLimits, type ParsedMessage } from '../mail/pars
 import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
 import type { KnowledgeMatch, Suggestion } from '../kb/knowledge.js';
 import { findCaseForMessage } from './thread.js';
-import { escalateIfNeeded, type Escalation } from './escalate.js';
+import { escalateIfNeeded, triageNewCase, type Escalation } from './escalate.js';
 import type { Logger } from '../logger.js';
 import { audit, SYSTEM_ACTOR } from '../review/audit.js';
 import { onCustomerMessage, startCaseTimers } from '../sla/timers.js';
@@ -129,6 +129,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
         kase = escalation.kase;
         events.push({ type: 'escalated', detail: { reasons: escalation.added, team: escalation.team } });
       }
+      if (opening) kase = await triageNewCase(tx, { kase, mailbox, match: knowledge.match });
     }
 
     if (kase && !machineWritten) {

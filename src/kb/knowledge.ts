@@ -22,6 +22,7 @@ export interface Candidate {
   url: string | null;
   language: string;
   translationGroup: string | null;
+  tags: string[];
   score: number;
   signals: Record<string, number>;
   contributions: Record<string, number>;
@@ -198,7 +199,7 @@ function signatureOf(list: IndexedArticle[]): string {
 async function publishedDetails(db: Db, ids: string[]) {
   if (ids.length === 0) return new Map<string, Omit<Candidate, 'articleId' | 'score' | 'signals' | 'contributions'>>();
   const rows = await db
-    .select({ id: articles.id, version: articles.version, title: articles.title, url: articles.url, language: articles.language, translationGroup: articles.translationGroup })
+    .select({ id: articles.id, version: articles.version, title: articles.title, url: articles.url, language: articles.language, translationGroup: articles.translationGroup, tags: articles.tags })
     .from(articles)
     .where(and(inArray(articles.id, ids), eq(articles.status, 'published')));
   return new Map(rows.map(({ id, ...d }) => [id, d]));

@@ -46,7 +46,8 @@ async function whereMentioned(q: Queryable, needle: string): Promise<string[]> {
 const largeBody = (token: string) => `${token}\n${'This order note is long enough to be stored as a file. '.repeat(120)}`;
 
 /** Mail from two customers, through the real SMTP listener and pipeline; Maria's includes a follow-up and a file-sized message. */
-describe(`privacy export and erase (${process.env.TEST_DB ?? 'pglite'})`, () => {
+// Always on node-postgres against PGlite's socket server: the CLI, a separate process, needs a database URL.
+describe('privacy export and erase', () => {
   let db: TestDatabase;
   let service: Service;
   let locations: DataLocations;
@@ -65,7 +66,7 @@ describe(`privacy export and erase (${process.env.TEST_DB ?? 'pglite'})`, () => 
   };
 
   beforeAll(async () => {
-    db = await openTestDatabase();
+    db = await openTestDatabase('pg');
     service = await startTestService(db, { RAW_FILE_THRESHOLD_BYTES: '4096' });
     locations = dataLocations(service.config.DATA_DIR);
     let expected = 0;
@@ -175,7 +176,7 @@ describe(`privacy export and erase (${process.env.TEST_DB ?? 'pglite'})`, () => 
     expect(Object.values(again.tables).every((t) => t.deleted === 0 && t.anonymised === 0)).toBe(true);
   });
 
-  it.runIf(testModeHasUrl())('runs as `firstreply privacy` against a database URL: export to a file, erase only with --yes', async () => {
+  it('runs as `firstreply privacy` against a database URL: export to a file, erase only with --yes', async () => {
     const env = { DATABASE_URL: db.url!, DATA_DIR: service.config.DATA_DIR, SUPPORT_ADDRESS: 'support@shop.test' };
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'firstreply-privacy-')), 'tom.json');
     const exported = await runCli(['privacy', 'export', '--email', 'TOM@other.test', '--out', out], env);
@@ -198,6 +199,3 @@ describe(`privacy export and erase (${process.env.TEST_DB ?? 'pglite'})`, () => 
   });
 });
 
-function testModeHasUrl(): boolean {
-  return process.env.TEST_DB === 'pg';
-}
