@@ -25,6 +25,13 @@ export const configSchema = z.object({
   INBOUND_SMTP_PORT: port.default(2525),
   INBOUND_SMTP_HOST: z.string().default('127.0.0.1'),
   INBOUND_SMTP_ENABLED: bool.default(true),
+  // Abuse limits: request bodies, the inbound webhook's rate, SMTP connections, HSTS behind HTTPS.
+  API_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  INBOUND_RATE_PER_SECOND: z.coerce.number().positive().default(50),
+  INBOUND_RATE_BURST: z.coerce.number().int().positive().default(200),
+  INBOUND_SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(100),
+  INBOUND_SMTP_MAX_CLIENTS_PER_IP: z.coerce.number().int().positive().default(20),
+  HSTS_MAX_AGE_SECONDS: z.coerce.number().int().nonnegative().default(180 * 24 * 3600),
   INBOUND_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
   API_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
   IMAP_URL: z

@@ -3,23 +3,27 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 export type { DestinationStream, Logger };
 
 // drizzle's DrizzleQueryError message ends in "\nparams: <every bound value>" (raw mail, bodies, addresses), and
-// PostgreSQL errors put row values in `detail` ("Key (message_id)=(…) already exists").
-const QUERY_PARAMS = /\nparams: [\s\S]*/;
+// PostgreSQL errors put row values in `detail` ("Key (message_id)=(…) already exists") and `where` ("JSON data, line 1: …").
+// In a stack the values end where the frames begin.
+const QUERY_PARAMS = /\nparams: (?!\(not logged\))[\s\S]*?(?=\n {4}at |$)/;
 const scrub = (text: string) => text.replace(QUERY_PARAMS, '\nparams: (not logged)');
 
-function scrubSerialized(err: Record<string, unknown>, depth = 0): Record<string, unknown> {
-  const { params: _params, detail: _detail, ...rest } = err;
+function scrubSerialized(err: Record<string, unknown>): Record<string, unknown> {
+  const { params: _params, detail: _detail, where: _where, ...rest } = err;
   if (typeof rest.message === 'string') rest.message = scrub(rest.message);
   if (typeof rest.stack === 'string') rest.stack = scrub(rest.stack);
-  if (depth < 5 && rest.cause && typeof rest.cause === 'object') rest.cause = scrubSerialized(rest.cause as Record<string, unknown>, depth + 1);
   return rest;
 }
 
 /** Every `err` logged, whether an Error or errorMessage(err)'s string, without a failed query's values. */
 function errSerializer(err: unknown): unknown {
   if (typeof err === 'string') return scrub(err);
-  if (err instanceof Error) return scrubSerialized(pino.stdSerializers.err(err) as unknown as Record<string, unknown>);
-  return err;
+  if (!(err instanceof Error)) return err;
+  // Scrubbed before pino appends the causes' messages and stacks (the driver's own error says what went wrong).
+  const safe = QUERY_PARAMS.test(err.message)
+    ? Object.assign(new Error(scrub(err.message), { cause: err.cause }), { stack: err.stack && scrub(err.stack), query: (err as { query?: unknown }).query })
+    : err;
+  return { ...scrubSerialized(pino.stdSerializers.err(safe) as unknown as Record<string, unknown>), type: err.constructor.name };
 }
 
 /**

@@ -62,7 +62,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   await database.migrate();
   const db = database.db;
   const bootstrapped = await ensureBootstrapAdmin(db, config);
-  if (bootstrapped) log.info({ email: bootstrapped }, 'created the first admin from ADMIN_EMAIL');
+  if (bootstrapped) log.info('created the first admin from ADMIN_EMAIL');
   const mailboxRows = await syncMailboxes(db, config);
   const metrics = createMetrics();
   const templates = await loadTemplates();
@@ -165,10 +165,19 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   }
   let smtpPort: number | null = null;
   if (worker && config.INBOUND_SMTP_ENABLED) {
-    smtp = createSmtpListener({ inbound, defaultMailbox, host: config.INBOUND_SMTP_HOST, maxBytes: config.MAX_MESSAGE_BYTES, log });
+    smtp = createSmtpListener({
+      inbound, defaultMailbox, host: config.INBOUND_SMTP_HOST, maxBytes: config.MAX_MESSAGE_BYTES, log,
+      limits: { maxClients: config.INBOUND_SMTP_MAX_CLIENTS, maxClientsPerIp: config.INBOUND_SMTP_MAX_CLIENTS_PER_IP },
+    });
     smtpPort = await listen(smtp, config.INBOUND_SMTP_PORT, config.INBOUND_SMTP_HOST);
   }
-  const app = createApp({ config, database, inbound, metrics, log, mailStatus, rawStore, knowledge, review, embedder, chat });
+  const app = createApp({
+    config, database, inbound, metrics, log, mailStatus, rawStore, knowledge, review, embedder, chat,
+    limits: {
+      jsonBodyMaxBytes: config.API_BODY_LIMIT_BYTES, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS,
+      inboundRateLimit: { ratePerSecond: config.INBOUND_RATE_PER_SECOND, burst: config.INBOUND_RATE_BURST },
+    },
+  });
   const { server, port: httpPort } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => resolve({ server: s, port: info.port }));
   });

@@ -136,12 +136,19 @@ describe('logs at the default level', () => {
     // drizzle's DrizzleQueryError puts every bound value (raw mail, bodies, addresses) into its message.
     const err = Object.assign(new Error(`Failed query: insert into "inbound_messages" ("raw") values ($1)\nparams: ${BODY},${CUSTOMER}`), {
       query: 'insert into "inbound_messages" ("raw") values ($1)', params: [BODY, CUSTOMER],
+      // …and the driver's error under it names row values in detail and where.
+      cause: Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505', detail: `Key (from_address)=(${CUSTOMER}) already exists.`, where: `JSON data, line 1: ${BODY}` }),
     });
     log.error({ err }, 'as an Error');
     log.error({ err: err.message }, 'as its message');
     expect(lines.lines).toHaveLength(2);
     const text = lines.lines.join('\n');
     expect(text).toContain('Failed query: insert into');
+    const logged = JSON.parse(lines.lines[0]!).err;
+    expect(logged.stack).toMatch(/params: \(not logged\)\n {4}at /);
+    // What went wrong stays: the driver's message and both stacks.
+    expect(logged.message).toMatch(/params: \(not logged\): duplicate key value violates unique constraint$/);
+    expect(logged.stack).toContain('caused by: Error: duplicate key value violates unique constraint');
     expect(text).not.toContain(BODY);
     expect(text).not.toContain(CUSTOMER);
   });

@@ -91,7 +91,9 @@ export function decideAcknowledgement(input: GuardInput): GuardDecision {
   const h = input.headers.headers;
   const all = (name: string) => h.get(name) ?? [];
   const reasons: GuardDecision['reasons'] = [];
-  const add = (code: SuppressionReason, detail: string) => {
+  const add = (code: SuppressionReason, rawDetail: string) => {
+    // details quote headers; NUL cannot be stored in the JSON event column
+    const detail = rawDetail.replace(/\u0000/g, '');
     const existing = reasons.find((r) => r.code === code);
     if (existing) existing.detail += `; ${detail}`;
     else reasons.push({ code, detail });

@@ -96,7 +96,8 @@ export function extractMailboxTokens(value: string): string[] {
   const finish = () => {
     let candidate = angle !== undefined
       ? angle.slice(angle.lastIndexOf(':') + 1).replace(/\s+/g, '') // drop an obsolete source route "@a,@b:"
-      : plain.trim().replace(/\s*([.@])\s*/g, '$1');
+      // two linear passes: /\s*([.@])\s*/ backtracks quadratically on long runs of spaces
+      : plain.trim().replace(/\s+/g, ' ').replace(/ ?([.@]) ?/g, '$1');
     // A bare mailbox has no spaces; in "John a@b" garbage keep the part that looks like an address.
     if (/\s/.test(candidate)) candidate = candidate.split(/\s+/).find((t) => t.includes('@')) ?? '';
     if (candidate && !/[<>(),;]/.test(candidate)) out.push(candidate.toLowerCase());
@@ -150,10 +151,12 @@ export function extractAddresses(value: string): string[] {
 
 export function extractMessageIds(value: string): string[] {
   try {
-    const ids = [...value.matchAll(/<([^<>]*)>/g)].map((m) => m[1]!.trim()).filter((id) => id && !/\s/.test(id));
+    // control characters (NUL above all) can neither be stored in a text column nor go back out in a header
+    const usable = (id: string) => id.length > 0 && !/[\s\x00-\x1f\x7f]/.test(id);
+    const ids = [...value.matchAll(/<([^<>]*)>/g)].map((m) => m[1]!.trim()).filter(usable);
     if (ids.length > 0 || value.includes('<')) return ids;
     const bare = value.trim();
-    return bare && !/\s/.test(bare) ? [bare] : [];
+    return usable(bare) ? [bare] : [];
   } catch {
     return [];
   }

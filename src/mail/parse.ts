@@ -72,7 +72,7 @@ async function fullParse(raw: Buffer, base: ParsedMessage, limits: ParseLimits):
     subject: mail.subject ?? base.subject,
     text: mail.text ?? '',
     html,
-    date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : base.date,
+    date: storableDate(mail.date) ?? base.date,
     attachments: mail.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
     flags,
   };
@@ -92,7 +92,7 @@ function fromRawHeaders(headers: RawHeaders): ParsedMessage {
     subject: decodeEncodedWords(firstHeader(headers, 'subject') ?? ''),
     text: '',
     html: null,
-    date: Number.isNaN(date.getTime()) ? null : date,
+    date: storableDate(date),
     attachments: [],
     flags: [],
     parseFailed: false,
@@ -132,4 +132,11 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new ParseTimeout(`parse took longer than ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A Date header the database can store (years 1-9999); anything else is treated as absent. */
+function storableDate(date: Date | undefined | null): Date | null {
+  if (!date || Number.isNaN(date.getTime())) return null;
+  const year = date.getUTCFullYear();
+  return year >= 1 && year <= 9999 ? date : null;
 }

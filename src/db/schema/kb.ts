@@ -104,7 +104,8 @@ export const articleChunks = pgTable(
   (t) => [
     index('article_chunks_article').on(t.articleId, t.model),
     index('article_chunks_hash').on(t.model, t.contentHash),
-    index('article_chunks_search').using('gin', t.search),
+    // full-text search ranks the article's own text (title, sections); examples are left to the other signals
+    index('article_chunks_search').using('gin', t.search).where(sql`kind in ('title', 'section')`),
   ],
 );
 

@@ -83,7 +83,11 @@ export async function indexKnowledgeBase(db: Db, embedder: Embedder, opts: Index
     opts.onProgress?.(done, total);
   }
   // Built after the first bulk load (much cheaper than growing the graph row by row), then maintained by inserts.
-  if (total > 0) await ensureHnswIndex(db, model, dimensions);
+  if (total > 0) {
+    await ensureHnswIndex(db, model, dimensions);
+    // fresh statistics after a bulk change, so the planner picks the HNSW and full-text indexes
+    await db.execute(sql`ANALYZE article_chunks`);
+  }
 
   const prunedModels = opts.prune && published.length > 0 ? await pruneOtherModels(db, model) : [];
   return {
