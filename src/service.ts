@@ -109,6 +109,8 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       if (outcome.unanswered) void gaps.record({ ...outcome.unanswered, source: 'no_article' });
       if (outcome.caseId) draftWorker.kick();
     },
+    1000,
+    () => draftWorker.kick(),
   );
   const chat = createChatClient(config, { onRetry: (e) => log.warn(e, 'AI request retried') });
   const gaps = new GapMaintainer({ db, embedder, log, chat });
@@ -137,6 +139,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   const draftWorker = new DraftWorker({
     db, log, compose: await createComposer(chat), modelConfigured: chat !== undefined,
     onDrafted: (_caseId, draftId) => review.considerAutoSend(draftId),
+    shouldYield: () => pipeline.busy,
   });
   const inbound = new Inbound(db, mailboxRows, metrics, config.MAX_MESSAGE_BYTES, () => worker && pipeline.kick(), rawStore);
   const defaultMailbox = inbound.mailboxByKey(DEFAULT_MAILBOX_KEY);

@@ -164,7 +164,8 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
         senderAuth: senderAuth ? { ...senderAuth } : null,
       })
       .where(eq(inboundMessages.id, messageId));
-    const unanswered = kase && !machineWritten && knowledge.match?.escalate ? { inboundMessageId: messageId, caseId: kase.id, text, language } : undefined;
+    // an empty knowledge base leaves every question unanswered: nothing to learn about its gaps yet
+    const unanswered = kase && !machineWritten && knowledge.match?.escalate && knowledge.match.reason === 'below_threshold' ? { inboundMessageId: messageId, caseId: kase.id, text, language } : undefined;
     return { status: 'processed', caseId, acknowledged: acknowledge, decision, flags, escalation, unanswered } as const;
   });
 }

@@ -613,13 +613,19 @@ export async function dismissGap(db: Db, id: number, ctx: Decider): Promise<GapC
 export class GapMaintainer {
   private sinceRecompute = 0;
   private running: Promise<unknown> | undefined;
+  private lastRecompute = 0;
 
-  constructor(private readonly deps: { db: Db; embedder: Embedder; log: Logger; chat?: ChatClient; recomputeEvery?: number; assignThreshold?: number }) {}
+  constructor(private readonly deps: { db: Db; embedder: Embedder; log: Logger; chat?: ChatClient; recomputeEvery?: number; minRecomputeIntervalMs?: number; assignThreshold?: number }) {}
 
   async record(input: GapQuestionInput): Promise<RecordResult | null> {
     try {
       const result = await recordGapQuestion(this.deps.db, this.deps.embedder, input, { assignThreshold: this.deps.assignThreshold });
-      if (!result.duplicate && ++this.sinceRecompute >= (this.deps.recomputeEvery ?? 50)) this.recompute();
+      // Re-clustering costs seconds of the (embedded, single-session) database: at most every few minutes.
+      const due = Date.now() - this.lastRecompute >= (this.deps.minRecomputeIntervalMs ?? 5 * 60_000);
+      if (!result.duplicate && ++this.sinceRecompute >= (this.deps.recomputeEvery ?? 50) && due) {
+        this.lastRecompute = Date.now();
+        this.recompute();
+      }
       return result;
     } catch (err) {
       this.deps.log.warn({ err }, 'knowledge gaps: could not record a question');

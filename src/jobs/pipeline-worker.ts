@@ -20,12 +20,26 @@ export class PipelineWorker extends WakingWorker {
     private readonly metrics: Metrics,
     private readonly onProcessed: (outcome: ProcessOutcome) => void = () => undefined,
     pollMs = 1000,
+    /** called when the queue is empty again (drafts and other deferred work may resume) */
+    private readonly onIdle: () => void = () => undefined,
   ) {
     super(pollMs, log);
   }
 
+  /** True while stored messages wait to be acknowledged: other workers yield the database to it meanwhile. */
+  busy = false;
+
   /** Process every pending message once; returns how many were handled. */
   async drain(): Promise<number> {
+    try {
+      return await this.drainAll();
+    } finally {
+      this.busy = false;
+      this.onIdle();
+    }
+  }
+
+  private async drainAll(): Promise<number> {
     let handled = 0;
     for (;;) {
       const batch = await this.deps.db
@@ -35,6 +49,7 @@ export class PipelineWorker extends WakingWorker {
         .orderBy(asc(inboundMessages.receivedAt))
         .limit(50);
       if (batch.length === 0 || this.waker.stopping) return handled;
+      this.busy = true;
       for (const { id } of batch) {
         // If even the failure cannot be recorded (database down), stop and let the next tick retry.
         if (!(await this.processOne(id))) return handled;

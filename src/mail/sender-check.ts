@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 import type { Config } from '../config.js';
 import type { SmtpEnvelope } from '../db/schema/messages.js';
 import type { SenderAuthVerdict } from '../domain/sender-trust.js';
-import { checkSenderAuth, type Resolver } from './sender-auth.js';
+import { checkSenderAuth, systemResolver, type Resolver } from './sender-auth.js';
+import { cachingResolver } from './dns-cache.js';
 
 /**
  * SPF judges the host that handed the message to the receiving MTA. When our SMTP listener is itself the public
@@ -17,7 +18,8 @@ export function isPublicPeer(address: string | null | undefined): address is str
   return !/^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|::1$|fc|fd|fe80:)/i.test(ip);
 }
 
-export function senderCheck(config: Pick<Config, 'SENDER_AUTH' | 'AUTHSERV_ID' | 'DNS_TIMEOUT_MS'>, resolver?: Resolver) {
+export function senderCheck(config: Pick<Config, 'SENDER_AUTH' | 'AUTHSERV_ID' | 'DNS_TIMEOUT_MS'>, injected?: Resolver) {
+  const resolver = cachingResolver(injected ?? systemResolver(config.DNS_TIMEOUT_MS));
   return (raw: Buffer, envelope: SmtpEnvelope | null): Promise<SenderAuthVerdict> => {
     const peer = envelope && isPublicPeer(envelope.remoteAddress) ? envelope : null;
     return checkSenderAuth(raw, {

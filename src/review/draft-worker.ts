@@ -25,7 +25,11 @@ const MODEL_RETRY_MS = [60_000, 5 * 60_000, 30 * 60_000];
 
 export class DraftWorker extends WakingWorker {
   constructor(
-    private readonly deps: { db: Db; compose: Composer; modelConfigured: boolean; log: Logger; onDrafted?(caseId: string, draftId: string): Promise<unknown> | void },
+    private readonly deps: {
+      db: Db; compose: Composer; modelConfigured: boolean; log: Logger; onDrafted?(caseId: string, draftId: string): Promise<unknown> | void;
+      /** acknowledgements come first: while this says so, drafting waits (the embedded database is one session) */
+      shouldYield?(): boolean;
+    },
     pollMs = 2000,
   ) {
     super(pollMs, deps.log);
@@ -34,6 +38,7 @@ export class DraftWorker extends WakingWorker {
   async drain(): Promise<number> {
     let done = 0;
     for (;;) {
+      if (this.deps.shouldYield?.()) return done;
       const batch = await this.claim();
       if (batch.length === 0 || this.waker.stopping) return done;
       for (const row of batch) {
