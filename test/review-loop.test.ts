@@ -107,6 +107,6 @@ describe('draft → review → send loop (Dovecot + SMTP sink)', () => {
     const acks = await db.database.db.select().from(outbox).where(eq(outbox.kind, 'acknowledgement'));
     expect(acks).toHaveLength(1);
     const audit = (await call(agentA, `/cases/${kase!.id}`)).body.audit.map((a: { action: string }) => a.action);
-    expect(audit).toEqual(['claimed', 'draft_edited', 'reply_approved', 'reopened']);
+    expect(audit).toEqual(['triaged', 'claimed', 'draft_edited', 'reply_approved', 'reopened']);
   });
 });

@@ -96,13 +96,15 @@ describe(`review actions (${process.env.TEST_DB ?? 'pglite'})`, () => {
   it('audits escalation, triage and resolution with before and after', async () => {
     const { kase } = await ask('Maria <maria@customer.test>', 'Where is my order', 'My parcel has not arrived');
     await service.review.escalate(kase.id, ANA, { reason: 'customer is a journalist', team: 'press' });
-    await service.review.triage(kase.id, ANA, { priority: 'urgent', category: 'delivery' });
+    await service.review.triage(kase.id, ANA, { priority: 'urgent', category: 'shipping' });
     await service.review.resolve(kase.id, ANA);
+    // the system triaged the new case first (category from the matched article's tag); then Ana's actions
     const entries = await db.database.db.select().from(auditLog).where(eq(auditLog.caseId, kase.id));
-    expect(entries.map((e) => [e.action, e.actorName])).toEqual([['escalated', 'Ana'], ['triaged', 'Ana'], ['resolved', 'Ana']]);
-    expect(entries[1]).toMatchObject({ before: { priority: 'normal', category: null }, after: { priority: 'urgent', category: 'delivery' } });
+    expect(entries.map((e) => [e.action, e.actorName])).toEqual([['triaged', 'firstreply'], ['escalated', 'Ana'], ['triaged', 'Ana'], ['resolved', 'Ana']]);
+    expect(entries[0]).toMatchObject({ before: { category: null }, after: { priority: 'normal', category: 'delivery' } });
+    expect(entries[2]).toMatchObject({ before: { priority: 'normal' }, after: { priority: 'urgent' } });
     const [final] = await db.database.db.select().from(cases).where(eq(cases.id, kase.id));
-    expect(final).toMatchObject({ status: 'resolved', team: 'press', priority: 'urgent' });
+    expect(final).toMatchObject({ status: 'resolved', team: 'press', priority: 'urgent', category: 'shipping' });
     expect(final!.escalationReasons.map((r) => r.code)).toContain('agent_escalated');
   });
 });

@@ -350,7 +350,7 @@ describe('web app: inbox, case review, playground, dashboard, admin', () => {
 
     it('changed nothing: the case and the mailbox are as the tests above left them; the live stream refuses an expired session', async () => {
       const [kase] = await t.database.db.select().from(cases).where(eq(cases.id, caseId));
-      expect(kase).toMatchObject({ status: 'waiting', priority: 'normal', category: null, assigneeId: null });
+      expect(kase).toMatchObject({ status: 'waiting', priority: 'normal', category: 'password', assigneeId: null });
       const [mb] = await t.database.db.select().from(mailboxes).where(eq(mailboxes.key, 'default'));
       expect(mb!.matchThreshold).toBeCloseTo(0.42, 5);
       const expired = await sessionFor(ids.agent!);
