@@ -91,6 +91,9 @@ function openPostgres(options: pg.PoolConfig, kind: Database['kind']): Database 
   const pool = new pg.Pool(options);
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor a checked-out client losing it mid-transaction: pg drops its own listener while a client is lent out, and
+  // the 'error' event would go unhandled. The query in flight still fails; the pool discards the client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzlePg(pool) as unknown as Db;
   return {
     db,

@@ -73,7 +73,9 @@ export class PipelineWorker extends WakingWorker {
           error: pgText(errorMessage(err).slice(0, 2000)),
           status: sql`case when ${inboundMessages.attempts} + 1 >= ${MAX_ATTEMPTS} then 'failed' else 'received' end`,
         })
-        .where(eq(inboundMessages.id, id))
+        // Only while still 'received': if the COMMIT's answer was lost, the message may well be processed already,
+        // and putting it back in the queue would open a second case and acknowledge twice (found by `npm run chaos`).
+        .where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, 'received')))
         .then(
           () => true,
           (e) => {
