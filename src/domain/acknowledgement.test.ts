@@ -122,8 +122,11 @@ describe('renderAcknowledgement', () => {
   });
 
   it('neutralizes injection through the name', () => {
+    // a name carrying template markup gets the neutral greeting (the rule drafts and SLA updates share)
     const out = renderAcknowledgement({ ...base, customerName: 'Eve\r\nBcc: evil\r\n\r\n{{reference}}' }, templates);
-    expect(out.text.split('\n')[0]).toBe('Hello Eve Bcc: evil {{reference}},'); // one line, placeholders not expanded
+    expect(out.text.split('\n')[0]).toBe('Hello,');
+    const plain = renderAcknowledgement({ ...base, customerName: 'Eve\r\nBcc: evil' }, templates);
+    expect(plain.text.split('\n')[0]).toBe('Hello Eve Bcc: evil,'); // one line
     expect(out.subject).not.toMatch(/[\r\n]/);
   });
 

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SUPPORTED_LANGUAGES, templateLanguage, type SupportedLanguage } from './language.js';
+import { templateLanguage, type SupportedLanguage } from './language.js';
+import { customerSubject, greetingName, loadLanguageFiles, oneLine, parseSubjectTemplate, type SubjectTemplate } from './template-text.js';
 
 export interface AcknowledgementInput {
   language: string; // detected; falls back to 'en'
@@ -13,7 +12,7 @@ export interface AcknowledgementInput {
   articles: { title: string; url: string }[]; // at most 3 used
 }
 export interface RenderedAcknowledgement { language: SupportedLanguage; subject: string; text: string }
-export interface AcknowledgementTemplate { subject: string; body: string }
+export type AcknowledgementTemplate = SubjectTemplate;
 export type TemplateSet = Readonly<Record<SupportedLanguage, AcknowledgementTemplate>>;
 
 export const REQUIRED_PLACEHOLDERS = {
@@ -23,35 +22,6 @@ export const REQUIRED_PLACEHOLDERS = {
 } as const;
 
 const MAX_ARTICLES = 3;
-const MAX_SUBJECT = 150;
-const NO_SUBJECT: Record<SupportedLanguage, string> = {
-  en: '(no subject)', es: '(sin asunto)', ru: '(без темы)', zh: '（无主题）',
-  id: '(tanpa subjek)', de: '(kein Betreff)', fr: '(sans objet)', pt: '(sem assunto)',
-};
-// C0/C1 controls, Unicode line/paragraph separators and bidi overrides: header injection and spoofing.
-const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]+/g;
-const REPLY_PREFIX = /^\s*((re|fw|fwd|aw|wg|tr|rv|enc|res|sv|ответ|回复|答复|转发)\s?(\[\d+\])?\s?[:：]\s*)+/iu;
-
-const oneLine = (value: string | null | undefined): string => (value ?? '').replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
-
-function truncate(value: string, max: number): string {
-  const chars = Array.from(value);
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
-}
-
-function customerSubject(subject: string, reference: string, language: SupportedLanguage): string {
-  let s = oneLine(subject).split(`[${oneLine(reference)}]`).join(' ');
-  s = oneLine(s.replace(REPLY_PREFIX, ''));
-  return s ? truncate(s, MAX_SUBJECT) : NO_SUBJECT[language];
-}
-
-function displayName(name: string | null | undefined): string {
-  const n = oneLine(name).replace(/^["'\s]+|["'\s]+$/g, '');
-  // An address or an unreadable blob is worse than the neutral greeting.
-  if (!n || /@|<|>|https?:/i.test(n)) return '';
-  return truncate(n, 80);
-}
-
 function dateLocale(language: SupportedLanguage, timeZone: string): string {
   if (language === 'en') return timeZone.startsWith('America/') ? 'en-US' : 'en-GB';
   if (language === 'pt') return /^(Europe\/Lisbon|Atlantic\/(Azores|Madeira))$/.test(timeZone) ? 'pt-PT' : 'pt-BR';
@@ -116,7 +86,7 @@ export function renderAcknowledgement(input: AcknowledgementInput, templates: Te
   const context: Context = {
     reference,
     subject: customerSubject(input.subject, reference, language),
-    customerName: displayName(input.customerName),
+    customerName: greetingName(input.customerName),
     expectedReply: formatExpectedReply(input.expectedReplyAt, language, input.timeZone),
     articles,
     hasArticles: articles.length > 0,
@@ -127,36 +97,11 @@ export function renderAcknowledgement(input: AcknowledgementInput, templates: Te
 }
 
 export function parseTemplate(source: string, name = 'template'): AcknowledgementTemplate {
-  const [first = '', second, ...rest] = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
-  const header = /^subject:\s*(.+)$/.exec(first);
-  if (!header || second === undefined || second.trim() !== '') {
-    throw new Error(`${name}: expected 'subject: ...' on the first line followed by a blank line`);
-  }
-  const template = { subject: header[1]!.trim(), body: rest.join('\n') };
-  const missing = [
-    ...REQUIRED_PLACEHOLDERS.subject.filter((p) => !template.subject.includes(p)).map((p) => `subject ${p}`),
-    ...REQUIRED_PLACEHOLDERS.body.filter((p) => !template.body.includes(p)).map((p) => `body ${p}`),
-  ];
-  if (missing.length) throw new Error(`${name}: missing placeholders: ${missing.join(', ')}`);
-  return template;
+  return parseSubjectTemplate(source, name, REQUIRED_PLACEHOLDERS);
 }
 
 const DEFAULT_DIR = fileURLToPath(new URL('../../prompts/acknowledgement/', import.meta.url));
-const loaded = new Map<string, Promise<TemplateSet>>();
 
-/** Reads and validates <dir>/<lang>.md for every supported language; cached per directory. */
 export function loadTemplates(dir: string = DEFAULT_DIR): Promise<TemplateSet> {
-  let set = loaded.get(dir);
-  if (!set) {
-    set = (async () => {
-      const entries = await Promise.all(SUPPORTED_LANGUAGES.map(async (lang) => {
-        const file = join(dir, `${lang}.md`);
-        return [lang, parseTemplate(await readFile(file, 'utf8'), file)] as const;
-      }));
-      return Object.freeze(Object.fromEntries(entries)) as TemplateSet;
-    })();
-    set.catch(() => loaded.delete(dir)); // a failed load may be retried after the files are fixed
-    loaded.set(dir, set);
-  }
-  return set;
+  return loadLanguageFiles(dir, parseTemplate);
 }

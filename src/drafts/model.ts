@@ -13,9 +13,10 @@ import { renderTemplate } from '../domain/acknowledgement.js';
 import { templateLanguage, type SupportedLanguage } from '../domain/language.js';
 import type { Draft, DraftArticle, DraftCitation, DraftInput, SentenceCitation } from './draft.js';
 import {
-  allowedLinksOf, assembleBody, cleanBlock, isWebUrl, oneLine, renderSection, renderSubject, restrictParts, templateContext,
-  templatePart, truncate, loadReplyTemplates, type Part, type ReplyTemplateSet,
+  allowedLinksOf, assembleBody, cleanBlock, isWebUrl, renderSection, renderSubject, restrictParts, templateContext,
+  templatePart, loadReplyTemplates, type Part, type ReplyTemplateSet,
 } from './templates.js';
+import { oneLine, truncate } from '../domain/template-text.js';
 
 /** What the composer needs of a chat client (a ChatClient, or a test double). */
 export type DraftChat = Pick<ChatClient, 'completeJson'>;

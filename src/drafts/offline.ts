@@ -5,9 +5,10 @@ import { templateLanguage } from '../domain/language.js';
 import { extractFeatures, familyWeight, defaultFeatureOptions } from '../kb/matching/text-features.js';
 import { OFFLINE_PROMPT_VERSION, type Draft, type DraftArticle, type DraftInput } from './draft.js';
 import {
-  allowedLinksOf, assembleBody, cleanBlock, isWebUrl, oneLine, renderSection, renderSubject, restrictParts, templateContext,
+  allowedLinksOf, assembleBody, cleanBlock, isWebUrl, renderSection, renderSubject, restrictParts, templateContext,
   templatePart, type Part, type ReplyTemplateSet,
 } from './templates.js';
+import { oneLine } from '../domain/template-text.js';
 
 export interface Passage {
   text: string;

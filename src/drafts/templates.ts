@@ -1,11 +1,10 @@
 // Per-language reply templates (prompts/reply/<lang>.md): the fixed parts of every draft, offline or model-written,
 // so greetings and closings read the same whichever composer wrote the answer. Same Mustache subset as the
 // acknowledgement templates; values are never re-parsed, so a customer name like "{{x}}" stays text.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTemplate } from '../domain/acknowledgement.js';
-import { SUPPORTED_LANGUAGES, type SupportedLanguage } from '../domain/language.js';
+import type { SupportedLanguage } from '../domain/language.js';
+import { bareSubject, greetingName, loadLanguageFiles, oneLine, splitSubjectLine, truncate } from '../domain/template-text.js';
 import { findLinks, restrictLinks } from './links.js';
 import type { DraftArticle, DraftInput, DraftSentence, SentenceKind } from './draft.js';
 
@@ -26,14 +25,10 @@ export const REPLY_PLACEHOLDERS: Readonly<Record<'subject' | ReplySection, reado
 
 /** `subject: ...`, a blank line, then one `## <section>` block per section. */
 export function parseReplyTemplate(source: string, name = 'template'): ReplyTemplate {
-  const lines = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
-  const header = /^subject:\s*(.+)$/.exec(lines[0] ?? '');
-  if (!header || lines[1] === undefined || lines[1].trim() !== '') {
-    throw new Error(`${name}: expected 'subject: ...' on the first line followed by a blank line`);
-  }
+  const { subject, lines } = splitSubjectLine(source, name);
   const sections = new Map<string, string[]>();
   let current: string[] | undefined;
-  for (const line of lines.slice(2)) {
+  for (const line of lines) {
     const heading = /^##\s+(\w+)\s*$/.exec(line);
     if (heading) {
       if (sections.has(heading[1]!)) throw new Error(`${name}: section '${heading[1]}' appears twice`);
@@ -44,7 +39,7 @@ export function parseReplyTemplate(source: string, name = 'template'): ReplyTemp
   }
   const unknown = [...sections.keys()].filter((s) => !(REPLY_SECTIONS as readonly string[]).includes(s));
   if (unknown.length) throw new Error(`${name}: unknown sections: ${unknown.join(', ')}`);
-  const template = { subject: header[1]!.trim() } as ReplyTemplate;
+  const template = { subject } as ReplyTemplate;
   const problems: string[] = [];
   for (const section of REPLY_SECTIONS) {
     const text = sections.get(section)?.join('\n').trim();
@@ -63,36 +58,15 @@ export function parseReplyTemplate(source: string, name = 'template'): ReplyTemp
 }
 
 const DEFAULT_DIR = fileURLToPath(new URL('../../prompts/reply/', import.meta.url));
-const loaded = new Map<string, Promise<ReplyTemplateSet>>();
 
-/** Reads and validates <dir>/<lang>.md for every supported language; cached per directory. */
 export function loadReplyTemplates(dir: string = DEFAULT_DIR): Promise<ReplyTemplateSet> {
-  let set = loaded.get(dir);
-  if (!set) {
-    set = (async () => {
-      const entries = await Promise.all(
-        SUPPORTED_LANGUAGES.map(async (lang) => {
-          const file = join(dir, `${lang}.md`);
-          return [lang, parseReplyTemplate(await readFile(file, 'utf8'), file)] as const;
-        }),
-      );
-      return Object.freeze(Object.fromEntries(entries)) as ReplyTemplateSet;
-    })();
-    set.catch(() => loaded.delete(dir));
-    loaded.set(dir, set);
-  }
-  return set;
+  return loadLanguageFiles(dir, parseReplyTemplate);
 }
 
 // ---- values that go into templates -------------------------------------------------------------------------
 
-// C0/C1 controls, Unicode line/paragraph separators and bidi overrides.
-const UNSAFE_INLINE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200E\u200F]+/g;
+// Multi-line values keep their line ends; other controls and bidi overrides go.
 const UNSAFE_BLOCK = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u200E\u200F]+/g;
-const REPLY_PREFIX = /^\s*((re|fw|fwd|aw|wg|tr|rv|enc|res|sv|ответ|отв|回复|回覆|答复|转发|balas)\s?(\[\d+\])?\s?[:：]\s*)+/iu;
-
-export const oneLine = (value: string | null | undefined): string =>
-  (value ?? '').replace(UNSAFE_INLINE, ' ').replace(/\s+/g, ' ').trim();
 
 /** Multi-line text with control and bidi characters removed, line ends normalised, blank runs collapsed. */
 export function cleanBlock(value: string | null | undefined): string {
@@ -104,24 +78,14 @@ export function cleanBlock(value: string | null | undefined): string {
     .trim();
 }
 
-export function truncate(value: string, max: number): string {
-  const chars = Array.from(value);
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
-}
 
 /** A name worth greeting with; an address, a link or a blob of markup is worse than the neutral greeting. */
 export function displayName(name: string | null | undefined): string {
-  const n = oneLine(name).replace(/^["'\s]+|["'\s]+$/g, '');
-  if (!n || /[@<>{}]|https?:/i.test(n) || restrictLinks(n, []).stripped.length > 0) return '';
-  return truncate(n, 80);
+  const n = greetingName(name);
+  return n && restrictLinks(n, []).stripped.length === 0 ? n : '';
 }
 
-export function cleanSubject(subject: string, reference: string): string {
-  let s = oneLine(subject);
-  const ref = oneLine(reference);
-  if (ref) s = s.split(`[${ref}]`).join(' ');
-  return truncate(oneLine(s.replace(REPLY_PREFIX, '')), 150);
-}
+export const cleanSubject = (subject: string, reference: string): string => bareSubject(subject, reference);
 
 /** The one-line restatement of what the customer asked: the subject, else the first line of their text. */
 export function questionLine(input: Pick<DraftInput, 'subject' | 'customerText' | 'caseReference'>): string {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { open, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { and, asc, eq, inArray, isNotNull, notInArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, notInArray, or, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db, Queryable, Tx } from '../db/client.js';
 import { embeddingCache } from '../db/schema/ai.js';
 import { caseEvents, cases } from '../db/schema/cases.js';
@@ -15,6 +15,7 @@ import { articleLearnedExamples } from '../db/schema/kb.js';
 import { mailboxes } from '../db/schema/mailboxes.js';
 import { caseMatches } from '../db/schema/matches.js';
 import { auditLog, drafts } from '../db/schema/review.js';
+import { selectRows } from '../db/rows.js';
 import { gapQuestionsHandler } from '../insight/privacy.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
@@ -462,7 +463,7 @@ export interface Mention {
  * case-insensitively. Generic on purpose: it also sees tables added after this was written.
  */
 export async function findMentions(q: Queryable, needle: string): Promise<Mention[]> {
-  const columns = await rowsOf<{ table_name: string; column_name: string; data_type: string }>(
+  const columns = await selectRows<{ table_name: string; column_name: string; data_type: string }>(
     q,
     sql`select c.table_name, c.column_name, c.data_type
           from information_schema.columns c
@@ -477,7 +478,7 @@ export async function findMentions(q: Queryable, needle: string): Promise<Mentio
   for (const c of columns) {
     const column = sql.raw(`"${c.table_name.replace(/"/g, '""')}"."${c.column_name.replace(/"/g, '""')}"`);
     const text = c.data_type === 'bytea' ? sql`encode(${column}, 'escape')` : c.data_type === 'text' || c.data_type.startsWith('char') ? column : sql`${column}::text`;
-    const [r] = await rowsOf<{ n: number }>(
+    const [r] = await selectRows<{ n: number }>(
       q,
       sql`select count(*)::int as n from ${sql.raw(`"${c.table_name.replace(/"/g, '""')}"`)} where position(${lowered} in lower(${text})) > 0`,
     );
@@ -486,7 +487,3 @@ export async function findMentions(q: Queryable, needle: string): Promise<Mentio
   return found;
 }
 
-async function rowsOf<T>(q: Queryable, query: SQL): Promise<T[]> {
-  const result = (await q.execute(query)) as unknown as { rows: T[] };
-  return result.rows;
-}
