@@ -12,12 +12,13 @@
 // (c) imap:   an in-process service watching a Dovecot INBOX; Dovecot restarted mid-IDLE, later the mailbox is
 //             recreated (new UIDVALIDITY) and every earlier message appended again, as a mailbox migration does.
 //             Every message stored once, the re-sync acknowledges nothing again.
-// (d) login:  a wrong IMAP password: backoff visible in /health (connected false, error, next retry) and /metrics.
+// (d) login:  a wrong IMAP password: backoff visible in /health (connected false, authFailed, nextRetryAt, an alert,
+//             status 'degraded') and /metrics (firstreply_imap_failures_total{kind="auth"}); the password never logged.
 // (e) commit: the answer to the pipeline's COMMIT is lost (a TCP relay cuts the connection after the server committed),
 //             as a failover or network cut does; the message must still be acknowledged exactly once.
 // (a) and (b) run the CLI under a small supervisor (restart on exit, like systemd's Restart=always) and report any
 // exit nobody asked for. Harness note: PGlite is one session, so the wire server here hands it to one client per
-// transaction (bench/support/pglite-wire.ts) — the serialisation a real PostgreSQL would not impose.
+// transaction (test/support/pglite-wire.ts) — the serialisation a real PostgreSQL would not impose.
 //
 // Flags (defaults in brackets): --only a,b,c,d,e  --kill-messages 500 --kill-rate 50 --kill-at 0.5
 //   --kill-db embedded,socket  --db-messages 300 --db-rate 5 --db-outage-s 30 --db-outage-at-s 10
@@ -41,7 +42,7 @@ import { startSmtpSink, type SmtpSink } from '../test/support/smtp-sink.js';
 import { generateCorpus } from './support/corpus.js';
 import { delivery, offerAtRate, parseFlags, RetryingMta, round, summary, type Delivery } from './support/mta.js';
 import { startCommitCutter } from './support/pg-proxy.js';
-import { servePglite } from './support/pglite-wire.js';
+import { servePglite } from '../test/support/pglite-wire.js';
 
 const flags = parseFlags({
   only: 'a,b,c,d,e',
@@ -145,7 +146,7 @@ const drizzleQuery = (database: Database): Query => async (text) => ((await data
 
 /**
  * PGlite in this process on the PostgreSQL wire protocol, on a fixed port so it can be stopped and started again;
- * one session shared by taking turns per transaction, as bench/support/pglite-wire.ts explains.
+ * one session shared by taking turns per transaction, as test/support/pglite-wire.ts explains.
  */
 async function socketDatabase() {
   const pglite = await PGlite.create('memory://', { extensions: { vector } });
@@ -509,12 +510,16 @@ async function scenarioLoginFailures(dovecot: DovecotServer) {
   let sample: Record<string, unknown> | undefined;
   let everConnected = false;
   let healthStatus = 0;
+  let healthBody: { status?: string; alerts?: string[]; mail: Record<string, unknown>[] } = { mail: [] };
+  let nextRetryInFuture = 0; // samples whose nextRetryAt lay ahead of the moment they were read
   while (now() - t0 < seconds * 1000) {
     const r = await fetch(`http://127.0.0.1:${service.httpPort}/health`);
     healthStatus = r.status;
-    const mail = ((await r.json()) as { mail: Record<string, unknown>[] }).mail[0]!;
+    healthBody = (await r.json()) as typeof healthBody;
+    const mail = healthBody.mail[0]!;
     sample = mail;
     if (mail.connected) everConnected = true;
+    if (typeof mail.nextRetryAt === 'string' && Date.parse(mail.nextRetryAt) > Date.now() - 50) nextRetryInFuture++;
     const c = Number(mail.consecutiveFailures ?? 0);
     if (c !== last) { failures.push({ atSeconds: secs(now() - t0), consecutiveFailures: c }); last = c; }
     await sleep(100);
@@ -523,17 +528,21 @@ async function scenarioLoginFailures(dovecot: DovecotServer) {
   await service.stop();
   rmSync(dataDir, { recursive: true, force: true });
   const gaps = failures.slice(1).map((f, i) => round(f.atSeconds - failures[i]!.atSeconds, 1)).slice(1);
-  const nextRetryKey = Object.keys(sample ?? {}).find((k) => /next|retry/i.test(k));
-  const imapMetricLines = metrics.split('\n').filter((l) => /imap|mail_connect|connection/i.test(l) && !l.startsWith('#'));
+  const imapMetricLines = metrics.split('\n').filter((l) => l.startsWith('firstreply_imap_'));
+  const authFailures = Number(/^firstreply_imap_failures_total\{[^}]*kind="auth"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
   const errorLogs = logLines.filter((l) => l.msg === 'IMAP session ended');
+  const alerts = healthBody.alerts ?? [];
   const checks = {
     connectedFalse: !everConnected && sample?.connected === false,
     errorShown: typeof sample?.lastError === 'string' && /auth/i.test(String(sample.lastError)),
+    authFailedShown: sample?.authFailed === true,
     failuresCounted: last >= 3,
     backoffGrows: gaps.length >= 2 && gaps[gaps.length - 1]! > gaps[0]!,
-    nextRetryInHealth: nextRetryKey !== undefined,
-    visibleInMetrics: imapMetricLines.length > 0,
+    nextRetryInHealth: nextRetryInFuture > 0,
+    degradedWithAlert: healthStatus === 200 && healthBody.status === 'degraded' && alerts.some((a) => /login refused/.test(a)),
+    visibleInMetrics: authFailures >= 3 && imapMetricLines.some((l) => /^firstreply_imap_connected\{.*\} 0$/.test(l)),
     loggedAsErrors: errorLogs.length > 0 && errorLogs.every((l) => l.level === 50),
+    passwordNotLogged: !logLines.some((l) => JSON.stringify(l).includes('wrong-password')),
   };
   return {
     scenario: 'd-imap-login-failures',
@@ -541,8 +550,9 @@ async function scenarioLoginFailures(dovecot: DovecotServer) {
     checks,
     observedSeconds: seconds,
     healthHttpStatus: healthStatus,
+    healthStatus: healthBody.status,
+    alerts,
     health: sample,
-    nextRetryField: nextRetryKey ?? null,
     failureTimeline: failures,
     secondsBetweenFailures: gaps,
     metricsLines: imapMetricLines.slice(0, 5),

@@ -70,6 +70,16 @@ export const configSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().positive().default(120),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
+  // The job queue (pg-boss) and the leases that let several worker processes share one database.
+  WORKER_NAME: z.string().min(1).max(200).optional(),
+  PIPELINE_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  PIPELINE_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(2),
+  PIPELINE_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
+  QUEUE_SWEEP_SECONDS: z.coerce.number().int().min(1).default(30),
+  QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(30),
+  MAILBOX_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
   // Knowledge base and AI. With no OPENAI_API_KEY everything runs on the built-in local provider, offline.
   EMBEDDING_PROVIDER: z.enum(['auto', 'local', 'openai']).default('auto'),
   OPENAI_API_KEY: z.string().min(1).optional(),

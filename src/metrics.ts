@@ -17,6 +17,12 @@ export function createMetrics() {
       labelNames: ['flag'] as const,
       registers: [registry],
     }),
+    messagesProcessed: new Counter({
+      name: 'firstreply_messages_processed_total',
+      help: 'Pipeline jobs run by this process, by outcome: processed, skipped (already done elsewhere), failed (to be retried)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     acknowledgementsSent: new Counter({
       name: 'firstreply_acknowledgements_sent_total',
       help: 'Acknowledgements accepted by the outgoing mail server',
@@ -33,6 +39,18 @@ export function createMetrics() {
       name: 'firstreply_outbox_failed',
       help: 'Outgoing mails that failed permanently or whose delivery is uncertain after a crash',
       labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    imapConnected: new Gauge({
+      name: 'firstreply_imap_connected',
+      help: 'IMAP mailbox watched over an open connection (1) or not (0: connecting, or waiting to retry)',
+      labelNames: ['mailbox'] as const,
+      registers: [registry],
+    }),
+    imapFailures: new Counter({
+      name: 'firstreply_imap_failures_total',
+      help: 'IMAP sessions that failed or ended, by kind: auth (login refused), network (connection lost or refused), other',
+      labelNames: ['mailbox', 'kind'] as const,
       registers: [registry],
     }),
     ingestToAckSeconds: new Histogram({

@@ -7,6 +7,8 @@ import { messageIdDomain, type Config, databaseOptions } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { loadTemplates } from './domain/acknowledgement.js';
 import { PipelineWorker } from './jobs/pipeline-worker.js';
+import { JobQueue } from './jobs/queue.js';
+import { LeaseKeeper } from './jobs/leases.js';
 import { createLogger, type Logger } from './logger.js';
 import { dbCursorStore } from './mail/imap-cursors.js';
 import { ImapWatcher } from './mail/imap-watcher.js';
@@ -35,6 +37,8 @@ import { KnowledgeBase } from './kb/knowledge.js';
 import { senderCheck } from './mail/sender-check.js';
 import { ensureBootstrapAdmin } from './auth/users.js';
 import type { Resolver } from './mail/sender-auth.js';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 
 export interface Service {
   config: Config;
@@ -47,6 +51,9 @@ export interface Service {
   metrics: Metrics;
   log: Logger;
   pipeline: PipelineWorker;
+  queue: JobQueue;
+  /** this process's name in leases and logs */
+  workerName: string;
   outboxWorker: OutboxWorker;
   httpPort: number;
   smtpPort: number | null;
@@ -69,6 +76,12 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   const domain = messageIdDomain(config);
   const sender: MailSender = config.SMTP_URL ? smtpSender(config.SMTP_URL) : fileSender(path.resolve(config.DATA_DIR, 'outbox'));
   const worker = config.ROLE !== 'api';
+  const workerName = config.WORKER_NAME ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const queue = new JobQueue(database, {
+    maxAttempts: config.PIPELINE_MAX_ATTEMPTS, retryDelaySeconds: config.PIPELINE_RETRY_DELAY_SECONDS,
+    jobTimeoutSeconds: config.PIPELINE_JOB_TIMEOUT_SECONDS, maintenanceSeconds: config.QUEUE_MAINTENANCE_SECONDS, supervise: worker,
+  }, log);
+  await queue.start();
   const rawStore = database.kind === 'pglite' ? fileRawStore(path.resolve(config.DATA_DIR, 'raw'), config.RAW_FILE_THRESHOLD_BYTES) : rowRawStore;
 
   const embedder = createEmbedder(config, { db, onRetry: (e) => log.warn(e, 'AI request retried') });
@@ -100,6 +113,8 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       log,
       matchKnowledge: knowledgeStep(knowledge, config.MAX_SUGGESTED_ARTICLES, log),
     },
+    queue,
+    { batchSize: config.PIPELINE_BATCH_SIZE, pollSeconds: config.QUEUE_POLL_SECONDS, sweepSeconds: config.QUEUE_SWEEP_SECONDS },
     log,
     metrics,
     (outcome) => {
@@ -109,7 +124,6 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       if (outcome.unanswered) void gaps.record({ ...outcome.unanswered, source: 'no_article' });
       if (outcome.caseId) draftWorker.kick();
     },
-    1000,
     () => draftWorker.kick(),
   );
   const chat = createChatClient(config, { onRetry: (e) => log.warn(e, 'AI request retried') });
@@ -141,30 +155,43 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     onDrafted: (_caseId, draftId) => review.considerAutoSend(draftId),
     shouldYield: () => pipeline.busy,
   });
-  const inbound = new Inbound(db, mailboxRows, metrics, config.MAX_MESSAGE_BYTES, () => worker && pipeline.kick(), rawStore);
+  // Every stored message gets its job before the sender hears back; a worker in this process starts on it at once.
+  const enqueue = async (stored: { id: string; duplicate: boolean }) => {
+    if (stored.duplicate) return;
+    try {
+      await queue.enqueueMessages([stored.id]);
+      if (worker) pipeline.kick();
+    } catch (err) {
+      log.warn({ err: String(err), messageId: stored.id }, 'could not enqueue a stored message; the next sweep will');
+    }
+  };
+  const inbound = new Inbound(db, mailboxRows, metrics, config.MAX_MESSAGE_BYTES, enqueue, rawStore);
   const defaultMailbox = inbound.mailboxByKey(DEFAULT_MAILBOX_KEY);
 
   const watchers = worker
     ? config.IMAP_URL.map((url) => {
         const mailbox = inbound.mailboxByKey(imapMailboxKey(url));
         return new ImapWatcher({
-          url, mailboxKey: mailbox.key, cursorStore: dbCursorStore(db), logger: log,
+          url, mailboxKey: mailbox.key, cursorStore: dbCursorStore(db), logger: log, metrics,
           onMessage: async (raw) => void (await inbound.receive(mailbox, 'imap', raw)),
         });
       })
     : [];
   let smtp: SMTPServer | null = null;
   const mailStatus = (): MailConnectionStatus[] => [
-    ...watchers.map((w) => ({ name: w.status().mailboxKey, ...w.status() })),
+    ...watchers.map((w) => ({ name: w.status().mailboxKey, kind: 'imap', ...w.status() })),
     ...(smtp ? [{ name: 'smtp-listener', connected: true }] : []),
   ];
 
+  // One reader per IMAP mailbox across all worker processes: each watcher runs only while this process leases it.
+  const leases = new LeaseKeeper(db, workerName, config.MAILBOX_LEASE_SECONDS,
+    watchers.map((w) => ({ name: `imap:${w.status().mailboxKey}`, start: () => w.start(), stop: () => w.stop() })), log);
   if (worker) {
     outboxWorker.start();
-    pipeline.start();
+    await pipeline.start();
     draftWorker.start();
     slaWorker.start();
-    for (const w of watchers) w.start();
+    leases.start();
   }
   let smtpPort: number | null = null;
   if (worker && config.INBOUND_SMTP_ENABLED) {
@@ -175,7 +202,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     smtpPort = await listen(smtp, config.INBOUND_SMTP_PORT, config.INBOUND_SMTP_HOST);
   }
   const app = createApp({
-    config, database, inbound, metrics, log, mailStatus, rawStore, knowledge, review, embedder, chat,
+    config, database, inbound, metrics, log, mailStatus, rawStore, knowledge, review, embedder, chat, queue,
     limits: {
       jsonBodyMaxBytes: config.API_BODY_LIMIT_BYTES, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS,
       inboundRateLimit: { ratePerSecond: config.INBOUND_RATE_PER_SECOND, burst: config.INBOUND_RATE_BURST },
@@ -187,7 +214,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   log.info({ httpPort, smtpPort, database: database.kind, outbound: sender.kind, imap: watchers.length }, 'firstreply started');
 
   return {
-    config, database, inbound, metrics, log, pipeline, outboxWorker, httpPort, smtpPort, knowledge, review, draftWorker, slaWorker,
+    config, database, inbound, metrics, log, pipeline, queue, workerName, outboxWorker, httpPort, smtpPort, knowledge, review, draftWorker, slaWorker,
     routes: app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       await new Promise<void>((resolve) => {
@@ -195,13 +222,14 @@ export async function startService(config: Config, opts: { log?: Logger; databas
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       if (smtp) await new Promise<void>((resolve) => smtp!.close(() => resolve()));
-      await Promise.all(watchers.map((w) => w.stop()));
+      await leases.stop();
       await pipeline.stop();
       await draftWorker.stop();
       await slaWorker.stop();
       await outboxWorker.stop();
       knowledge.stop();
       await knowledge.ready();
+      await queue.stop();
       sender.close();
       if (!opts.database) await database.close();
       log.info('firstreply stopped');

@@ -12,6 +12,7 @@ const callers: Caller[] = ['none', 'wrong', 'revoked', 'agent', 'knowledge_manag
 const READ: Role[] = ['agent', 'knowledge_manager', 'admin'];
 const WRITE: Role[] = ['knowledge_manager', 'admin'];
 const OPERATOR: Role[] = ['agent', 'admin'];
+const ADMIN: Role[] = ['admin'];
 
 const NO_SUCH = '00000000-0000-0000-0000-000000000000';
 let n = 0;
@@ -31,6 +32,9 @@ const routes: { name: string; allowed: Role[]; ok: number; request: () => [strin
   { name: 'POST /api/kb/articles/:id/archive', allowed: WRITE, ok: 200, request: () => ['/api/kb/articles/other/archive', json({})] },
   { name: 'POST /api/kb/import?format=jsonl', allowed: WRITE, ok: 200, request: () => ['/api/kb/import?format=jsonl', { method: 'POST', body: JSON.stringify(article()) }] },
   { name: 'POST /api/kb/import?format=markdown', allowed: WRITE, ok: 200, request: () => ['/api/kb/import?format=markdown', json({ files: { [`${article().id}.md`]: '---\ntitle: T\nlanguage: en\n---\nBody' } })] },
+  { name: 'GET /api/jobs', allowed: ADMIN, ok: 200, request: () => ['/api/jobs'] },
+  { name: 'GET /api/jobs/dead-letters', allowed: ADMIN, ok: 200, request: () => ['/api/jobs/dead-letters'] },
+  { name: 'POST /api/jobs/dead-letters/:id/retry', allowed: ADMIN, ok: 404, request: () => [`/api/jobs/dead-letters/${NO_SUCH}/retry`, { method: 'POST' }] },
   { name: 'GET /api/cases', allowed: OPERATOR, ok: 200, request: () => ['/api/cases'] },
   // No such case: reaching the 404 proves the caller got past authorization.
   { name: 'GET /api/cases/:id', allowed: OPERATOR, ok: 404, request: () => ['/api/cases/00000000-0000-0000-0000-000000000000'] },

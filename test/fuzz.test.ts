@@ -7,7 +7,8 @@
 //   - the raw bytes stored are the bytes received;
 //   - no header value we build from the input (Subject, In-Reply-To, References, Content-Language, the recipient)
 //     contains CR or LF, and the outgoing mail nodemailer writes has no header the input smuggled in.
-// Reproduce a failure with FUZZ_SEED=<seed printed by fast-check> (and FUZZ_PATH=<path> for a shrunk case).
+// Every run draws a new seed. Reproduce a failure with FUZZ_SEED=<seed printed by fast-check> (and FUZZ_PATH=<path>
+// for a shrunk case); `npm run fuzz` runs FUZZ_SCALE=25 times as many cases.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -40,6 +41,9 @@ const FULL_MS = 6000;
 const OURS = ['support@shop.test'];
 const DOMAIN = 'firstreply.test';
 const CR_LF = /[\r\n]/;
+const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
+const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
+const budgetMs = (ms: number) => Math.round(ms * Math.max(1, SCALE));
 const seedOptions = () => ({
   ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
   ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}),
@@ -236,9 +240,9 @@ describe('fuzzing parse → guard → thread', () => {
         for (const [name, value] of Object.entries(outgoingHeaders(parsed, templates))) expect(value, name).not.toMatch(CR_LF);
         expect(performance.now() - started).toBeLessThan(PURE_MS);
       }),
-      { numRuns: 700, ...seedOptions() },
+      { numRuns: runs(700), ...seedOptions() },
     );
-  }, 60_000);
+  }, budgetMs(60_000));
 
   describe('through processMessage on an in-memory database', () => {
     let t: TestDatabase;
@@ -295,14 +299,14 @@ describe('fuzzing parse → guard → thread', () => {
             for (const once of ['from', 'to', 'subject', 'in-reply-to', 'references']) expect(names.filter((n) => n === once).length, once).toBeLessThanOrEqual(1);
           }
         }),
-        { numRuns: 120, ...seedOptions() },
+        { numRuns: runs(120), ...seedOptions() },
       );
       // The generator reached the interesting paths, not only "no sender".
       const outcomes = await db.select({ caseId: inboundMessages.caseId, status: inboundMessages.status }).from(inboundMessages);
       expect(outcomes.filter((o) => o.status !== 'processed')).toEqual([]);
       expect(outcomes.filter((o) => o.caseId !== null).length).toBeGreaterThan(0);
       expect((await db.select({ id: outbox.id }).from(outbox)).length).toBeGreaterThan(0);
-    }, 60_000);
+    }, budgetMs(60_000));
 
     // Regressions for the bugs this fuzzer found (NUL bytes reaching text and JSON columns, dates past 9999).
     const processes = async (raw: string) => {

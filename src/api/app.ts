@@ -20,6 +20,8 @@ import { kbRoutes } from './routes/kb.js';
 import { reviewRoutes } from './routes/review.js';
 import { reportRoutes } from './routes/reports.js';
 import { gapRoutes } from './routes/gaps.js';
+import { jobRoutes } from './routes/jobs.js';
+import type { JobQueue } from '../jobs/queue.js';
 import type { Embedder } from '../ai/embedder.js';
 import type { ChatClient } from '../ai/chat.js';
 import type { Review } from '../review/actions.js';
@@ -37,6 +39,7 @@ export interface AppDeps {
   review: Review;
   embedder: Embedder;
   chat: ChatClient | undefined;
+  queue: JobQueue;
   /** Request limits and security headers; defaults in DEFAULT_API_LIMITS until they are configuration. */
   limits?: Partial<ApiLimits>;
 }
@@ -102,6 +105,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/messages', messageRoutes(deps.database.db, operator, deps.rawStore));
   app.route('/api/kb/gaps', gapRoutes(deps.database.db, auth, deps.embedder, { knowledge: deps.knowledge, chat: deps.chat, log: deps.log }));
   app.route('/api/kb', kbRoutes(deps.database.db, auth, deps.knowledge));
+  app.route('/api/jobs', jobRoutes(deps.database.db, auth, deps.queue));
   app.route('/', webRoutes(deps));
   return app;
 }

@@ -17,9 +17,15 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Anything queries can run on: the database or an open transaction. */
 export type Queryable = Db | Tx;
 
+/** A plain SQL seam for libraries that bring their own SQL (the pg-boss job queue): one statement with parameters, or
+ * several without; answers like node-postgres ({ rows }, or one result per statement). */
+export type SqlExecutor = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[]>;
+
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** runs SQL on the same connections as `db` (the embedded database has only one) */
+  execute: SqlExecutor;
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -82,6 +88,11 @@ export function wrapPglite(client: PGlite): Database {
     db,
     kind: 'pglite',
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    execute: async (text, values) => {
+      if (values && values.length > 0) return client.query<Record<string, unknown>>(text, values);
+      const results = await client.exec(text);
+      return results.length === 1 ? results[0]! : results;
+    },
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
   };
@@ -99,6 +110,7 @@ function openPostgres(options: pg.PoolConfig, kind: Database['kind']): Database 
     db,
     kind,
     migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
+    execute: async (text, values) => (await pool.query(text, values)) as unknown as { rows: Record<string, unknown>[] },
     ping: async () => void (await pool.query('select 1')),
     close: () => pool.end(),
   };

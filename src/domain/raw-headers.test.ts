@@ -77,6 +77,9 @@ describe('extractAddresses', () => {
     ['MAILER-DAEMON (Mail Delivery System)', []],
     ['"a@fake.example" <real@x.example>', ['real@x.example']],
     ['<<<>>> ,,, @@ ::: (((', []],
+    ['<a\u0000b@c>', []],
+    ['a\u001bb@c.example, ok@c.example', ['ok@c.example']],
+    [`<${'a'.repeat(320)}@c.example>`, []],
     ['', []],
   ])('%s', (value, expected) => {
     expect(extractAddresses(value)).toEqual(expected);

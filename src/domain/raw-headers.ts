@@ -140,10 +140,19 @@ export function extractMailboxTokens(value: string): string[] {
 }
 
 const ADDRESS = /^[^\s@]+@[^\s@]+$/;
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/**
+ * An address we may store, look up and write back into a header: it has an @, no control character (NUL cannot be
+ * stored in a text column, CR/LF would smuggle headers) and fits the SMTP path limit.
+ */
+export function isUsableAddress(address: string): boolean {
+  return address.includes('@') && address.length <= 320 && !CONTROL.test(address);
+}
 
 export function extractAddresses(value: string): string[] {
   try {
-    return extractMailboxTokens(value).filter((t) => ADDRESS.test(t) && !t.startsWith('@') && !t.endsWith('@'));
+    return extractMailboxTokens(value).filter((t) => ADDRESS.test(t) && isUsableAddress(t) && !t.startsWith('@') && !t.endsWith('@'));
   } catch {
     return [];
   }

@@ -1,89 +1,156 @@
 import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import type PgBoss from 'pg-boss';
 import { inboundMessages } from '../db/schema/messages.js';
 import { processMessage, type ProcessDeps, type ProcessOutcome } from '../cases/process-message.js';
 import { pgText } from '../db/text.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { WakingWorker } from './waker.js';
+import { PROCESS_MESSAGE, type JobQueue, type MessageJob } from './queue.js';
 
-const MAX_ATTEMPTS = 5;
+export interface PipelineSettings {
+  /** jobs taken per fetch */
+  batchSize: number;
+  /** how often an idle worker asks the queue for work (pg-boss polls; a local store wakes it at once) */
+  pollSeconds: number;
+  /** how often stored messages without a job (a crash between storing and enqueueing) are given one */
+  sweepSeconds: number;
+}
+
+type Job = PgBoss.JobWithMetadata<MessageJob>;
 
 /**
- * Drains the stored-but-unprocessed messages. Ingestion kicks it right after a store; a slow poll catches
- * what other processes stored and what an earlier crash left behind, so nothing waits for a restart.
+ * Takes `process-message` jobs from the queue and runs parse → guard → thread → acknowledge on each. Any number of
+ * these run in any number of processes: pg-boss hands each job to one of them, and processMessage is idempotent
+ * (it locks the message row and skips one already processed), so a job run twice after a crash acknowledges once.
  */
-export class PipelineWorker extends WakingWorker {
+export class PipelineWorker {
+  /** True while stored messages wait to be acknowledged: other workers yield the database to it meanwhile. */
+  busy = false;
+  private workerId: string | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<unknown> = Promise.resolve();
+  private stopping = false;
+
   constructor(
     private readonly deps: ProcessDeps,
+    private readonly queue: JobQueue,
+    private readonly settings: PipelineSettings,
     private readonly log: Logger,
     private readonly metrics: Metrics,
     private readonly onProcessed: (outcome: ProcessOutcome) => void = () => undefined,
-    pollMs = 1000,
     /** called when the queue is empty again (drafts and other deferred work may resume) */
     private readonly onIdle: () => void = () => undefined,
-  ) {
-    super(pollMs, log);
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    await this.sweep(0);
+    this.workerId = await this.queue.boss.work<MessageJob>(
+      PROCESS_MESSAGE,
+      { batchSize: this.settings.batchSize, pollingIntervalSeconds: this.settings.pollSeconds, includeMetadata: true },
+      (jobs) => this.track(this.handle(jobs)),
+    );
+    const every = this.settings.sweepSeconds * 1000;
+    const tick = () => {
+      this.sweepTimer = setTimeout(() => void this.sweep(this.settings.sweepSeconds).finally(() => !this.stopping && tick()), every);
+    };
+    tick();
   }
 
-  /** True while stored messages wait to be acknowledged: other workers yield the database to it meanwhile. */
-  busy = false;
+  /** New work was stored by this process: fetch now rather than at the next poll. */
+  kick(): void {
+    if (this.workerId) this.queue.boss.notifyWorker(this.workerId);
+  }
 
-  /** Process every pending message once; returns how many were handled. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    if (this.workerId) await this.queue.boss.offWork(PROCESS_MESSAGE);
+    this.workerId = null;
+    await this.inFlight;
+  }
+
+  /**
+   * Processes every pending message now, in this process: enqueues whatever has no job, runs what the queue hands
+   * out until it is empty, and waits for this process's worker to finish its batch. Jobs waiting for a retry are
+   * left to their time. Returns how many jobs this call ran.
+   */
   async drain(): Promise<number> {
-    try {
-      return await this.drainAll();
-    } finally {
-      this.busy = false;
-      this.onIdle();
-    }
-  }
-
-  private async drainAll(): Promise<number> {
+    await this.sweep(0);
     let handled = 0;
     for (;;) {
-      const batch = await this.deps.db
-        .select({ id: inboundMessages.id })
-        .from(inboundMessages)
-        .where(and(eq(inboundMessages.status, 'received'), lt(inboundMessages.attempts, MAX_ATTEMPTS)))
-        .orderBy(asc(inboundMessages.receivedAt))
-        .limit(50);
-      if (batch.length === 0 || this.waker.stopping) return handled;
-      this.busy = true;
-      for (const { id } of batch) {
-        // If even the failure cannot be recorded (database down), stop and let the next tick retry.
-        if (!(await this.processOne(id))) return handled;
-        handled++;
+      const jobs = await this.queue.boss.fetch<MessageJob>(PROCESS_MESSAGE, { batchSize: this.settings.batchSize, includeMetadata: true });
+      if (jobs.length === 0) break;
+      await this.track(this.handle(jobs));
+      const done = jobs.map((j) => j.id);
+      await this.queue.boss.complete(PROCESS_MESSAGE, done);
+      handled += jobs.length;
+    }
+    await this.inFlight;
+    return handled;
+  }
+
+  /** Runs a batch; a failed message fails only its own job, which pg-boss retries with backoff or dead-letters. */
+  private async handle(jobs: Job[]): Promise<void> {
+    this.busy = true;
+    try {
+      for (const job of jobs) {
+        try {
+          const outcome = await processMessage(this.deps, job.data.messageId);
+          this.metrics.messagesProcessed.inc({ outcome: outcome.status });
+          if (outcome.status === 'processed') this.record(job.data.messageId, outcome);
+          this.onProcessed(outcome);
+        } catch (err) {
+          this.metrics.messagesProcessed.inc({ outcome: 'failed' });
+          await this.recordFailure(job, err);
+        }
+      }
+    } finally {
+      if (jobs.length < this.settings.batchSize) {
+        this.busy = false;
+        this.onIdle();
       }
     }
   }
 
-  private async processOne(id: string): Promise<boolean> {
+  private async recordFailure(job: Job, err: unknown): Promise<void> {
+    const messageId = job.data.messageId;
+    const lastAttempt = job.retryCount >= job.retryLimit;
+    this.log.error({ err: errorMessage(err), messageId, attempt: job.retryCount + 1, lastAttempt }, lastAttempt
+      ? 'processing a stored message failed for the last time; it is kept and dead-lettered for an admin'
+      : 'processing a stored message failed; it will be retried');
     try {
-      const outcome = await processMessage(this.deps, id);
-      if (outcome.status === 'processed') this.record(id, outcome);
-      this.onProcessed(outcome);
-      return true;
-    } catch (err) {
-      this.log.error({ err: errorMessage(err), messageId: id }, 'processing a stored message failed; it will be retried');
-      return this.deps.db
+      await this.deps.db
         .update(inboundMessages)
-        .set({
-          attempts: sql`${inboundMessages.attempts} + 1`,
-          error: pgText(errorMessage(err).slice(0, 2000)),
-          status: sql`case when ${inboundMessages.attempts} + 1 >= ${MAX_ATTEMPTS} then 'failed' else 'received' end`,
-        })
-        // Only while still 'received': if the COMMIT's answer was lost, the message may well be processed already,
-        // and putting it back in the queue would open a second case and acknowledge twice (found by `npm run chaos`).
-        .where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, 'received')))
-        .then(
-          () => true,
-          (e) => {
-            this.log.error({ err: errorMessage(e), messageId: id }, 'could not record the processing failure');
-            return false;
-          },
-        );
+        .set({ attempts: job.retryCount + 1, error: pgText(errorMessage(err).slice(0, 2000)), ...(lastAttempt ? { status: 'failed' as const } : {}) })
+        // Only while still 'received': if the COMMIT's answer was lost, the message may well be processed already
+        // (found by `npm run chaos`); processMessage's own check makes the retry a no-op then.
+        .where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')));
+      await this.queue.boss.fail(PROCESS_MESSAGE, job.id, { message: errorMessage(err).slice(0, 2000) });
+    } catch (e) {
+      // Database gone: the job stays active until pg-boss's supervisor expires it, and then it is retried.
+      this.log.error({ err: errorMessage(e), messageId }, 'could not record the processing failure');
     }
+  }
+
+  /** Messages stored longer than `olderThanSeconds` ago and still unprocessed get a job (none is added twice). */
+  private async sweep(olderThanSeconds: number): Promise<void> {
+    try {
+      const rows = await this.deps.db
+        .select({ id: inboundMessages.id })
+        .from(inboundMessages)
+        .where(and(eq(inboundMessages.status, 'received'), lt(inboundMessages.receivedAt, sql`now() - make_interval(secs => ${olderThanSeconds})`)))
+        .orderBy(asc(inboundMessages.receivedAt));
+      for (let i = 0; i < rows.length; i += 1000) await this.queue.enqueueMessages(rows.slice(i, i + 1000).map((r) => r.id));
+    } catch (err) {
+      this.log.error({ err: errorMessage(err) }, 'could not enqueue stored messages; retrying on the next sweep');
+    }
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight = this.inFlight.then(() => work).catch(() => undefined);
+    return work;
   }
 
   private record(id: string, outcome: Extract<ProcessOutcome, { status: 'processed' }>): void {

@@ -15,7 +15,7 @@ export class Inbound {
     private readonly mailboxes: Mailbox[],
     private readonly metrics: Metrics,
     private readonly maxMessageBytes: number,
-    private readonly onStored: () => void,
+    private readonly onStored: (stored: StoredMessage) => Promise<void> | void,
     private readonly rawStore: RawStore,
   ) {}
 
@@ -36,7 +36,7 @@ export class Inbound {
     }
     const stored = await storeRawMessage(this.db, { mailboxId: mailbox.id, source, raw, envelope }, this.rawStore);
     if (!stored.duplicate) this.metrics.messagesIngested.inc({ source });
-    this.onStored();
+    await this.onStored(stored);
     return stored;
   }
 }

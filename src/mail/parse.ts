@@ -1,5 +1,6 @@
 import { simpleParser, type AddressObject } from 'mailparser';
-import { decodeEncodedWords, extractAddresses, extractMessageIds, firstHeader, parseRawHeaders, type RawHeaders } from '../domain/raw-headers.js';
+import { pgText } from '../db/text.js';
+import { decodeEncodedWords, extractAddresses, isUsableAddress, extractMessageIds, firstHeader, parseRawHeaders, type RawHeaders } from '../domain/raw-headers.js';
 
 export interface ParseLimits {
   maxParseBytes: number;
@@ -34,6 +35,24 @@ export interface ParsedMessage {
  * message for a human: a 50 MB message or a MIME bomb is never handed to the full parser.
  */
 export async function parseBounded(raw: Buffer, limits: ParseLimits): Promise<ParsedMessage> {
+  return storable(await parseWithin(raw, limits));
+}
+
+/** Every string of the result is storable text: broken encodings decode to NUL and lone surrogates, which no text
+ * column and no outgoing header can take. */
+function storable(p: ParsedMessage): ParsedMessage {
+  return {
+    ...p,
+    subject: pgText(p.subject),
+    text: pgText(p.text),
+    html: pgText(p.html),
+    from: p.from ? { address: p.from.address, name: pgText(p.from.name) } : null,
+    // mailparser leaves contentType unset for a part whose Content-Type header is empty
+    attachments: p.attachments.map((a) => ({ ...a, filename: pgText(a.filename), contentType: typeof a.contentType === 'string' ? pgText(a.contentType) : 'application/octet-stream' })),
+  };
+}
+
+async function parseWithin(raw: Buffer, limits: ParseLimits): Promise<ParsedMessage> {
   const headers = parseRawHeaders(raw, { maxHeaderBytes: limits.maxHeaderBytes });
   const base = fromRawHeaders(headers);
   if (headers.truncated) base.flags.push('header_too_long');
@@ -104,7 +123,7 @@ function firstAddress(value: AddressObject | AddressObject[] | undefined): { add
   for (const group of list) {
     for (const entry of group.value) {
       const address = entry.address ?? entry.group?.[0]?.address;
-      if (address && address.includes('@')) return { address: address.toLowerCase(), name: entry.name || null };
+      if (address && isUsableAddress(address)) return { address: address.toLowerCase(), name: entry.name || null };
     }
   }
   return null;

@@ -26,7 +26,10 @@ export async function startChildService(env: Record<string, string>, timeoutMs =
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
   const started = await new Promise<{ httpPort: number; smtpPort: number | null }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child service did not start in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never left running behind a failed test
+      reject(new Error(`child service did not start in ${timeoutMs} ms (it must log 'firstreply started' at info): ${stderr}`));
+    }, timeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const entry = JSON.parse(line);

@@ -1,0 +1,50 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { inboundMessages } from '../../db/schema/messages.js';
+import { AppError } from '../../errors.js';
+import { listLeases } from '../../jobs/leases.js';
+import type { JobQueue } from '../../jobs/queue.js';
+import { parseInput } from '../../kb/article-schema.js';
+import { audit } from '../../review/audit.js';
+import { principalOf, requireRole, type AuthEnv } from '../principal.js';
+
+const idParam = z.string().uuid();
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+/**
+ * The job queue for admins:
+ *   GET  /                          queued, active and dead-lettered pipeline jobs, and who holds which lease
+ *   GET  /dead-letters              messages whose processing failed on every attempt, newest first
+ *   POST /dead-letters/:id/retry    put one back in the queue (attempts reset), audited
+ */
+export function jobRoutes(db: Db, authenticate: MiddlewareHandler<AuthEnv>, queue: JobQueue) {
+  const admin = requireRole('admin');
+  return new Hono<AuthEnv>()
+    .use(authenticate)
+    .get('/', admin, async (c) => c.json({ pipeline: await queue.counts(), leases: await listLeases(db) }))
+    .get('/dead-letters', admin, async (c) => {
+      const { limit } = parseInput(listQuery, c.req.query());
+      const letters = await queue.deadLetters(limit);
+      const ids = letters.map((l) => l.messageId);
+      const messages = ids.length === 0 ? [] : await db
+        .select({ id: inboundMessages.id, mailboxId: inboundMessages.mailboxId, source: inboundMessages.source, receivedAt: inboundMessages.receivedAt, status: inboundMessages.status, attempts: inboundMessages.attempts })
+        .from(inboundMessages)
+        .where(inArray(inboundMessages.id, ids));
+      const byId = new Map(messages.map((m) => [m.id, m]));
+      return c.json({ deadLetters: letters.map((l) => ({ ...l, message: byId.get(l.messageId) ?? null })) });
+    })
+    .post('/dead-letters/:id/retry', admin, async (c) => {
+      const id = parseInput(idParam, c.req.param('id'));
+      const messageId = await queue.retryDeadLetter(id, async (messageId) => {
+        await db
+          .update(inboundMessages)
+          .set({ status: 'received', attempts: 0, error: null })
+          .where(and(eq(inboundMessages.id, messageId), inArray(inboundMessages.status, ['failed', 'received'])));
+      });
+      if (!messageId) throw new AppError('not_found', `no dead letter ${id}`);
+      await audit(db, { caseId: null, actor: principalOf(c), action: 'dead_letter_retried', after: { deadLetter: id, messageId } });
+      return c.json({ requeued: messageId }, 202);
+    });
+}
