@@ -194,7 +194,8 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     leases.start();
   }
   let smtpPort: number | null = null;
-  if (worker && config.INBOUND_SMTP_ENABLED) {
+  // Receiving is ingestion only (store, enqueue): an API process may take SMTP while workers do the rest.
+  if (config.INBOUND_SMTP_ENABLED) {
     smtp = createSmtpListener({
       inbound, defaultMailbox, host: config.INBOUND_SMTP_HOST, maxBytes: config.MAX_MESSAGE_BYTES, log,
       limits: { maxClients: config.INBOUND_SMTP_MAX_CLIENTS, maxClientsPerIp: config.INBOUND_SMTP_MAX_CLIENTS_PER_IP },

@@ -109,9 +109,30 @@ function openPostgres(options: pg.PoolConfig, kind: Database['kind']): Database 
   return {
     db,
     kind,
-    migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
+    migrate: () => (kind === 'postgres' ? migrateAlone(options, () => migratePg(drizzlePg(pool), { migrationsFolder })) : migratePg(drizzlePg(pool), { migrationsFolder })),
     execute: async (text, values) => (await pool.query(text, values)) as unknown as { rows: Record<string, unknown>[] },
     ping: async () => void (await pool.query('select 1')),
     close: () => pool.end(),
   };
 }
+
+/** Any constant: the advisory lock all firstreply processes take to migrate one at a time. */
+const MIGRATION_LOCK = 726_100_1;
+
+/**
+ * Several processes starting together against one PostgreSQL (workers after an upgrade) migrate one after the other:
+ * the first applies the migrations, the others then find nothing to do. The lock is held on a connection of its own,
+ * outside the pool, so a pool of one connection can still run the migrations.
+ */
+async function migrateAlone(options: pg.PoolConfig, migrate: () => Promise<void>): Promise<void> {
+  const client = new pg.Client(options);
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migrate();
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await client.end();
+  }
+}
+
