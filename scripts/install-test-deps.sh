@@ -4,7 +4,7 @@
 # Usage: scripts/install-test-deps.sh [--browser]
 set -euo pipefail
 
-want=(dovecot-imapd unzip)
+want=(dovecot-imapd unzip openssl) # openssl: test certificates (test/support/tls.ts)
 for arg in "$@"; do
   case "$arg" in
     --browser) want+=(chromium fonts-noto-cjk) ;;

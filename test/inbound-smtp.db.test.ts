@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { caseEvents, cases } from '../src/db/schema/cases.js';
@@ -143,5 +144,20 @@ describe(`SMTP listener → acknowledgement (${process.env.TEST_DB ?? 'pglite'})
     await sendRaw(service.smtpPort!, customerEmail({ messageId: 'real@customer.test' }));
     await sink.waitFor(1);
     expect(sink.messages.map((m) => m.envelopeTo[0])).toEqual(['maria@customer.test']);
+  });
+
+  it('stops within seconds while an MTA holds an idle connection open, telling it 421', async () => {
+    const mta = net.connect(service.smtpPort!, '127.0.0.1');
+    let heard = '';
+    mta.on('data', (d) => { heard += String(d); });
+    await eventually(() => heard.startsWith('220'), 5000, 'greeting');
+    mta.write('EHLO mta.shop.test\r\n');
+    await eventually(() => /^250 /m.test(heard), 5000, 'EHLO answer');
+    const started = Date.now();
+    await service.stop();
+    expect(Date.now() - started).toBeLessThan(5000); // smtp-server's default closeTimeout would wait 30 s
+    expect(heard).toMatch(/^421 /m);
+    mta.destroy();
+    service = await startTestService(db, { SMTP_URL: sink.url }); // stopped again by the hooks
   });
 });

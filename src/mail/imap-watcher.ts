@@ -4,6 +4,8 @@
 // hash when it stores the raw message, so a re-delivery is harmless.
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
+import { failureKind, type ImapFailureKind } from './imap-failures.js';
 
 export interface ImapCursor { uidValidity: string; lastUid: number }
 export interface ImapCursorStore {
@@ -25,9 +27,19 @@ export interface ImapWatcherOptions {
   /** Reconnect delay, doubled per consecutive failure, with jitter. Default 1 s → 60 s. */
   backoff?: { initialMs: number; maxMs: number };
   fetchBatchSize?: number;
+  /** firstreply_imap_connected and firstreply_imap_failures_total, labelled with mailboxKey */
+  metrics?: Pick<Metrics, 'imapConnected' | 'imapFailures'>;
 }
 export interface ImapWatcherStatus {
   connected: boolean; lastError?: string; consecutiveFailures: number; lastSyncAt?: Date; mailboxKey: string;
+  /** the last failure was the server refusing the login: retrying will not help until someone fixes the credentials */
+  authFailed: boolean;
+  /** kind of the last failure, kept like lastError */
+  lastFailureKind?: ImapFailureKind;
+  /** ISO time the current run of failures began; null while connected (or before the first attempt ended) */
+  failingSince: string | null;
+  /** ISO time of the next connection attempt while waiting out the backoff, else null */
+  nextRetryAt: string | null;
 }
 export interface ImapUrl { secure: boolean; host: string; port: number; user: string; pass: string; mailbox: string }
 
@@ -52,9 +64,11 @@ const errorText = (err: unknown) => {
   const e = err as { message?: string; responseText?: string };
   return [e?.message ?? String(err), e?.responseText].filter(Boolean).join(': ');
 };
+/** The server (or something on the way) closed the connection: a network failure. */
+const connectionLost = (message: string) => Object.assign(new Error(message), { code: 'EConnectionClosed' });
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
   new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    const t = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEOUT' })), ms);
     p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
   });
 
@@ -71,6 +85,10 @@ export class ImapWatcher {
   private lastError?: string;
   private failures = 0;
   private lastSyncAt?: Date;
+  private authFailed = false;
+  private lastFailureKind?: ImapFailureKind;
+  private failingSince: Date | null = null;
+  private nextRetryAt: Date | null = null;
   private wakePending = false;
   private wakeWaiter: (() => void) | null = null;
   private idleGen = 0;
@@ -81,6 +99,7 @@ export class ImapWatcher {
     this.watchdogMs = o.idleWatchdogMs ?? 5 * 60_000;
     this.backoff = o.backoff ?? { initialMs: 1000, maxMs: 60_000 };
     this.batchSize = Math.max(1, o.fetchBatchSize ?? 200);
+    this.setConnected(false); // the gauge exists (0) before the first connection succeeds
   }
 
   start(): void {
@@ -99,8 +118,32 @@ export class ImapWatcher {
   }
 
   status(): ImapWatcherStatus {
-    return { connected: this.connected, lastError: this.lastError, consecutiveFailures: this.failures,
-      lastSyncAt: this.lastSyncAt, mailboxKey: this.o.mailboxKey };
+    return {
+      connected: this.connected, lastError: this.lastError, consecutiveFailures: this.failures,
+      lastSyncAt: this.lastSyncAt, mailboxKey: this.o.mailboxKey, authFailed: this.authFailed,
+      lastFailureKind: this.lastFailureKind, failingSince: this.failingSince?.toISOString() ?? null,
+      nextRetryAt: this.nextRetryAt?.toISOString() ?? null,
+    };
+  }
+
+  private setConnected(connected: boolean): void {
+    this.connected = connected;
+    this.o.metrics?.imapConnected.set({ mailbox: this.o.mailboxKey }, connected ? 1 : 0);
+  }
+
+  /** Counts and logs one failed session. The URL (it holds the password) is never logged, only the error text. */
+  private recordFailure(err: unknown): void {
+    const kind = failureKind(err);
+    this.failures++;
+    this.failingSince ??= new Date();
+    this.lastError = errorText(err);
+    this.lastFailureKind = kind;
+    this.authFailed = kind === 'auth';
+    this.o.metrics?.imapFailures.inc({ mailbox: this.o.mailboxKey, kind });
+    // A refused login never heals by itself: every one is an error. Network trouble usually does: warn at first.
+    const level = this.authFailed || this.failures >= 5 ? 'error' : 'warn';
+    this.log[level]({ err: this.lastError, kind, authFailed: this.authFailed, consecutiveFailures: this.failures,
+      failingSince: this.failingSince.toISOString() }, 'IMAP session ended');
   }
 
   private wake(): void {
@@ -122,31 +165,31 @@ export class ImapWatcher {
       try {
         const closedBy = await this.session();
         if (this.stopped) break;
-        throw new Error(closedBy ?? 'connection closed by server');
+        throw closedBy ?? connectionLost('connection closed by server');
       } catch (err) {
         if (this.stopped) break;
-        this.failures++;
-        this.lastError = errorText(err);
-        const authFailed = (err as { authenticationFailed?: boolean }).authenticationFailed === true;
-        const level = authFailed || this.failures >= 5 ? 'error' : 'warn';
-        this.log[level]({ err: this.lastError, authFailed, consecutiveFailures: this.failures }, 'IMAP session ended');
+        this.recordFailure(err);
       }
       this.wakePending = false; // the dying connection's close event must not cut the backoff short
       if (this.stopped) break;
       const exp = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(this.failures - 1, 30));
-      await this.waitWake(exp / 2 + Math.random() * (exp / 2)); // jitter spreads reconnect storms
+      const delay = exp / 2 + Math.random() * (exp / 2); // jitter spreads reconnect storms
+      this.nextRetryAt = new Date(Date.now() + delay);
+      await this.waitWake(delay);
+      this.nextRetryAt = null;
     }
-    this.connected = false;
+    this.nextRetryAt = null;
+    this.setConnected(false);
   }
 
   /** Runs one connection until it closes (resolving with the error that closed it, if any) or fails. */
-  private async session(): Promise<string | undefined> {
+  private async session(): Promise<unknown> {
     const { host, port, secure, user, pass, mailbox } = this.conn;
     const client = new ImapFlow({ host, port, secure, auth: { user, pass }, logger: false, disableAutoIdle: true });
     this.client = client;
     let closed = false;
-    let connectionError: string | undefined;
-    client.on('error', (err: unknown) => { connectionError = errorText(err); this.log.debug({ err: connectionError }, 'IMAP error'); });
+    let connectionError: unknown;
+    client.on('error', (err: unknown) => { connectionError = err; this.log.debug({ err: errorText(err) }, 'IMAP error'); });
     const wakeIfCurrent = () => { if (this.client === client) this.wake(); };
     client.on('close', () => { closed = true; wakeIfCurrent(); });
     client.on('exists', wakeIfCurrent);
@@ -161,8 +204,11 @@ export class ImapWatcher {
         cursor = { uidValidity, lastUid: 0 };
         await this.o.cursorStore.set(this.o.mailboxKey, cursor);
       }
-      this.connected = true;
-      this.failures = 0; // lastError is kept: "connected, last error X" is what an operator wants to see
+      this.setConnected(true);
+      // lastError is kept: "connected, last error X" is what an operator wants to see
+      this.failures = 0;
+      this.failingSince = null;
+      this.authFailed = false;
       this.log.info({ uidValidity, lastUid: cursor.lastUid }, 'IMAP mailbox open');
       this.wakePending = false;
       for (;;) {
@@ -184,7 +230,7 @@ export class ImapWatcher {
         }
       }
     } finally {
-      this.connected = false;
+      if (this.connected) this.setConnected(false);
       this.client = null;
       // Log out politely only on stop(); after a failure the connection may be a black hole.
       if (this.stopped && client.usable) await withTimeout(client.logout(), 2000, 'LOGOUT').catch(() => client.close());

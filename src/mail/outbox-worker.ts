@@ -7,7 +7,7 @@ import { errorMessage } from '../errors.js';
 import { WakingWorker } from '../jobs/waker.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { isRetryableSendError, type MailSender } from './senders.js';
+import { describeSendError, isRetryableSendError, type MailSender } from './senders.js';
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -126,7 +126,7 @@ export class OutboxWorker extends WakingWorker {
         status: retry ? 'pending' : 'failed',
         nextAttemptAt: new Date(Date.now() + delay),
         leaseUntil: null,
-        lastError: pgText(errorMessage(err).slice(0, 1000)),
+        lastError: pgText(describeSendError(err).slice(0, 1000)),
       })
       .where(eq(outbox.id, row.id));
     // The server's answer often names the recipient ("550 5.1.1 <maria@…>: Recipient address rejected"): at the default

@@ -74,3 +74,20 @@ export function isRetryableSendError(err: unknown): boolean {
   if (typeof e.responseCode === 'number') return e.responseCode < 500;
   return true;
 }
+
+/**
+ * TLS failures say little by themselves ("wrong version number", "unable to verify the first certificate"): the
+ * text kept on the outbox row leads with what to do. Only for transport errors; a server's answer is kept as it is.
+ */
+const TLS_HINTS: [RegExp, string][] = [
+  [/wrong version number|packet length too long|unknown protocol|ssl3_get_record/i,
+    'TLS handshake failed: the server does not speak TLS on this port (plain SMTP there? use smtp://, STARTTLS is used when offered)'],
+  [/certificate|self[- ]signed/i, "the relay's TLS certificate is not trusted (renew it, or trust its CA with NODE_EXTRA_CA_CERTS)"],
+];
+
+export function describeSendError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (typeof (err as { responseCode?: unknown })?.responseCode === 'number') return message;
+  const hint = TLS_HINTS.find(([pattern]) => pattern.test(message))?.[1];
+  return hint ? `${hint}: ${message}` : message;
+}

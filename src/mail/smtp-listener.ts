@@ -51,6 +51,9 @@ export function createSmtpListener(opts: {
     banner: 'firstreply',
     size: opts.maxBytes,
     logger: false,
+    // close() waits this long for open sessions (default 30 s) before answering them 421: an MTA's idle pooled
+    // connection must not hold up a shutdown, and the MTA retries whatever was not answered 250.
+    closeTimeout: 2000,
     // Beyond this smtp-server answers 421 itself before onConnect.
     maxClients: limits.maxClients,
     onConnect(session, callback) {

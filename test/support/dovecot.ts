@@ -2,7 +2,7 @@
 // Each server gets its own temp dir holding config, sockets, state, log and maildirs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, readFile, readdir, rm, writeFile, chmod } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,8 @@ export interface DovecotServer {
   stop(): Promise<void>;
   /** Deletes and recreates the mailbox, so it comes back with a new UIDVALIDITY. */
   recreateMailbox(mailbox?: string): Promise<void>;
+  /** Changes the user's password, as rotating an app password does; the next login must use the new one. */
+  setPassword(password: string): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -110,14 +112,20 @@ async function chownTree(p: string): Promise<void> {
 export async function startDovecot(opts: { user?: string; password?: string } = {}): Promise<DovecotServer> {
   if (!existsSync(DOVECOT_BIN)) throw new Error('dovecot not installed: run scripts/install-test-deps.sh');
   const user = opts.user ?? 'support@example.test';
-  const password = opts.password ?? 'secret-pass';
+  let password = opts.password ?? 'secret-pass';
   // Short base path: dovecot's unix sockets live under base_dir and sun_path is limited to 108 bytes.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dovecot-'));
   await chmod(dir, 0o755); // login processes run as dovenull and must traverse it
   const mailRoot = path.join(dir, 'mail');
   for (const d of ['run', 'state', 'mail']) await mkdir(path.join(dir, d), { recursive: true });
   await chown(mailRoot, NOBODY_UID, NOGROUP_GID);
-  await writeFile(path.join(dir, 'passwd'), `${user}:{PLAIN}${password}::::::\n`, { mode: 0o644 });
+  const passwdFile = path.join(dir, 'passwd');
+  // Written beside and renamed: dovecot re-reads passwd-file when it changes, and must never see half a file.
+  const writePasswd = async () => {
+    await writeFile(`${passwdFile}.tmp`, `${user}:{PLAIN}${password}::::::\n`, { mode: 0o644 });
+    await rename(`${passwdFile}.tmp`, passwdFile);
+  };
+  await writePasswd();
   const port = await freePort();
   const confFile = path.join(dir, 'dovecot.conf');
   await writeFile(confFile, config(dir, port));
@@ -167,7 +175,7 @@ export async function startDovecot(opts: { user?: string; password?: string } = 
     host: '127.0.0.1',
     port,
     user,
-    password,
+    get password() { return password; },
     url: (mailbox = 'INBOX') =>
       `imap://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(mailbox)}`,
     append: (raw, mailbox = 'INBOX') =>
@@ -177,6 +185,7 @@ export async function startDovecot(opts: { user?: string; password?: string } = 
         if (!res) throw new Error(`APPEND to ${mailbox} failed`);
       }),
     restart: async () => { await kill(); await launch(); },
+    setPassword: async (next) => { password = next; await writePasswd(); },
     stop: async () => { await kill(); await rm(dir, { recursive: true, force: true }); },
     recreateMailbox: async (mailbox = 'INBOX') => {
       if (mailbox.toUpperCase() !== 'INBOX') {

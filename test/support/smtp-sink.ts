@@ -9,6 +9,8 @@ export interface SinkMessage {
   /** Lowercased header names; the first occurrence's unfolded value. */
   headers: Map<string, string>;
   messageId: string | undefined;
+  /** delivered inside TLS (after STARTTLS) */
+  secure?: boolean;
 }
 
 export interface SmtpSink {
@@ -39,7 +41,13 @@ export function parseHeaders(raw: Buffer): Map<string, string> {
   return headers;
 }
 
-export async function startSmtpSink(opts: { port?: number } = {}): Promise<SmtpSink> {
+export interface SmtpSinkOptions {
+  port?: number;
+  /** Offer STARTTLS with this key and certificate (PEM) and refuse MAIL FROM before it, as a relay requiring TLS does. */
+  requireStartTls?: { key: string; cert: string };
+}
+
+export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
   const waiters = new Set<() => void>();
   let failure: null | { code: number; message?: string } = null;
@@ -49,10 +57,16 @@ export async function startSmtpSink(opts: { port?: number } = {}): Promise<SmtpS
   const create = () =>
     new SMTPServer({
       authOptional: true,
-      disabledCommands: ['STARTTLS'],
+      ...(opts.requireStartTls ? { key: opts.requireStartTls.key, cert: opts.requireStartTls.cert } : { disabledCommands: ['STARTTLS'] }),
       logger: false,
       size: 100 * 1024 * 1024,
       closeTimeout: 500, // stop() should not wait 30 s for pooled client connections
+      onMailFrom(_address, session, callback) {
+        if (opts.requireStartTls && !session.secure) {
+          return callback(Object.assign(new Error('5.7.0 Must issue a STARTTLS command first'), { responseCode: 530 }));
+        }
+        callback();
+      },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -72,6 +86,7 @@ export async function startSmtpSink(opts: { port?: number } = {}): Promise<SmtpS
             raw,
             headers,
             messageId: headers.get('message-id'),
+            secure: session.secure,
           });
           for (const w of [...waiters]) w();
           callback();

@@ -6,21 +6,50 @@ import type { Metrics } from '../../metrics.js';
 
 export interface MailConnectionStatus {
   name: string;
+  /** 'imap' for a watched mailbox */
+  kind?: string;
   connected: boolean;
   lastError?: string;
   consecutiveFailures?: number;
+  /** the server refused the login: only fixing the credentials helps */
+  authFailed?: boolean;
+  /** ISO times: when the current run of failures began, and when the next attempt is due */
+  failingSince?: string | null;
+  nextRetryAt?: string | null;
 }
 
-/** GET /health (200 only when the database answers) and GET /metrics (Prometheus text). */
+const clock = (iso: string, seconds: boolean) => `${iso.slice(11, seconds ? 19 : 16)} UTC`;
+
+/** One sentence per connection that is failing, for a person reading /health (and anything that pages them). */
+export function mailAlerts(mail: MailConnectionStatus[]): string[] {
+  return mail.flatMap((m) => {
+    const failures = m.consecutiveFailures ?? 0;
+    if (m.connected || failures === 0) return [];
+    const what = m.kind === 'imap' ? `IMAP mailbox ${m.name}` : m.name;
+    const since = m.failingSince ? ` since ${clock(m.failingSince, false)}` : '';
+    const problem = m.authFailed
+      ? `login refused ${failures} time${failures === 1 ? '' : 's'}${since} (check the user name and password)`
+      : `cannot connect, ${failures} failure${failures === 1 ? '' : 's'}${since}${m.lastError ? ` (last: ${m.lastError})` : ''}`;
+    const next = m.nextRetryAt ? `; next attempt at ${clock(m.nextRetryAt, true)}` : '; connecting now';
+    return [`${what}: ${problem}${next}`];
+  });
+}
+
+/**
+ * GET /health: 200 'ok', 200 'degraded' with `alerts` (a mailbox cannot connect or log in: mail is not being read,
+ * but the service is up and a restart would not help), 503 'unavailable' when the database does not answer.
+ * GET /metrics: Prometheus text.
+ */
 export function opsRoutes(database: Database, metrics: Metrics, mailStatus: () => MailConnectionStatus[]) {
   return new Hono()
     .get('/health', async (c) => {
       const mail = mailStatus();
+      const alerts = mailAlerts(mail);
       try {
         await database.ping();
-        return c.json({ status: 'ok', database: { kind: database.kind, ok: true }, mail });
+        return c.json({ status: alerts.length ? 'degraded' : 'ok', alerts, database: { kind: database.kind, ok: true }, mail });
       } catch (err) {
-        return c.json({ status: 'unavailable', database: { kind: database.kind, ok: false, error: errorMessage(err) }, mail }, 503);
+        return c.json({ status: 'unavailable', alerts, database: { kind: database.kind, ok: false, error: errorMessage(err) }, mail }, 503);
       }
     })
     .get('/metrics', async (c) => {
