@@ -17,7 +17,7 @@ export interface ChildService {
 /** Starts `firstreply start` as a real separate process and resolves once it logged that it started. */
 // Child processes would reach the machine's DNS for sender authentication; it is tested in-process with a fake zone.
 export async function startChildService(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildService> {
-  const child = spawn(process.execPath, [cliPath, 'start'], {
+  const child = spawn(process.execPath, [...(process.env.CHILD_NODE_ARGS?.split(' ') ?? []), cliPath, 'start'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', SENDER_AUTH: 'off', DATABASE_POOL_MAX: '1', PORT: '0', INBOUND_SMTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
