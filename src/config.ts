@@ -73,6 +73,7 @@ export const configSchema = z.object({
   // The job queue (pg-boss) and the leases that let several worker processes share one database.
   WORKER_NAME: z.string().min(1).max(200).optional(),
   PIPELINE_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  PIPELINE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   PIPELINE_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(2),
   PIPELINE_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),

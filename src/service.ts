@@ -114,7 +114,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       matchKnowledge: knowledgeStep(knowledge, config.MAX_SUGGESTED_ARTICLES, log),
     },
     queue,
-    { batchSize: config.PIPELINE_BATCH_SIZE, pollSeconds: config.QUEUE_POLL_SECONDS, sweepSeconds: config.QUEUE_SWEEP_SECONDS },
+    { batchSize: config.PIPELINE_BATCH_SIZE, concurrency: config.PIPELINE_CONCURRENCY, pollSeconds: config.QUEUE_POLL_SECONDS, sweepSeconds: config.QUEUE_SWEEP_SECONDS },
     log,
     metrics,
     (outcome) => {

@@ -11,6 +11,12 @@ import { PROCESS_MESSAGE, type JobQueue, type MessageJob } from './queue.js';
 export interface PipelineSettings {
   /** jobs taken per fetch */
   batchSize: number;
+  /**
+   * messages of a batch processed at once. On a single database session (the embedded default) transactions still
+   * run one at a time, but one message's parsing, language detection and matching overlap another's statements
+   * (bench:workers: 19.6 → 28.8 acks/s with 4).
+   */
+  concurrency: number;
   /** how often an idle worker asks the queue for work (pg-boss polls; a local store wakes it at once) */
   pollSeconds: number;
   /** how often stored messages without a job (a crash between storing and enqueueing) are given one */
@@ -95,17 +101,21 @@ export class PipelineWorker {
   private async handle(jobs: Job[]): Promise<void> {
     this.busy = true;
     try {
-      for (const job of jobs) {
-        try {
-          const outcome = await processMessage(this.deps, job.data.messageId);
-          this.metrics.messagesProcessed.inc({ outcome: outcome.status });
-          if (outcome.status === 'processed') this.record(job.data.messageId, outcome);
-          this.onProcessed(outcome);
-        } catch (err) {
-          this.metrics.messagesProcessed.inc({ outcome: 'failed' });
-          await this.recordFailure(job, err);
+      let next = 0;
+      const lane = async () => {
+        for (let job = jobs[next++]; job; job = jobs[next++]) {
+          try {
+            const outcome = await processMessage(this.deps, job.data.messageId);
+            this.metrics.messagesProcessed.inc({ outcome: outcome.status });
+            if (outcome.status === 'processed') this.record(job.data.messageId, outcome);
+            this.onProcessed(outcome);
+          } catch (err) {
+            this.metrics.messagesProcessed.inc({ outcome: 'failed' });
+            await this.recordFailure(job, err);
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.settings.concurrency, jobs.length) }, lane));
     } finally {
       if (jobs.length < this.settings.batchSize) {
         this.busy = false;
