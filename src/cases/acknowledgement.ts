@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Case } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import type { outbox } from '../db/schema/outbox.js';
@@ -21,6 +21,16 @@ export function threadHeaders(customerMessageId: string | null, customerReferenc
     'In-Reply-To': `<${customerMessageId}>`,
     References: [...customerReferences.slice(-20), customerMessageId].map((id) => `<${id}>`).join(' '),
   };
+}
+
+/**
+ * One acknowledgement per customer email, whichever of our mailboxes it reached (To: support@, Cc: billing@): the
+ * outbox's unique dedupe key makes a second mailbox's acknowledgement of the same Message-ID from the same customer
+ * a no-op, even when two workers process the two copies at the same moment. Null without a Message-ID.
+ */
+export function acknowledgementDedupeKey(recipient: string, customerMessageId: string | null): string | null {
+  if (!customerMessageId) return null;
+  return `ack:${createHash('sha256').update(`${recipient.toLowerCase()}\n${customerMessageId}`).digest('hex')}`;
 }
 
 /** The outbox row for a case's acknowledgement: template-rendered, never written by a language model. */
@@ -67,5 +77,6 @@ export function acknowledgementOutboxRow(input: {
     subject: rendered.subject,
     textBody: rendered.text,
     headers,
+    dedupeKey: acknowledgementDedupeKey(input.recipient, input.customerMessageId),
   };
 }

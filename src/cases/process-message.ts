@@ -139,19 +139,28 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
       await tx.insert(drafts).values({ caseId: kase.id, inboundMessageId: messageId });
     }
 
+    let acknowledged = false;
+    let { reasons } = decision;
     if (acknowledge && kase) {
-      await tx.insert(outbox).values(
+      const [queued] = await tx.insert(outbox).values(
         acknowledgementOutboxRow({
           kase, mailbox, recipient: customerAddress!, customerMessageId: parsed.messageId,
           customerReferences: parsed.references, inboundMessageId: messageId, articles, templates: deps.templates,
           messageIdDomain: deps.messageIdDomain,
         }),
-      );
-      if (!kase.acknowledgedAt) await tx.update(cases).set({ acknowledgedAt: new Date() }).where(eq(cases.id, kase.id));
-      events.push({ type: 'acknowledgement_queued', detail: { articles: articles.length } });
-    } else {
-      events.push({ type: 'acknowledgement_suppressed', detail: { reasons: decision.reasons } });
+      ).onConflictDoNothing({ target: outbox.dedupeKey }).returning({ id: outbox.id });
+      acknowledged = queued !== undefined;
+      if (acknowledged) {
+        if (!kase.acknowledgedAt) await tx.update(cases).set({ acknowledgedAt: new Date() }).where(eq(cases.id, kase.id));
+      } else {
+        // The same email (Message-ID, sender) reached another of our mailboxes first: its case acknowledged it.
+        if (kase.acknowledgedAt) await tx.update(cases).set({ acknowledgedAt: null }).where(eq(cases.id, kase.id));
+        reasons = [...reasons, { code: 'acknowledged_in_other_mailbox', detail: `Message-ID <${pgText(parsed.messageId)}> was acknowledged from another mailbox` }];
+      }
     }
+    events.push(acknowledged
+      ? { type: 'acknowledgement_queued', detail: { articles: articles.length } }
+      : { type: 'acknowledgement_suppressed', detail: { reasons } });
     await tx.insert(caseEvents).values(events.map((e) => ({ ...e, caseId, inboundMessageId: messageId })));
 
     await tx
@@ -166,7 +175,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
       .where(eq(inboundMessages.id, messageId));
     // an empty knowledge base leaves every question unanswered: nothing to learn about its gaps yet
     const unanswered = kase && !machineWritten && knowledge.match?.escalate && knowledge.match.reason === 'below_threshold' ? { inboundMessageId: messageId, caseId: kase.id, text, language } : undefined;
-    return { status: 'processed', caseId, acknowledged: acknowledge, decision, flags, escalation, unanswered } as const;
+    return { status: 'processed', caseId, acknowledged, decision: { acknowledge: acknowledged, reasons }, flags, escalation, unanswered } as const;
   });
 }
 

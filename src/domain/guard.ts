@@ -10,7 +10,7 @@ export type SuppressionReason =
   | 'auto_submitted' | 'precedence_bulk' | 'list_mail' | 'auto_response_suppressed' | 'autoreply_header'
   | 'delivery_report' | 'failed_recipients' | 'system_sender' | 'empty_return_path' | 'no_sender'
   | 'own_address' | 'own_message_id' | 'case_already_acknowledged' | 'sender_rate_limit' | 'unparseable' | 'stale_message'
-  | 'sender_not_authenticated';
+  | 'sender_not_authenticated' | 'acknowledged_in_other_mailbox';
 
 export interface GuardInput {
   headers: RawHeaders;
@@ -52,6 +52,7 @@ const DESCRIPTIONS: Record<SuppressionReason, string> = {
   unparseable: 'the message could not be parsed',
   stale_message: 'the message is too old to acknowledge now',
   sender_not_authenticated: 'the sender failed authentication (DMARC), so the From address may be forged',
+  acknowledged_in_other_mailbox: 'the same email also reached another of our mailboxes, which acknowledged it',
 };
 
 export function describeSuppression(code: SuppressionReason): string {

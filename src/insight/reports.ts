@@ -336,7 +336,7 @@ export async function volumes(db: Db, f: ReportFilter): Promise<{ buckets: Volum
     select to_char(${bucketOf(f, sql`e.created_at`)}, 'YYYY-MM-DD') as start,
       count(*) filter (where e.type = 'acknowledgement_queued')::int as acknowledged,
       count(*) filter (where e.type = 'acknowledgement_suppressed' and not coalesce((
-        select bool_and(r->>'code' = 'case_already_acknowledged')
+        select bool_and(r->>'code' in ('case_already_acknowledged', 'acknowledged_in_other_mailbox'))
         from jsonb_array_elements(case when jsonb_typeof(e.detail->'reasons') = 'array' then e.detail->'reasons' else '[]'::jsonb end) r
       ), false))::int as suppressed,
       count(distinct e.case_id) filter (where e.type = 'escalated')::int as escalated
