@@ -237,8 +237,8 @@ function metricValue(text: string, name: string): number | undefined {
 }
 
 /**
- * Waits until everything accepted is acknowledged, or nothing is pending in the outbox and the sink has been quiet
- * for `quietMs` (mail in 'sending' after a crash counts as pending until it is marked uncertain).
+ * Waits until everything accepted is acknowledged, or nothing is pending in the outbox or the pipeline's queue and the
+ * sink has been quiet for `quietMs` (mail in 'sending' after a crash counts as pending until it is marked uncertain).
  */
 async function waitForDrain(opts: { expected: number; sink: SmtpSink; httpPort: () => number; quietMs?: number; timeoutMs: number }): Promise<number> {
   const start = now();
@@ -248,11 +248,15 @@ async function waitForDrain(opts: { expected: number; sink: SmtpSink; httpPort: 
     const count = new Set(opts.sink.messages.map((m) => stripBrackets(m.headers.get('in-reply-to')))).size;
     if (count !== lastCount) [lastCount, lastChange] = [count, now()];
     let pending = NaN;
+    let jobs = NaN;
     try {
-      pending = metricValue(await (await fetch(`http://127.0.0.1:${opts.httpPort()}/metrics`)).text(), 'firstreply_outbox_pending') ?? NaN;
+      const text = await (await fetch(`http://127.0.0.1:${opts.httpPort()}/metrics`)).text();
+      pending = metricValue(text, 'firstreply_outbox_pending') ?? NaN;
+      jobs = [...text.matchAll(/^firstreply_pipeline_jobs\{state="(?:queued|active)"\} ([0-9.e+-]+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     } catch { /* restarting */ }
     if (count >= opts.expected && pending === 0) return now() - start;
-    if (pending === 0 && now() - lastChange > (opts.quietMs ?? 15_000)) return now() - start;
+    // the pipeline's backlog counts too: after a crash, jobs left active wait for recovery or expiry, quietly
+    if (pending === 0 && jobs === 0 && now() - lastChange > (opts.quietMs ?? 15_000)) return now() - start;
     if (now() - start > opts.timeoutMs) {
       log(`drain: gave up after ${secs(opts.timeoutMs)} s (${count}/${opts.expected} acknowledged, outbox pending ${pending})`);
       return now() - start;

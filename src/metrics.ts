@@ -34,6 +34,12 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    pipelineJobs: new Gauge({
+      name: 'firstreply_pipeline_jobs',
+      help: 'Stored messages waiting for the pipeline, by job state: queued (new or waiting to retry), active, dead_letter',
+      labelNames: ['state'],
+      registers: [registry],
+    }),
     outboxPending: new Gauge({ name: 'firstreply_outbox_pending', help: 'Outgoing mails waiting to be delivered', registers: [registry] }),
     outboxFailed: new Gauge({
       name: 'firstreply_outbox_failed',

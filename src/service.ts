@@ -82,6 +82,11 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     jobTimeoutSeconds: config.PIPELINE_JOB_TIMEOUT_SECONDS, maintenanceSeconds: config.QUEUE_MAINTENANCE_SECONDS, supervise: worker,
   }, log);
   await queue.start();
+  // The embedded database belongs to this process alone: jobs it left active when it died are abandoned.
+  if (worker && database.kind === 'pglite') {
+    const recovered = await queue.recoverAbandoned();
+    if (recovered) log.warn({ jobs: recovered }, 'jobs left unfinished by the previous run are retried now');
+  }
   const rawStore = database.kind === 'pglite' ? fileRawStore(path.resolve(config.DATA_DIR, 'raw'), config.RAW_FILE_THRESHOLD_BYTES) : rowRawStore;
 
   const embedder = createEmbedder(config, { db, onRetry: (e) => log.warn(e, 'AI request retried') });

@@ -50,6 +50,7 @@ describe('the dead-letter queue', () => {
     expect(row!.error).toMatch(/ENOENT|no such file/);
     const counts = await (await api(service, '/api/jobs')).json() as { pipeline: { deadLetters: number } };
     expect(counts.pipeline.deadLetters).toBe(1);
+    expect(await (await api(service, '/metrics')).text()).toMatch(/^firstreply_pipeline_jobs\{state="dead_letter"\} 1$/m);
 
     // The cause is fixed (the bytes are back), and an admin retries.
     await db.update(inboundMessages).set({ raw: Buffer.from(customerEmail({ from: 'lost@customer.test', messageId: 'lost-file@customer.test' })), rawPath: null })

@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => errorResponse(err, c, deps.log));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route', retryable: false } }, 404));
 
-  app.route('/', opsRoutes(deps.database, deps.metrics, deps.mailStatus));
+  app.route('/', opsRoutes(deps.database, deps.metrics, deps.mailStatus, () => deps.queue.counts()));
   app.route('/api/inbound', inboundRoutes(deps.inbound, deps.config.INBOUND_TOKEN, deps.config.MAX_MESSAGE_BYTES, { rateLimit: limits.inboundRateLimit }));
   const auth = authenticate(deps.database.db, deps.config);
   const operator = every(auth, requireRole('admin', 'agent'));

@@ -97,6 +97,19 @@ export class JobQueue {
     await this.boss.insert(messageIds.map((id) => ({ id, name: PROCESS_MESSAGE, data: { messageId: id } satisfies MessageJob })));
   }
 
+  /**
+   * Jobs left active by a process that died (SIGKILL, power loss) are otherwise retried only once they expire
+   * (PIPELINE_JOB_TIMEOUT_SECONDS, then the next supervision). Only for a database no other worker can reach (the
+   * embedded one): there, every active job at start-up is abandoned. Each is failed as one attempt, so it is retried
+   * after the usual delay, or dead-lettered if that was its last. Returns how many.
+   */
+  async recoverAbandoned(): Promise<number> {
+    const { rows } = await this.sql(`SELECT id FROM ${SCHEMA}.job WHERE name = $1 AND state = 'active'`, [PROCESS_MESSAGE]);
+    const ids = rows.map((r) => String(r.id));
+    for (const id of ids) await this.boss.fail(PROCESS_MESSAGE, id, { message: 'the process working on it stopped before finishing (restart)' });
+    return ids.length;
+  }
+
   async counts(): Promise<QueueCounts> {
     const { rows } = await this.sql(
       `SELECT count(*) FILTER (WHERE name = $1 AND state IN ('created', 'retry'))::int AS queued,

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { outboxCounts } from '../../cases/queries.js';
 import type { Database } from '../../db/client.js';
 import { errorMessage } from '../../errors.js';
+import type { QueueCounts } from '../../jobs/queue.js';
 import type { Metrics } from '../../metrics.js';
 
 export interface MailConnectionStatus {
@@ -40,7 +41,7 @@ export function mailAlerts(mail: MailConnectionStatus[]): string[] {
  * but the service is up and a restart would not help), 503 'unavailable' when the database does not answer.
  * GET /metrics: Prometheus text.
  */
-export function opsRoutes(database: Database, metrics: Metrics, mailStatus: () => MailConnectionStatus[]) {
+export function opsRoutes(database: Database, metrics: Metrics, mailStatus: () => MailConnectionStatus[], queueCounts: () => Promise<QueueCounts>) {
   return new Hono()
     .get('/health', async (c) => {
       const mail = mailStatus();
@@ -57,6 +58,12 @@ export function opsRoutes(database: Database, metrics: Metrics, mailStatus: () =
       metrics.outboxPending.set((counts.pending ?? 0) + (counts.claimed ?? 0) + (counts.sending ?? 0));
       metrics.outboxFailed.set({ status: 'failed' }, counts.failed ?? 0);
       metrics.outboxFailed.set({ status: 'uncertain' }, counts.uncertain ?? 0);
+      const jobs = await queueCounts().catch(() => null);
+      if (jobs) {
+        metrics.pipelineJobs.set({ state: 'queued' }, jobs.queued);
+        metrics.pipelineJobs.set({ state: 'active' }, jobs.active);
+        metrics.pipelineJobs.set({ state: 'dead_letter' }, jobs.deadLetters);
+      }
       return c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
     });
 }
