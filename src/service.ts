@@ -12,6 +12,7 @@ import { LeaseKeeper } from './jobs/leases.js';
 import { createLogger, type Logger } from './logger.js';
 import { dbCursorStore } from './mail/imap-cursors.js';
 import { ImapWatcher } from './mail/imap-watcher.js';
+import { IngestionGate } from './mail/ingestion-gate.js';
 import { Inbound } from './mail/inbound.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { fileRawStore, rowRawStore } from './mail/raw-store.js';
@@ -106,6 +107,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     leaseSeconds: config.OUTBOX_LEASE_SECONDS,
     exitAfterSend: config.FAULT_INJECTION === 'exit-after-send',
   });
+  const ingestion = new IngestionGate();
   const pipeline = new PipelineWorker(
     {
       db, templates, messageIdDomain: domain, rawStore, maxMessageAgeHours: config.MAX_MESSAGE_AGE_HOURS,
@@ -130,6 +132,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       if (outcome.caseId) draftWorker.kick();
     },
     () => draftWorker.kick(),
+    ingestion,
   );
   const chat = createChatClient(config, { onRetry: (e) => log.warn(e, 'AI request retried') });
   const gaps = new GapMaintainer({ db, embedder, log, chat });
@@ -170,7 +173,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       log.warn({ err: String(err), messageId: stored.id }, 'could not enqueue a stored message; the next sweep will');
     }
   };
-  const inbound = new Inbound(db, mailboxRows, metrics, config.MAX_MESSAGE_BYTES, enqueue, rawStore);
+  const inbound = new Inbound(db, mailboxRows, metrics, config.MAX_MESSAGE_BYTES, enqueue, rawStore, ingestion);
   const defaultMailbox = inbound.mailboxByKey(DEFAULT_MAILBOX_KEY);
 
   const watchers = worker

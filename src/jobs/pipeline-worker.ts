@@ -6,6 +6,7 @@ import { pgText } from '../db/text.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { IngestionGate } from '../mail/ingestion-gate.js';
 import { PROCESS_MESSAGE, type JobQueue, type MessageJob } from './queue.js';
 
 export interface PipelineSettings {
@@ -47,6 +48,8 @@ export class PipelineWorker {
     private readonly onProcessed: (outcome: ProcessOutcome) => void = () => undefined,
     /** called when the queue is empty again (drafts and other deferred work may resume) */
     private readonly onIdle: () => void = () => undefined,
+    /** stores under way in this process: lanes beyond the first wait for them */
+    private readonly ingestion: IngestionGate = new IngestionGate(),
   ) {}
 
   async start(): Promise<void> {
@@ -102,8 +105,9 @@ export class PipelineWorker {
     this.busy = true;
     try {
       let next = 0;
-      const lane = async () => {
+      const lane = async (lane: number) => {
         for (let job = jobs[next++]; job; job = jobs[next++]) {
+          if (lane > 0) await this.ingestion.idle();
           try {
             const outcome = await processMessage(this.deps, job.data.messageId);
             this.metrics.messagesProcessed.inc({ outcome: outcome.status });
@@ -115,7 +119,7 @@ export class PipelineWorker {
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(this.settings.concurrency, jobs.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(this.settings.concurrency, jobs.length) }, (_, i) => lane(i)));
     } finally {
       if (jobs.length < this.settings.batchSize) {
         this.busy = false;

@@ -4,6 +4,7 @@ import type { messageSources, SmtpEnvelope } from '../db/schema/messages.js';
 import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { RawStore } from './raw-store.js';
+import { IngestionGate } from './ingestion-gate.js';
 import { storeRawMessage, type StoredMessage } from './store.js';
 
 export type InboundSource = (typeof messageSources)[number];
@@ -17,6 +18,7 @@ export class Inbound {
     private readonly maxMessageBytes: number,
     private readonly onStored: (stored: StoredMessage) => Promise<void> | void,
     private readonly rawStore: RawStore,
+    private readonly gate: IngestionGate = new IngestionGate(),
   ) {}
 
   mailboxByKey(key: string): Mailbox {
@@ -34,9 +36,11 @@ export class Inbound {
     if (raw.length > this.maxMessageBytes) {
       throw new AppError('payload_too_large', `the message is ${raw.length} bytes; the limit is ${this.maxMessageBytes}`);
     }
-    const stored = await storeRawMessage(this.db, { mailboxId: mailbox.id, source, raw, envelope }, this.rawStore);
-    if (!stored.duplicate) this.metrics.messagesIngested.inc({ source });
-    await this.onStored(stored);
-    return stored;
+    return this.gate.around(async () => {
+      const stored = await storeRawMessage(this.db, { mailboxId: mailbox.id, source, raw, envelope }, this.rawStore);
+      if (!stored.duplicate) this.metrics.messagesIngested.inc({ source });
+      await this.onStored(stored);
+      return stored;
+    });
   }
 }
