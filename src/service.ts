@@ -9,6 +9,7 @@ import { loadTemplates } from './domain/acknowledgement.js';
 import { PipelineWorker } from './jobs/pipeline-worker.js';
 import { JobQueue } from './jobs/queue.js';
 import { LeaseKeeper } from './jobs/leases.js';
+import { errorMessage } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { dbCursorStore } from './mail/imap-cursors.js';
 import { ImapWatcher } from './mail/imap-watcher.js';
@@ -170,7 +171,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       await queue.enqueueMessages([stored.id]);
       if (worker) pipeline.kick();
     } catch (err) {
-      log.warn({ err: String(err), messageId: stored.id }, 'could not enqueue a stored message; the next sweep will');
+      log.warn({ err: errorMessage(err), messageId: stored.id }, 'could not enqueue a stored message; the next sweep will');
     }
   };
   const inbound = new Inbound(db, mailboxRows, metrics, config.MAX_MESSAGE_BYTES, enqueue, rawStore, ingestion);

@@ -9,13 +9,10 @@ import { cases } from '../src/db/schema/cases.js';
 import { articleChunks, articleLearnedExamples } from '../src/db/schema/kb.js';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { drafts } from '../src/db/schema/review.js';
-import type { Service } from '../src/service.js';
-import { openTestDatabase, type TestDatabase } from './support/database.js';
-import { startDovecot, type DovecotServer } from './support/dovecot.js';
 import { articleIdOf, loadFixtureKb } from './support/kb-fixture.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
-import { api, startTestService } from './support/service.js';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+import { api } from './support/service.js';
+import { startTwoMailboxes, type TwoMailboxes } from './support/two-mailboxes.js';
 
 const AGENT = { id: 'ana', name: 'Ana' };
 const ANNA = { address: 'evelyn.marchetti@private-a.test', name: 'Evelyn Marchetti' };
@@ -24,23 +21,15 @@ const BEN = { address: 'tomas.ruiz@customer-b.test', name: 'Tomás Ruiz' };
 const SIMILAR_QUESTION = 'Hello, I forgot my password and cannot log in to my account. Can you help me reset it?';
 
 describe(`separate mailboxes share no private data (${process.env.TEST_DB ?? 'pglite'})`, () => {
-  let db: TestDatabase;
-  let dovecot: DovecotServer;
-  let sink: SmtpSink;
-  let service: Service;
-  const q = () => db.database.db;
+  let t: TwoMailboxes;
+  const q = () => t.db.database.db;
 
   beforeAll(async () => {
-    [db, dovecot, sink] = await Promise.all([openTestDatabase(), startDovecot({ user: 'help@partner.test' }), startSmtpSink()]);
-    await loadFixtureKb(q());
-    // mailbox 1: the default one behind the SMTP listener (support@shop.test); mailbox 2: an IMAP mailbox
-    service = await startTestService(db, { SMTP_URL: sink.url, IMAP_URL: dovecot.url() });
-    await service.knowledge.ready();
+    t = await startTwoMailboxes((db) => loadFixtureKb(db.database.db));
+    await t.service.knowledge.ready();
   });
   afterAll(async () => {
-    await service?.stop();
-    await Promise.all([dovecot?.stop(), sink?.stop()]);
-    await db?.stop();
+    await t?.stop();
   });
 
   const caseOf = (customer: string) =>
@@ -48,7 +37,7 @@ describe(`separate mailboxes share no private data (${process.env.TEST_DB ?? 'pg
   const draftOf = (caseId: string) =>
     eventually(async () => (await q().select().from(drafts).where(and(eq(drafts.caseId, caseId), ne(drafts.status, 'pending'))))[0], 20_000, 'draft');
   const mailTo = async (customer: string, n = 1) =>
-    eventually(() => { const m = sink.messages.filter((x) => x.envelopeTo.includes(customer)); return m.length >= n ? m : undefined; }, 20_000, `mail to ${customer}`);
+    eventually(() => { const m = t.sink.messages.filter((x) => x.envelopeTo.includes(customer)); return m.length >= n ? m : undefined; }, 20_000, `mail to ${customer}`);
   const expectNoSecret = (what: string, text: string) => {
     for (const secret of [...ANNA_SECRETS, ANNA.address]) expect(text, `${what} contains "${secret}"`).not.toContain(secret);
   };
@@ -60,15 +49,15 @@ describe(`separate mailboxes share no private data (${process.env.TEST_DB ?? 'pg
     // Mailbox 1: Anna's question carries her account number, name, birth date and street.
     const annasText = `${SIMILAR_QUESTION} My account number is 4417-9921-0034, my name is Evelyn Marchetti, ` +
       'born 12 March 1961, and I live at 7 Elm Court.';
-    await sendRaw(service.smtpPort!, customerEmail({ from: `${ANNA.name} <${ANNA.address}>`, subject: 'Cannot log in', body: annasText }),
+    await sendRaw(t.service.smtpPort!, customerEmail({ from: `${ANNA.name} <${ANNA.address}>`, subject: 'Cannot log in', body: annasText }),
       { from: ANNA.address, to: ['support@shop.test'] });
     const annasCase = await caseOf(ANNA.address);
     expect(annasCase.mailboxId).toBe(box1!.id);
     expect((await draftOf(annasCase.id)).citations.map((c) => c.articleId)).toContain(articleIdOf('password', 'en'));
-    await service.review.claim(annasCase.id, AGENT);
-    await service.review.approve(annasCase.id, AGENT);
+    await t.service.review.claim(annasCase.id, AGENT);
+    await t.service.review.approve(annasCase.id, AGENT);
     await mailTo(ANNA.address, 2); // acknowledgement and reply
-    await service.knowledge.refresh();
+    await t.service.knowledge.refresh();
     // The premise: her secrets are now part of the shared article's matching data.
     const learned = await q().select().from(articleLearnedExamples);
     expect(learned.map((l) => l.articleId)).toContain(articleIdOf('password', 'en'));
@@ -77,7 +66,7 @@ describe(`separate mailboxes share no private data (${process.env.TEST_DB ?? 'pg
     expect(chunks.some((c) => c.text.includes('4417-9921-0034'))).toBe(true);
 
     // Mailbox 2: Ben asks the same thing over IMAP.
-    await dovecot.append(customerEmail({ from: `${BEN.name} <${BEN.address}>`, to: 'help@partner.test', subject: 'Cannot log in', body: SIMILAR_QUESTION }));
+    await t.dovecot.append(customerEmail({ from: `${BEN.name} <${BEN.address}>`, to: 'help@partner.test', subject: 'Cannot log in', body: SIMILAR_QUESTION }));
     const bensCase = await caseOf(BEN.address);
     expect(bensCase.mailboxId).toBe(box2!.id);
     const [bensAck] = await mailTo(BEN.address);
@@ -87,7 +76,7 @@ describe(`separate mailboxes share no private data (${process.env.TEST_DB ?? 'pg
     expectNoSecret("Ben's draft", JSON.stringify({ body: bensDraft.body, subject: bensDraft.subject, citations: bensDraft.citations }));
 
     const json = async (path: string, init?: RequestInit) => {
-      const res = await api(service, path, init);
+      const res = await api(t.service, path, init);
       expect(res.status, path).toBe(200);
       return JSON.stringify(await res.json());
     };
@@ -107,7 +96,7 @@ describe(`separate mailboxes share no private data (${process.env.TEST_DB ?? 'pg
     const admin = await createUser(q(), { email: 'lead@shop.test', name: 'Lead', role: 'admin', password: 'lead-password-123' });
     const session = await createSession(q(), admin.id, { ttlHours: 1 });
     const page = async (path: string) => {
-      const res = await fetch(`http://127.0.0.1:${service.httpPort}${path}`, { headers: { cookie: `firstreply_session=${session.token}` } });
+      const res = await fetch(`http://127.0.0.1:${t.service.httpPort}${path}`, { headers: { cookie: `firstreply_session=${session.token}` } });
       expect(res.status, path).toBe(200);
       return res.text();
     };
@@ -116,8 +105,8 @@ describe(`separate mailboxes share no private data (${process.env.TEST_DB ?? 'pg
     expectNoSecret('web playground', await page(`/app/kb/playground?q=${encodeURIComponent(SIMILAR_QUESTION)}`));
 
     // And the reply Ben finally gets.
-    await service.review.claim(bensCase.id, AGENT);
-    await service.review.approve(bensCase.id, AGENT);
+    await t.service.review.claim(bensCase.id, AGENT);
+    await t.service.review.approve(bensCase.id, AGENT);
     const [, bensReply] = await mailTo(BEN.address, 2);
     expectNoSecret("Ben's reply", bensReply!.raw.toString('utf8'));
   });

@@ -7,31 +7,20 @@ import { caseEvents, cases } from '../src/db/schema/cases.js';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { inboundMessages } from '../src/db/schema/messages.js';
 import { outbox } from '../src/db/schema/outbox.js';
-import type { Service } from '../src/service.js';
-import { openTestDatabase, type TestDatabase } from './support/database.js';
-import { startDovecot, type DovecotServer } from './support/dovecot.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
-import { startTestService } from './support/service.js';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+import { startTwoMailboxes, type TwoMailboxes } from './support/two-mailboxes.js';
 
 const CUSTOMER = 'noor.haddad@customer.test';
 
 describe(`the same email in two mailboxes (${process.env.TEST_DB ?? 'pglite'})`, () => {
-  let db: TestDatabase;
-  let dovecot: DovecotServer;
-  let sink: SmtpSink;
-  let service: Service;
-  const q = () => db.database.db;
+  let t: TwoMailboxes;
+  const q = () => t.db.database.db;
 
   beforeAll(async () => {
-    [db, dovecot, sink] = await Promise.all([openTestDatabase(), startDovecot({ user: 'help@partner.test' }), startSmtpSink()]);
-    // mailbox 1: the default one behind the SMTP listener (support@shop.test); mailbox 2: the IMAP mailbox
-    service = await startTestService(db, { SMTP_URL: sink.url, IMAP_URL: dovecot.url() });
+    t = await startTwoMailboxes();
   });
   afterAll(async () => {
-    await service?.stop();
-    await Promise.all([dovecot?.stop(), sink?.stop()]);
-    await db?.stop();
+    await t?.stop();
   });
 
   it('stores both copies and opens a case in each mailbox, but acknowledges once and records why the other was not', async () => {
@@ -41,8 +30,8 @@ describe(`the same email in two mailboxes (${process.env.TEST_DB ?? 'pglite'})`,
       body: 'Hello, my card was charged twice for invoice 2291. Please refund one of the payments.',
       headers: { Cc: 'help@partner.test' },
     });
-    await sendRaw(service.smtpPort!, raw, { from: CUSTOMER, to: ['support@shop.test'] });
-    await dovecot.append(raw);
+    await sendRaw(t.service.smtpPort!, raw, { from: CUSTOMER, to: ['support@shop.test'] });
+    await t.dovecot.append(raw);
 
     const both = await eventually(async () => {
       const rows = await q().select().from(cases).where(eq(cases.customerAddress, CUSTOMER)).orderBy(cases.mailboxId);
@@ -63,10 +52,10 @@ describe(`the same email in two mailboxes (${process.env.TEST_DB ?? 'pglite'})`,
     expect(suppressed).toHaveLength(1);
     expect(JSON.stringify(suppressed[0]!.detail)).toContain('acknowledged_in_other_mailbox');
 
-    await eventually(() => sink.messages.filter((m) => m.envelopeTo.includes(CUSTOMER)).length === 1 || undefined, 20_000, 'the acknowledgement delivered');
+    await eventually(() => t.sink.messages.filter((m) => m.envelopeTo.includes(CUSTOMER)).length === 1 || undefined, 20_000, 'the acknowledgement delivered');
     // Give a second acknowledgement every chance to show up before asserting there is none.
-    await service.pipeline.drain();
+    await t.service.pipeline.drain();
     await new Promise((r) => setTimeout(r, 1500));
-    expect(sink.messages.filter((m) => m.envelopeTo.includes(CUSTOMER))).toHaveLength(1);
+    expect(t.sink.messages.filter((m) => m.envelopeTo.includes(CUSTOMER))).toHaveLength(1);
   });
 });

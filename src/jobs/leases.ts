@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { workerLeases, type WorkerLease } from '../db/schema/leases.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { Waker } from './waker.js';
 
 /**
  * Takes the lease `name` for `holder` when it is free, expired, or already ours (then it is renewed); one statement,
@@ -55,9 +56,9 @@ export interface LeasedWork {
  */
 export class LeaseKeeper {
   private readonly held = new Set<string>();
-  private timer: NodeJS.Timeout | null = null;
-  private round: Promise<void> = Promise.resolve();
-  private stopped = false;
+  /** when each held lease was last renewed, by this process's clock */
+  private readonly renewedAt = new Map<string, number>();
+  private readonly rounds: Waker;
 
   constructor(
     private readonly db: Db,
@@ -65,26 +66,16 @@ export class LeaseKeeper {
     private readonly ttlSeconds: number,
     private readonly work: LeasedWork[],
     private readonly log: Logger,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    const tick = () => {
-      this.round = this.renewAll().finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, (this.ttlSeconds * 1000) / 3);
-      });
-    };
-    tick();
+  ) {
+    this.rounds = new Waker(() => this.renewAll(), (ttlSeconds * 1000) / 3, log);
   }
 
-  holds(name: string): boolean {
-    return this.held.has(name);
+  start(): void {
+    this.rounds.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.round;
+    await this.rounds.stop();
     for (const w of this.work) {
       if (!this.held.has(w.name)) continue;
       await w.stop();
@@ -95,7 +86,7 @@ export class LeaseKeeper {
 
   private async renewAll(): Promise<void> {
     for (const w of this.work) {
-      if (this.stopped) return;
+      if (this.rounds.stopping) return;
       let ours: boolean;
       try {
         ours = await acquireLease(this.db, w.name, this.holder, this.ttlSeconds);
@@ -117,6 +108,4 @@ export class LeaseKeeper {
       }
     }
   }
-
-  private readonly renewedAt = new Map<string, number>();
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { IngestionGate } from '../mail/ingestion-gate.js';
 import { PROCESS_MESSAGE, type JobQueue, type MessageJob } from './queue.js';
+import { Waker } from './waker.js';
 
 export interface PipelineSettings {
   /** jobs taken per fetch */
@@ -35,9 +36,8 @@ export class PipelineWorker {
   /** True while stored messages wait to be acknowledged: other workers yield the database to it meanwhile. */
   busy = false;
   private workerId: string | null = null;
-  private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly sweeps: Waker;
   private inFlight: Promise<unknown> = Promise.resolve();
-  private stopping = false;
 
   constructor(
     private readonly deps: ProcessDeps,
@@ -50,21 +50,18 @@ export class PipelineWorker {
     private readonly onIdle: () => void = () => undefined,
     /** stores under way in this process: lanes beyond the first wait for them */
     private readonly ingestion: IngestionGate = new IngestionGate(),
-  ) {}
+  ) {
+    this.sweeps = new Waker(() => this.sweep(settings.sweepSeconds), settings.sweepSeconds * 1000, log);
+  }
 
   async start(): Promise<void> {
-    this.stopping = false;
     await this.sweep(0);
     this.workerId = await this.queue.boss.work<MessageJob>(
       PROCESS_MESSAGE,
       { batchSize: this.settings.batchSize, pollingIntervalSeconds: this.settings.pollSeconds, includeMetadata: true },
       (jobs) => this.track(this.handle(jobs)),
     );
-    const every = this.settings.sweepSeconds * 1000;
-    const tick = () => {
-      this.sweepTimer = setTimeout(() => void this.sweep(this.settings.sweepSeconds).finally(() => !this.stopping && tick()), every);
-    };
-    tick();
+    this.sweeps.start(false);
   }
 
   /** New work was stored by this process: fetch now rather than at the next poll. */
@@ -73,8 +70,7 @@ export class PipelineWorker {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    await this.sweeps.stop();
     if (this.workerId) await this.queue.boss.offWork(PROCESS_MESSAGE);
     this.workerId = null;
     await this.inFlight;
@@ -105,9 +101,9 @@ export class PipelineWorker {
     this.busy = true;
     try {
       let next = 0;
-      const lane = async (lane: number) => {
+      const lane = async (index: number) => {
         for (let job = jobs[next++]; job; job = jobs[next++]) {
-          if (lane > 0) await this.ingestion.idle();
+          if (index > 0) await this.ingestion.idle();
           try {
             const outcome = await processMessage(this.deps, job.data.messageId);
             this.metrics.messagesProcessed.inc({ outcome: outcome.status });

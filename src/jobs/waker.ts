@@ -17,9 +17,11 @@ export class Waker {
     private readonly log: Logger,
   ) {}
 
-  start(): void {
+  /** `firstRunNow` false: the first run comes after `pollMs` (the caller has just done the work itself). */
+  start(firstRunNow = true): void {
     this.stopping = false;
-    this.kick();
+    if (firstRunNow) this.kick();
+    else this.timer = setTimeout(() => this.kick(), this.pollMs);
   }
 
   kick(): void {

@@ -16,6 +16,8 @@ export interface ChildService {
 
 /** Starts `firstreply start` as a real separate process and resolves once it logged that it started. */
 // Child processes would reach the machine's DNS for sender authentication; it is tested in-process with a fake zone.
+// CHILD_NODE_ARGS (space-separated) go to node before the CLI, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile
+// the children of bench/workers.ts.
 export async function startChildService(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildService> {
   const child = spawn(process.execPath, [...(process.env.CHILD_NODE_ARGS?.split(' ') ?? []), cliPath, 'start'], {
     cwd: root,
