@@ -11,6 +11,8 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { preparingClient, type PreparePolicy } from './prepared.js';
+import { SESSION_SETUP } from './session.js';
 
 export type Db = PgDatabase<PgQueryResultHKT>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -37,8 +39,12 @@ const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url
  * PostgreSQL when a URL is given, otherwise the embedded PGlite (with pgvector) persisted in dataDir —
  * on its own thread by default, reached through node-postgres like a real server.
  */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; embeddedThread?: boolean; maxConnections?: number }): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres({ connectionString: opts.databaseUrl, max: opts.maxConnections ?? 10 }, 'postgres');
+export async function openDatabase(opts: {
+  databaseUrl?: string; dataDir?: string; embeddedThread?: boolean; maxConnections?: number;
+  /** named prepared statements on a DATABASE_URL (default: unless the server is PGlite); see prepared.ts */
+  preparedStatements?: boolean;
+}): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres({ connectionString: opts.databaseUrl, max: opts.maxConnections ?? 10 }, 'postgres', { mode: opts.preparedStatements ?? 'unless-pglite' });
   const dir = opts.dataDir ? path.resolve(opts.dataDir, 'pglite') : undefined;
   if (dir) mkdirSync(dir, { recursive: true });
   if (dir && opts.embeddedThread !== false) return openEmbeddedThread(dir);
@@ -57,7 +63,7 @@ async function openEmbeddedThread(dir: string): Promise<Database> {
   const started = await firstMessage();
   if (started.error) throw new Error(`the embedded database did not start: ${started.error}`);
   // One connection: PGlite is a single session, and the socket server would interleave transactions.
-  const database = openPostgres({ host: socketDir, port: 5432, user: 'postgres', database: 'postgres', max: 1 }, 'pglite');
+  const database = openPostgres({ host: socketDir, port: 5432, user: 'postgres', database: 'postgres', max: 1 }, 'pglite', { mode: true });
   return {
     ...database,
     async close() {
@@ -84,6 +90,8 @@ export async function withDatabase<T>(opts: { databaseUrl?: string; dataDir?: st
 
 export function wrapPglite(client: PGlite): Database {
   const db = drizzlePglite(client) as unknown as Db;
+  // PGlite runs statements in the order they are given: this one comes before any other of ours.
+  client.exec(SESSION_SETUP).catch(() => undefined);
   return {
     db,
     kind: 'pglite',
@@ -98,8 +106,8 @@ export function wrapPglite(client: PGlite): Database {
   };
 }
 
-function openPostgres(options: pg.PoolConfig, kind: Database['kind']): Database {
-  const pool = new pg.Pool(options);
+function openPostgres(options: pg.PoolConfig, kind: Database['kind'], prepare: PreparePolicy): Database {
+  const pool = new pg.Pool({ ...options, Client: preparingClient(prepare) });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);
   // Nor a checked-out client losing it mid-transaction: pg drops its own listener while a client is lent out, and

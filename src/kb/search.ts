@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/client.js';
 import { selectRows, sqlLiteral } from '../db/rows.js';
+import { HNSW_EF_SEARCH } from '../db/session.js';
 import { orQuery, textSearchConfig } from './indexing/text-search-config.js';
 
 export interface ChunkSearchInput {
@@ -31,7 +32,7 @@ export interface ChunkSearchResult {
 }
 
 export const DEFAULT_NEAREST = 64;
-export const DEFAULT_EF_SEARCH = 100;
+export const DEFAULT_EF_SEARCH = HNSW_EF_SEARCH;
 /** The full-text rank is computed for this many of the nearest articles (by best chunk similarity) only. */
 export const FULL_TEXT_RERANK_ARTICLES = 8;
 
@@ -73,7 +74,7 @@ export async function ensureHnswIndex(db: Queryable, model: string, dimensions: 
   });
 }
 
-/** The statement searchChunks runs (after `SET LOCAL hnsw.ef_search = efSearch`), exported for EXPLAIN in benchmarks. */
+/** The statement searchChunks runs (with hnsw.ef_search = efSearch), exported for EXPLAIN in benchmarks. */
 export function chunkSearchStatement(input: ChunkSearchInput): { efSearch: number; statement: SQL } {
   const nearest = Math.trunc(input.nearest ?? DEFAULT_NEAREST);
   const efSearch = Math.trunc(Math.max(input.efSearch ?? DEFAULT_EF_SEARCH, nearest));
@@ -115,12 +116,16 @@ export function chunkSearchStatement(input: ChunkSearchInput): { efSearch: numbe
 
 export async function searchChunks(db: Db, input: ChunkSearchInput): Promise<ChunkSearchResult> {
   const { efSearch, statement } = chunkSearchStatement(input);
-  return db.transaction(async (tx) => {
-    await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${efSearch}`));
-    const rows = await selectRows<{ article_id: string; similarity: number; rank: number | null }>(tx, statement);
-    const vector = new Map(rows.map((r) => [r.article_id, Number(r.similarity)]));
-    const best = Math.max(0, ...rows.map((r) => Number(r.rank ?? 0)));
-    const fts = new Map(rows.filter((r) => r.rank !== null && Number(r.rank) > 0).map((r) => [r.article_id, best > 0 ? Number(r.rank) / best : 0]));
-    return { vector, fts };
-  });
+  type Row = { article_id: string; similarity: number; rank: number | null };
+  // Every session starts with hnsw.ef_search = HNSW_EF_SEARCH (db/session.ts): one statement, no transaction.
+  const rows = efSearch === HNSW_EF_SEARCH
+    ? await selectRows<Row>(db, statement)
+    : await db.transaction(async (tx) => {
+        await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${efSearch}`));
+        return selectRows<Row>(tx, statement);
+      });
+  const vector = new Map(rows.map((r) => [r.article_id, Number(r.similarity)]));
+  const best = Math.max(0, ...rows.map((r) => Number(r.rank ?? 0)));
+  const fts = new Map(rows.filter((r) => r.rank !== null && Number(r.rank) > 0).map((r) => [r.article_id, best > 0 ? Number(r.rank) / best : 0]));
+  return { vector, fts };
 }
