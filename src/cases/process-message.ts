@@ -1,7 +1,7 @@
 import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { caseEvents, cases, type Case } from '../db/schema/cases.js';
-import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
+import type { Mailbox } from '../db/schema/mailboxes.js';
 import { caseMatches } from '../db/schema/matches.js';
 import { drafts } from '../db/schema/review.js';
 import { inboundMessages, type SmtpEnvelope } from '../db/schema/messages.js';
@@ -10,7 +10,7 @@ import type { TemplateSet } from '../domain/acknowledgement.js';
 import { newCaseReference } from '../domain/case-reference.js';
 import { decideAcknowledgement, type GuardDecision, type SuppressionReason } from '../domain/guard.js';
 import { customerText, detectLanguage } from '../domain/language.js';
-import { addBusinessMinutes } from '../domain/sla-clock.js';
+import { mailboxHours, type SlaPolicy } from '../domain/sla-policy.js';
 import { pgText } from '../db/text.js';
 import type { RawStore } from '../mail/raw-store.js';
 import type { SenderAuthVerdict } from '../domain/sender-trust.js';
@@ -21,7 +21,11 @@ import { findCaseForMessage } from './thread.js';
 import { escalateIfNeeded, triageNewCase, type Escalation } from './escalate.js';
 import type { Logger } from '../logger.js';
 import { audit, SYSTEM_ACTOR } from '../review/audit.js';
-import { onCustomerMessage, startCaseTimers } from '../sla/timers.js';
+import { firstReplyDue, onCustomerMessage, startCaseTimers } from '../sla/timers.js';
+import { MailboxSettings } from '../mailboxes/settings.js';
+
+/** A new case's priority until triage raises it. */
+const DEFAULT_PRIORITY: Case['priority'] = 'normal';
 
 /** Reasons that say a machine wrote the message: it is kept, but opens no case of its own. */
 const MACHINE_REASONS = new Set<SuppressionReason>([
@@ -58,15 +62,16 @@ export type ProcessOutcome =
     };
 
 /** parse → guard → thread → acknowledge for one stored message, committed in one transaction. Idempotent. */
-export async function processMessage(deps: ProcessDeps, messageId: string): Promise<ProcessOutcome> {
+export async function processMessage(deps: ProcessDeps, messageId: string, settings = new MailboxSettings(deps.db)): Promise<ProcessOutcome> {
   const [row] = await deps.db
     .select({ raw: inboundMessages.raw, rawPath: inboundMessages.rawPath, mailboxId: inboundMessages.mailboxId, receivedAt: inboundMessages.receivedAt, envelope: inboundMessages.envelope })
     .from(inboundMessages)
     .where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')));
   if (!row) return { status: 'skipped' };
-  // Read per message: admins change a mailbox's threshold, rules and auto-send while the service runs.
-  const [mailbox] = await deps.db.select().from(mailboxes).where(eq(mailboxes.id, row.mailboxId));
-  if (!mailbox) throw new Error(`message ${messageId} belongs to an unknown mailbox ${row.mailboxId}`);
+  // Read per batch (PipelineWorker passes one MailboxSettings per batch): admins change thresholds while we run.
+  const inForce = await settings.get(row.mailboxId);
+  if (!inForce) throw new Error(`message ${messageId} belongs to an unknown mailbox ${row.mailboxId}`);
+  const { mailbox } = inForce;
   const raw = await deps.rawStore.load(row);
   const parsed = await parseBounded(raw, deps.parseLimits);
   // DNS lookups happen here, before the transaction: no row locks held while waiting on the network.
@@ -110,9 +115,10 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
       if (!machineWritten) await onCustomerMessage(tx, kase, mailbox, row.receivedAt);
       events.push({ type: 'message_joined', detail: { machineWritten } });
     } else if (!machineWritten && customerAddress) {
-      kase = await openCase(tx, mailbox, parsed, customerAddress, language, row.receivedAt, acknowledge);
       // The SLA timer and the acknowledgement's promise come from the same clock and the same policy.
-      kase = { ...kase, firstReplyDueAt: await startCaseTimers(tx, kase, mailbox, row.receivedAt) };
+      const policy = inForce.policyFor(DEFAULT_PRIORITY);
+      kase = await openCase(tx, mailbox, parsed, customerAddress, language, row.receivedAt, acknowledge, policy);
+      kase = { ...kase, firstReplyDueAt: await startCaseTimers(tx, kase, mailbox, row.receivedAt, policy) };
       events.push({ type: 'case_opened', detail: {} });
     } else {
       events.push({ type: 'message_unassigned', detail: { reasons: decision.reasons } });
@@ -134,8 +140,10 @@ export async function processMessage(deps: ProcessDeps, messageId: string): Prom
 
     if (kase && !machineWritten) {
       // Each customer message gets a fresh draft (written by the draft worker); older undecided ones are superseded.
-      await tx.update(drafts).set({ status: 'superseded', updatedAt: new Date() })
-        .where(and(eq(drafts.caseId, kase.id), inArray(drafts.status, ['pending', 'proposed', 'edited'])));
+      if (!opening) {
+        await tx.update(drafts).set({ status: 'superseded', updatedAt: new Date() })
+          .where(and(eq(drafts.caseId, kase.id), inArray(drafts.status, ['pending', 'proposed', 'edited'])));
+      }
       await tx.insert(drafts).values({ caseId: kase.id, inboundMessageId: messageId });
     }
 
@@ -197,15 +205,16 @@ async function recordMatch(tx: Tx, kase: Case, messageId: string, knowledge: Kno
 
 async function openCase(
   tx: Tx, mailbox: Mailbox, parsed: ParsedMessage, customerAddress: string, language: string, receivedAt: Date, acknowledging: boolean,
+  policy: SlaPolicy,
 ): Promise<Case> {
-  const hours = { timeZone: mailbox.timeZone, ...mailbox.businessHours };
   const values = {
+    priority: DEFAULT_PRIORITY,
     mailboxId: mailbox.id,
     customerAddress: pgText(customerAddress),
     customerName: pgText(parsed.from?.name),
     subject: pgText(parsed.subject.slice(0, 500)),
     language,
-    firstReplyDueAt: addBusinessMinutes(receivedAt, mailbox.firstReplyMinutes, hours),
+    firstReplyDueAt: firstReplyDue(policy, mailboxHours(mailbox), receivedAt),
     lastCustomerMessageAt: receivedAt,
     // Set here rather than by a second update: the acknowledgement is queued in this same transaction.
     acknowledgedAt: acknowledging ? new Date() : null,

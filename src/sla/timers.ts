@@ -19,12 +19,21 @@ export async function loadPolicy(q: Queryable, mailbox: SlaMailbox, priority: st
   return effectivePolicy(mailbox, rows, priority);
 }
 
-async function startTimer(q: Queryable, caseId: string, kind: SlaTimerKind, policy: SlaPolicy, hours: BusinessHours, now: Date): Promise<SlaTimer | null> {
+function timerRow(caseId: string, kind: SlaTimerKind, policy: SlaPolicy, hours: BusinessHours, now: Date) {
   const clock = { startedAt: now, targetMinutes: targetMinutes(policy, kind), reminderBeforeMinutes: policy.reminderBeforeMinutes, pausedBusinessMinutes: 0 };
   const { dueAt, remindAt } = scheduleFromStart(clock, hours);
+  return { caseId, kind, ...clock, dueAt, remindAt };
+}
+
+async function startTimer(q: Queryable, caseId: string, kind: SlaTimerKind, policy: SlaPolicy, hours: BusinessHours, now: Date): Promise<SlaTimer | null> {
   // The partial unique index (one active timer per kind) makes a second start a no-op.
-  const [row] = await q.insert(slaTimers).values({ caseId, kind, ...clock, dueAt, remindAt }).onConflictDoNothing().returning();
+  const [row] = await q.insert(slaTimers).values(timerRow(caseId, kind, policy, hours, now)).onConflictDoNothing().returning();
   return row ?? null;
+}
+
+/** When a first-reply timer started at `now` under `policy` falls due: what a new case promises its customer. */
+export function firstReplyDue(policy: SlaPolicy, hours: BusinessHours, now: Date): Date {
+  return timerRow('', 'first_reply', policy, hours, now).dueAt;
 }
 
 async function activeTimers(q: Queryable, caseId: string, opts: { kinds?: SlaTimerKind[]; paused?: boolean } = {}): Promise<SlaTimer[]> {
@@ -47,17 +56,22 @@ async function syncFirstReplyDue(q: Queryable, caseId: string, dueAt: Date): Pro
 
 /**
  * A new case: starts its first-reply and resolution timers at `now` (pass the message's received time) and
- * returns the first-reply due date, also written to cases.first_reply_due_at, so the acknowledgement promises
- * exactly what the timer enforces. Idempotent: a case that already has the timers keeps them.
+ * returns the first-reply due date, also written to cases.first_reply_due_at (unless the case already carries it),
+ * so the acknowledgement promises exactly what the timer enforces. Idempotent: a case that already has the timers
+ * keeps them. `policy`: the policy in force, when the caller has read it already.
  */
-export async function startCaseTimers(q: Queryable, kase: SlaCase, mailbox: SlaMailbox, now: Date): Promise<Date> {
-  const policy = await loadPolicy(q, mailbox, kase.priority);
+export async function startCaseTimers(
+  q: Queryable, kase: SlaCase & { firstReplyDueAt?: Date | null }, mailbox: SlaMailbox, now: Date, policy?: SlaPolicy,
+): Promise<Date> {
+  const inForce = policy ?? (await loadPolicy(q, mailbox, kase.priority));
   const hours = mailboxHours(mailbox);
-  let first = await startTimer(q, kase.id, 'first_reply', policy, hours, now);
-  await startTimer(q, kase.id, 'resolution', policy, hours, now);
-  first ??= (await activeTimers(q, kase.id, { kinds: ['first_reply'] }))[0] ?? null;
-  const dueAt = first?.dueAt ?? scheduleFromStart({ startedAt: now, targetMinutes: policy.firstReplyMinutes, reminderBeforeMinutes: 0, pausedBusinessMinutes: 0 }, hours).dueAt;
-  await syncFirstReplyDue(q, kase.id, dueAt);
+  const started = await q.insert(slaTimers)
+    .values([timerRow(kase.id, 'first_reply', inForce, hours, now), timerRow(kase.id, 'resolution', inForce, hours, now)])
+    .onConflictDoNothing()
+    .returning();
+  const first = started.find((t) => t.kind === 'first_reply') ?? (await activeTimers(q, kase.id, { kinds: ['first_reply'] }))[0] ?? null;
+  const dueAt = first?.dueAt ?? firstReplyDue(inForce, hours, now);
+  if (kase.firstReplyDueAt?.getTime() !== dueAt.getTime()) await syncFirstReplyDue(q, kase.id, dueAt);
   return dueAt;
 }
 

@@ -1,0 +1,42 @@
+import { eq } from 'drizzle-orm';
+import type { Queryable } from '../db/client.js';
+import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
+import { slaPolicies } from '../db/schema/sla.js';
+import { effectivePolicy, type SlaPolicy } from '../domain/sla-policy.js';
+
+export interface MailboxWithPolicies {
+  mailbox: Mailbox;
+  /** the SLA policy in force for a priority (the mailbox's own row, else the derived default) */
+  policyFor(priority: string): SlaPolicy;
+}
+
+/**
+ * A mailbox's settings and SLA policies, read once per batch of messages rather than once per message. Admins change
+ * thresholds, rules, auto-send and policies while the service runs: a change applies from the next batch, and a
+ * batch takes well under a second. Use a fresh instance per batch.
+ */
+export class MailboxSettings {
+  private readonly reads = new Map<number, Promise<MailboxWithPolicies | null>>();
+
+  constructor(private readonly db: Queryable) {}
+
+  get(mailboxId: number): Promise<MailboxWithPolicies | null> {
+    let read = this.reads.get(mailboxId);
+    if (!read) {
+      read = this.load(mailboxId);
+      // a failed read (database restarting) is not remembered: the next message tries again
+      read.catch(() => this.reads.delete(mailboxId));
+      this.reads.set(mailboxId, read);
+    }
+    return read;
+  }
+
+  private async load(mailboxId: number): Promise<MailboxWithPolicies | null> {
+    const [[mailbox], policies] = await Promise.all([
+      this.db.select().from(mailboxes).where(eq(mailboxes.id, mailboxId)),
+      this.db.select().from(slaPolicies).where(eq(slaPolicies.mailboxId, mailboxId)),
+    ]);
+    if (!mailbox) return null;
+    return { mailbox, policyFor: (priority) => effectivePolicy(mailbox, policies, priority) };
+  }
+}
