@@ -11,7 +11,8 @@
 //    BENCH_THROUGHPUT_MESSAGES, BENCH_CONCURRENCY, BENCH_SMTP_CONNECTIONS; flags win)
 //
 // Workload: bench/support/corpus.ts (eight languages, distinct senders), the same seed for every setup, so each setup
-// gets byte-for-byte the same customer emails (only the Message-IDs carry a per-run tag). Customer emails go by SMTP to
+// gets byte-for-byte the same customer emails (only the Message-IDs carry a per-run tag). Each is matched against a
+// knowledge base with the local provider (the tests' 12-article fixture, imported and indexed before start). Customer emails go by SMTP to
 // the workers' listeners round-robin (message i to worker i mod N), over one pooled nodemailer transport per worker.
 // An acknowledgement counts when the sink accepts it, matched to its customer email by In-Reply-To (as bench/ack.ts).
 //
@@ -40,7 +41,11 @@ import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { openDatabase } from '../src/db/client.js';
+import { openDatabase, withDatabase } from '../src/db/client.js';
+import { LocalEmbedder } from '../src/ai/local-embedder.js';
+import { indexKnowledgeBase } from '../src/kb/indexing/indexer.js';
+import { importJsonl } from '../src/kb/transfer.js';
+import { fixtureJsonl } from '../test/support/kb-fixture.js';
 import { startChildService, type ChildService } from '../test/support/child-service.js';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../test/support/smtp-sink.js';
 import { generateCorpus, type BenchEmail } from './support/corpus.js';
@@ -166,6 +171,18 @@ async function startWireDb(): Promise<DbServer> {
   return db;
 }
 
+/**
+ * Every customer email is matched against a knowledge base with the local provider, as in production: the tests'
+ * 12-article fixture (3 topics × en/es/ru/zh), imported and indexed before the service starts.
+ */
+async function seedKnowledgeBase(opts: { databaseUrl?: string; dataDir?: string; maxConnections?: number }): Promise<void> {
+  await withDatabase(opts, async (database) => {
+    const imported = await importJsonl(database.db, fixtureJsonl(), { by: 'bench' });
+    if (imported.failed.length > 0) throw new Error(`knowledge base import failed: ${JSON.stringify(imported.failed)}`);
+    await indexKnowledgeBase(database.db, new LocalEmbedder(), { prune: true });
+  });
+}
+
 async function stopChild(c: ChildService): Promise<void> {
   const t = setTimeout(() => { try { c.process.kill('SIGKILL'); } catch { /* gone */ } }, 10_000);
   await c.stop('SIGTERM');
@@ -197,6 +214,7 @@ async function startSetup(spec: SetupSpec, sink: SmtpSink): Promise<Running> {
   };
   try {
     if (spec.kind === 'wire') db = await startWireDb();
+    await seedKnowledgeBase(spec.kind === 'wire' ? { databaseUrl: db!.url, maxConnections: 1 } : { dataDir: path.join(dir, 'data') });
     for (let i = 0; i < spec.workers; i++) {
       const name = spec.kind === 'embedded' ? 'embedded' : `worker-${i + 1}`;
       const env: Record<string, string> = spec.kind === 'embedded'
