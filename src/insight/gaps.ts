@@ -126,7 +126,7 @@ export async function recordGapQuestion(db: Db, embedder: Embedder, input: GapQu
       newCluster = true;
     }
     await tx.update(gapQuestions).set({ clusterId }).where(eq(gapQuestions.id, inserted.id));
-    await refreshSummary(tx, clusterId);
+    if (newCluster || resummarizeAt(near!.size + 1)) await refreshSummary(tx, clusterId);
     return { questionId: inserted.id, clusterId, newCluster, duplicate: false, similarity: near?.similarity ?? null };
   });
 }
@@ -178,6 +178,17 @@ export function suggest(members: Member[]): Suggestion {
   return extracted
     ? { title, examples, body: extracted, bodySource: 'agent_replies' }
     : { title, examples, body: placeholderBody(examples), bodySource: 'placeholder' };
+}
+
+/**
+ * Whether a cluster that just grew to `size` members re-derives its title and examples now. Each derivation ranks up
+ * to SUMMARY_MEMBERS members against each other (TF-IDF, quadratic): doing it for every question of a large topic took
+ * most of the service's CPU when hundreds of unanswered questions arrived at once (bench:workers profile). Small
+ * clusters, whose suggestion still changes with each member, always do; larger ones every 32 members. The size
+ * itself is exact at all times; the full recompute re-derives every cluster anyway.
+ */
+export function resummarizeAt(size: number): boolean {
+  return size <= 16 || size % 32 === 0;
 }
 
 /** Re-derives size and suggestion from the members (after a question joined, left or got a reply). */
