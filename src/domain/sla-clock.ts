@@ -54,8 +54,26 @@ function offsetAt(t: number, tz: string): number {
   return asUtc - (t - (((t % 1000) + 1000) % 1000));
 }
 
+/**
+ * zonedToUtc answers, remembered: each costs several Intl formatToParts calls, and every new case asks for the same
+ * few opening and closing times of the coming days (a resolution target spans a week or more). Bounded by clearing.
+ */
+const zonedCache = new Map<string, number>();
+const ZONED_CACHE_MAX = 50_000;
+
 /** UTC instant of a local wall time. Times skipped by a DST gap move forward; repeated times take the first. */
 function zonedToUtc(date: LocalDate, minuteOfDay: number, tz: string): number {
+  const key = `${tz}|${date.y}-${date.m}-${date.d}|${minuteOfDay}`;
+  let t = zonedCache.get(key);
+  if (t === undefined) {
+    if (zonedCache.size >= ZONED_CACHE_MAX) zonedCache.clear();
+    t = computeZonedToUtc(date, minuteOfDay, tz);
+    zonedCache.set(key, t);
+  }
+  return t;
+}
+
+function computeZonedToUtc(date: LocalDate, minuteOfDay: number, tz: string): number {
   const guess = Date.UTC(date.y, date.m - 1, date.d) + minuteOfDay * MINUTE;
   const off1 = offsetAt(guess, tz);
   const t1 = guess - off1;

@@ -126,7 +126,7 @@ export async function recordGapQuestion(db: Db, embedder: Embedder, input: GapQu
       newCluster = true;
     }
     await tx.update(gapQuestions).set({ clusterId }).where(eq(gapQuestions.id, inserted.id));
-    if (newCluster || resummarizeAt(near!.size + 1)) await refreshSummary(tx, clusterId);
+    if (newCluster || resummarizeAt(near!.size + 1)) await refreshSummary(tx, clusterId, ARRIVAL_SUMMARY_MEMBERS);
     return { questionId: inserted.id, clusterId, newCluster, duplicate: false, similarity: near?.similarity ?? null };
   });
 }
@@ -181,18 +181,21 @@ export function suggest(members: Member[]): Suggestion {
 }
 
 /**
- * Whether a cluster that just grew to `size` members re-derives its title and examples now. Each derivation ranks up
- * to SUMMARY_MEMBERS members against each other (TF-IDF, quadratic): doing it for every question of a large topic took
- * most of the service's CPU when hundreds of unanswered questions arrived at once (bench:workers profile). Small
- * clusters, whose suggestion still changes with each member, always do; larger ones every 32 members. The size
- * itself is exact at all times; the full recompute re-derives every cluster anyway.
+ * Whether a cluster that just grew to `size` members re-derives its title and examples now. A derivation costs about
+ * 1 ms per member read (TF-IDF over each text): for every question of every cluster, it took most of the service's CPU
+ * when hundreds of unanswered questions arrived at once (bench:workers profile). So: at each doubling (2, 4, 8, …) and
+ * every 256 members, from at most ARRIVAL_SUMMARY_MEMBERS recent members. The size itself is exact at all times, and
+ * the full recompute (GapMaintainer) re-derives every cluster from all of its members anyway.
  */
 export function resummarizeAt(size: number): boolean {
-  return size <= 16 || size % 32 === 0;
+  return (size & (size - 1)) === 0 || size % 256 === 0;
 }
 
+/** Members a cluster's summary reads when a question arrives (the most recent: a topic's wording is stable). */
+const ARRIVAL_SUMMARY_MEMBERS = 64;
+
 /** Re-derives size and suggestion from the members (after a question joined, left or got a reply). */
-async function refreshSummary(q: Queryable, clusterId: number): Promise<void> {
+async function refreshSummary(q: Queryable, clusterId: number, members = SUMMARY_MEMBERS): Promise<void> {
   const [cluster] = await q.select({ status: gapClusters.status, bodySource: gapClusters.bodySource }).from(gapClusters).where(eq(gapClusters.id, clusterId));
   if (!cluster) return;
   const [{ n }] = (await selectRows<{ n: number }>(q, sql`SELECT count(*)::int AS n FROM gap_questions WHERE cluster_id = ${clusterId}`)) as [{ n: number }];
@@ -202,13 +205,13 @@ async function refreshSummary(q: Queryable, clusterId: number): Promise<void> {
     else await q.update(gapClusters).set({ size: 0, title: null, suggestedExamples: [], suggestedBody: null, bodySource: null, updatedAt: new Date() }).where(eq(gapClusters.id, clusterId));
     return;
   }
-  const members = await q
+  const recent = await q
     .select({ text: gapQuestions.text, agentReply: gapQuestions.agentReply })
     .from(gapQuestions)
     .where(eq(gapQuestions.clusterId, clusterId))
     .orderBy(desc(gapQuestions.createdAt), desc(gapQuestions.id))
-    .limit(SUMMARY_MEMBERS);
-  const s = suggest(members);
+    .limit(members);
+  const s = suggest(recent);
   // A body the chat model drafted stays until the next recompute drafts it again.
   const keepBody = cluster.bodySource === 'chat';
   await q

@@ -4,7 +4,7 @@
 // the confidence is calibrated on the knowledge base's own examples, and below the threshold the answer is
 // "no article answers this" (escalate).
 import { createHash } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, or } from 'drizzle-orm';
 import type { Embedder } from '../ai/embedder.js';
 import type { Db } from '../db/client.js';
 import { articles } from '../db/schema/kb.js';
@@ -78,6 +78,8 @@ export class KnowledgeBase {
   private readonly firstRefresh: Promise<unknown>;
   /** the latest index run, for reports */
   lastIndex: IndexReport | undefined;
+  /** translations read along with a match's candidates, so suggestions() need not read them again */
+  private readonly translationsFound = new WeakMap<KnowledgeMatch, Translation[]>();
 
   constructor(private readonly opts: KnowledgeOptions) {
     this.firstRefresh = this.refresh().catch((err) => opts.log.error({ err }, 'knowledge base: first index failed'));
@@ -154,13 +156,15 @@ export class KnowledgeBase {
     const [vector] = await this.opts.embedder.embed([text]);
     const signals = await searchChunks(this.opts.db, { model: this.model, dimensions: vector!.length, vector: vector!, text, language: input.language });
     const result = snapshot.matcher.matchWithSignals(text, signals, input.limit ?? 5, threshold);
-    const details = await publishedDetails(this.opts.db, result.ranked.map((r) => r.articleId));
+    const { details, translations } = await publishedDetails(this.opts.db, result.ranked.map((r) => r.articleId));
     const candidates = result.ranked.flatMap((r) => {
       const d = details.get(r.articleId);
       return d ? [{ ...d, articleId: r.articleId, score: r.score, signals: r.signals, contributions: r.contributions }] : [];
     });
     const escalate = result.escalate || candidates.length === 0;
-    return { model: this.model, confidence: result.confidence, threshold, escalate, reason: escalate ? 'below_threshold' : null, candidates };
+    const match: KnowledgeMatch = { model: this.model, confidence: result.confidence, threshold, escalate, reason: escalate ? 'below_threshold' : null, candidates };
+    this.translationsFound.set(match, translations);
+    return match;
   }
 
   /** Up to `max` articles with a URL for the acknowledgement, each in the customer's language when translated. */
@@ -169,12 +173,12 @@ export class KnowledgeBase {
     const top = match.candidates[0]!;
     const chosen = match.candidates.filter((c, i) => i === 0 || c.score >= RUNNER_UP_SHARE * top.score);
     const groups = chosen.map((c) => c.translationGroup).filter((g): g is string => g !== null);
-    const translations = groups.length
+    const translations = this.translationsFound.get(match) ?? (groups.length
       ? await this.opts.db
           .select({ id: articles.id, version: articles.version, title: articles.title, url: articles.url, language: articles.language, group: articles.translationGroup })
           .from(articles)
           .where(and(inArray(articles.translationGroup, groups), eq(articles.status, 'published')))
-      : [];
+      : []);
     const out: Suggestion[] = [];
     for (const c of chosen) {
       const own = sameLanguage(c.language, language) ? undefined : translations.find((t) => t.group === c.translationGroup && sameLanguage(t.language, language));
@@ -196,13 +200,27 @@ function signatureOf(list: IndexedArticle[]): string {
   return createHash('sha256').update(list.map((a) => `${a.id}:${a.fingerprint}`).join('\n')).digest('hex');
 }
 
+type Translation = { id: string; version: number; title: string; url: string | null; language: string; group: string | null };
+
+/**
+ * The ranked articles' details, and in the same statement every published article of their translation groups (what
+ * suggestions() picks the customer's language from).
+ */
 async function publishedDetails(db: Db, ids: string[]) {
-  if (ids.length === 0) return new Map<string, Omit<Candidate, 'articleId' | 'score' | 'signals' | 'contributions'>>();
+  const details = new Map<string, Omit<Candidate, 'articleId' | 'score' | 'signals' | 'contributions'>>();
+  const translations: Translation[] = [];
+  if (ids.length === 0) return { details, translations };
+  const ranked = db.select({ group: articles.translationGroup }).from(articles).where(and(inArray(articles.id, ids), isNotNull(articles.translationGroup)));
   const rows = await db
     .select({ id: articles.id, version: articles.version, title: articles.title, url: articles.url, language: articles.language, translationGroup: articles.translationGroup, tags: articles.tags })
     .from(articles)
-    .where(and(inArray(articles.id, ids), eq(articles.status, 'published')));
-  return new Map(rows.map(({ id, ...d }) => [id, d]));
+    .where(and(eq(articles.status, 'published'), or(inArray(articles.id, ids), inArray(articles.translationGroup, ranked))));
+  const wanted = new Set(ids);
+  for (const { id, ...d } of rows) {
+    if (wanted.has(id)) details.set(id, d);
+    if (d.translationGroup !== null) translations.push({ id, version: d.version, title: d.title, url: d.url, language: d.language, group: d.translationGroup });
+  }
+  return { details, translations };
 }
 
 /**
