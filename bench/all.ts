@@ -10,7 +10,8 @@
 //   --no-write  print the section on stdout instead of writing BENCHMARKS.md
 //   --from-json FILE  run nothing: render (and write) the section again from a saved JSON line of an earlier run
 //
-// Parts: workers (bench/workers.ts: embedded vs one and three workers on the wire; its knobs BENCH_MESSAGES,
+// Parts: workers (bench/workers.ts: embedded vs one and three workers on the wire, and on a real PostgreSQL when
+// BENCH_POSTGRES_URL is set; its knobs BENCH_MESSAGES,
 // BENCH_THROUGHPUT_MESSAGES, BENCH_WORKER_SETUPS, … pass through the environment), search-latency
 // (bench/search-latency.ts --sizes …). A part that fails (exit code, no JSON line, crash) is recorded as failed in the
 // output and the next part runs; BENCH_PART_TIMEOUT_MIN (unset: none) stops a part that runs longer than that.
@@ -60,7 +61,14 @@ interface Part {
 // --quick sets small counts unless the environment already chose them.
 const quickEnv = (vars: Record<string, string>) => (quick ? Object.fromEntries(Object.entries(vars).filter(([k]) => process.env[k] === undefined)) : {});
 const PARTS: Part[] = [
-  { name: 'workers', script: 'bench/workers.ts', args: [], env: quickEnv({ BENCH_MESSAGES: '200', BENCH_THROUGHPUT_MESSAGES: '200' }) },
+  {
+    name: 'workers', script: 'bench/workers.ts', args: [],
+    env: {
+      ...quickEnv({ BENCH_MESSAGES: '200', BENCH_THROUGHPUT_MESSAGES: '200' }),
+      // A real PostgreSQL with pgvector named by BENCH_POSTGRES_URL adds its setups (docs/deployment.md shows one way).
+      ...(process.env.BENCH_POSTGRES_URL && !process.env.BENCH_WORKER_SETUPS ? { BENCH_WORKER_SETUPS: 'embedded,wire-1,wire-3,pg-1,pg-3' } : {}),
+    },
+  },
   { name: 'search-latency', script: 'bench/search-latency.ts', args: ['--sizes', sizes], env: {} },
 ];
 for (const o of only ?? []) if (!PARTS.some((p) => p.name === o)) throw new Error(`--only: unknown part ${o}; parts: ${PARTS.map((p) => p.name).join(', ')}`);
@@ -188,12 +196,15 @@ function renderWorkers(r: Obj): string[] {
   const cmp = r.comparison ?? {};
   const ratios: string[] = [];
   if (cmp.wire3OverWire1) ratios.push(`wire-3 / wire-1 sustained acks/s ×${v(cmp.wire3OverWire1.sustained)} (steady state ×${v(cmp.wire3OverWire1.steady)})`);
+  if (cmp.pg3OverPg1) ratios.push(`pg-3 / pg-1 ×${v(cmp.pg3OverPg1.sustained)} (steady state ×${v(cmp.pg3OverPg1.steady)})`);
   if (cmp.wire1OverEmbedded) ratios.push(`wire-1 / embedded ×${v(cmp.wire1OverEmbedded.sustained)} (steady state ×${v(cmp.wire1OverEmbedded.steady)})`);
   if (ratios.length) out.push(`Ratios: ${ratios.join('; ')}.`, '');
   out.push(
     'Setups: `embedded` = one `firstreply start` with only DATA_DIR (PGlite on disk on a worker thread); `wire-N` = N',
     '`ROLE=worker` processes on PGlite served on the PostgreSQL wire protocol (one session the workers take turns on per',
-    'transaction, in its own process), `DATABASE_POOL_MAX=1`. Each phase starts fresh processes and a fresh database.',
+    'transaction, in its own process), `DATABASE_POOL_MAX=1`; `pg-N` = N `ROLE=worker` processes on a real PostgreSQL with',
+    `pgvector${c.postgres ? ` (${c.postgres})` : ''}, default pool (10). Each phase starts fresh processes and a fresh database. Every customer`,
+    'email is matched against an indexed 12-article knowledge base with the local provider.',
   );
   return out;
 }

@@ -4,8 +4,11 @@
 //   embedded  one `firstreply start` with only DATA_DIR set (the default: PGlite on disk on a worker thread, ROLE=all)
 //   wire-1    one ROLE=worker child, DATABASE_URL=postgres://… to PGlite served on the wire protocol (node-postgres)
 //   wire-3    three ROLE=worker children against the same wire-served PGlite (any wire-N works)
+//   pg-1/pg-3 ROLE=worker children against a real PostgreSQL with pgvector (any pg-N works): --postgres-url (or
+//             BENCH_POSTGRES_URL) names a server and a user that may create databases; each phase gets a database
+//             of its own (created, migrated, dropped). DATABASE_POOL_MAX stays at its default (10) per worker.
 //
-//   npx tsx bench/workers.ts [--setups embedded,wire-1,wire-3] [--messages 400] [--rate 20]
+//   npx tsx bench/workers.ts [--setups embedded,wire-1,wire-3,pg-1,pg-3] [--postgres-url URL] [--messages 400] [--rate 20]
 //                            [--throughput-messages 1000] [--concurrency 16] [--smtp-connections 4]
 //   (npm run bench:workers; every flag also as BENCH_WORKER_SETUPS, BENCH_MESSAGES, BENCH_RATE,
 //    BENCH_THROUGHPUT_MESSAGES, BENCH_CONCURRENCY, BENCH_SMTP_CONNECTIONS; flags win)
@@ -64,6 +67,7 @@ const flags = parseFlags({
   concurrency: intEnv('BENCH_CONCURRENCY', 16),
   'smtp-connections': intEnv('BENCH_SMTP_CONNECTIONS', 4),
   'wire-db': process.env.BENCH_WIRE_DB ?? 'process',
+  'postgres-url': process.env.BENCH_POSTGRES_URL ?? '',
   'ack-stall-s': intEnv('BENCH_ACK_STALL_S', 30),
   'ack-wait-max-s': intEnv('BENCH_ACK_WAIT_MAX_S', 600),
 });
@@ -84,13 +88,18 @@ const round = (n: number, d = 1) => (Number.isFinite(n) ? Math.round(n * 10 ** d
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 500);
 
 // ------------------------------------------------------------------------------------------------ setups
-interface SetupSpec { name: string; kind: 'embedded' | 'wire'; workers: number }
+interface SetupSpec { name: string; kind: 'embedded' | 'wire' | 'postgres'; workers: number }
 function parseSetups(list: string): SetupSpec[] {
   return list.split(',').map((s) => s.trim()).filter(Boolean).map((name) => {
     if (name === 'embedded') return { name, kind: 'embedded', workers: 1 };
     const m = /^wire-(\d+)$/.exec(name);
     if (m && Number(m[1]) >= 1) return { name, kind: 'wire', workers: Number(m[1]) };
-    throw new Error(`unknown setup ${name}: expected embedded or wire-N`);
+    const pgm = /^pg-(\d+)$/.exec(name);
+    if (pgm && Number(pgm[1]) >= 1) {
+      if (!flags['postgres-url']) throw new Error(`setup ${name} needs --postgres-url (or BENCH_POSTGRES_URL): a PostgreSQL with pgvector`);
+      return { name, kind: 'postgres', workers: Number(pgm[1]) };
+    }
+    throw new Error(`unknown setup ${name}: expected embedded, wire-N or pg-N`);
   });
 }
 const SETUPS = parseSetups(flags.setups);
@@ -118,7 +127,23 @@ process.on('uncaughtException', (err) => {
   process.exit(1);
 });
 
-interface DbServer { pid: number; url: string; stop(): Promise<void> }
+interface DbServer { pid?: number; url: string; stop(): Promise<void> }
+
+/** A fresh database on the --postgres-url server for one phase, migrated as an upgrade does; dropped at the end. */
+async function createPostgresDb(): Promise<DbServer> {
+  const admin = new URL(flags['postgres-url']);
+  const name = `firstreply_bench_${process.pid}_${Date.now()}`;
+  const run = async (text: string) => {
+    const database = await openDatabase({ databaseUrl: admin.toString(), maxConnections: 1 });
+    try { await database.execute(text); } finally { await database.close(); }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), maxConnections: 1 });
+  try { await database.migrate(); } finally { await database.close(); }
+  return { url: url.toString(), stop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
 
 /** PGlite on the wire protocol, in its own process (default) or in this one; migrated once, as an upgrade does. */
 async function startWireDb(): Promise<DbServer> {
@@ -214,12 +239,17 @@ async function startSetup(spec: SetupSpec, sink: SmtpSink): Promise<Running> {
   };
   try {
     if (spec.kind === 'wire') db = await startWireDb();
-    await seedKnowledgeBase(spec.kind === 'wire' ? { databaseUrl: db!.url, maxConnections: 1 } : { dataDir: path.join(dir, 'data') });
+    if (spec.kind === 'postgres') db = await createPostgresDb();
+    await seedKnowledgeBase(db ? { databaseUrl: db.url, maxConnections: 1 } : { dataDir: path.join(dir, 'data') });
     for (let i = 0; i < spec.workers; i++) {
       const name = spec.kind === 'embedded' ? 'embedded' : `worker-${i + 1}`;
       const env: Record<string, string> = spec.kind === 'embedded'
         ? { ...common, DATA_DIR: path.join(dir, 'data') }
-        : { ...common, ROLE: 'worker', WORKER_NAME: name, DATABASE_URL: db!.url, DATABASE_POOL_MAX: '1', DATA_DIR: path.join(dir, `data-${i + 1}`) };
+        : {
+            ...common, ROLE: 'worker', WORKER_NAME: name, DATABASE_URL: db!.url, DATA_DIR: path.join(dir, `data-${i + 1}`),
+            // PGlite on the wire is one session: one connection each. A real PostgreSQL gets the default pool.
+            DATABASE_POOL_MAX: spec.kind === 'wire' ? '1' : '10',
+          };
       const child = await startChildService(env, START_TIMEOUT_MS);
       live.add(child.process);
       void child.exited.then(() => live.delete(child.process));
@@ -371,7 +401,7 @@ async function runPhase(spec: SetupSpec, phase: Phase) {
     log(`${spec.name}/${phase}: ${r.workers.length} worker(s) up in ${round(r.startupMs / 1000, 1)} s (load before: ${load.join(' ')})`);
     sampler = new ResourceSampler([
       ...r.workers.map((w) => ({ label: w.name, pid: w.child.process.pid! })),
-      ...(r.db ? [{ label: WIRE_DB === 'inline' ? 'database server (in the benchmark process)' : 'database server', pid: r.db.pid }] : []),
+      ...(r.db?.pid ? [{ label: WIRE_DB === 'inline' ? 'database server (in the benchmark process)' : 'database server', pid: r.db.pid }] : []),
     ]);
     for (const w of r.workers) {
       // One pooled transport per worker; maxMessages Infinity: no reconnect (smtp-server delays each new one ~100 ms).
@@ -528,6 +558,8 @@ async function runSetup(spec: SetupSpec): Promise<SetupResult> {
     setup: spec.name, kind: spec.kind, workers: spec.workers,
     database: spec.kind === 'embedded'
       ? 'PGlite on disk on a worker thread of the service (DATA_DIR only)'
+      : spec.kind === 'postgres'
+      ? `PostgreSQL at ${new URL(flags['postgres-url']).host} (a fresh database per phase), node-postgres, DATABASE_POOL_MAX=10 per worker`
       : `PGlite in memory on the wire protocol (${WIRE_DB === 'inline' ? 'served from the benchmark process' : 'its own process'}), node-postgres, DATABASE_POOL_MAX=1 per worker`,
     memory: [], errors: [],
   };
@@ -580,6 +612,7 @@ function markdown(results: SetupResult[], comparison: Record<string, unknown>, m
     ['errors', cell((r) => (r.errors.length ? r.errors.map((e) => `${e.phase}: ${e.error.replace(/\|/g, '/')}`).join('; ') : 'none'))],
   ];
   const ratio = comparison.wire3OverWire1 as { sustained: number; steady: number } | undefined;
+  const pgRatio = comparison.pg3OverPg1 as { sustained: number; steady: number } | undefined;
   return [
     '### firstreply worker scaling (SMTP in → SMTP sink, child processes)',
     '',
@@ -590,6 +623,7 @@ function markdown(results: SetupResult[], comparison: Record<string, unknown>, m
     ...rows.map(([name, vals]) => `| ${name} | ${vals.join(' | ')} |`),
     '',
     ratio ? `wire-3 / wire-1: sustained ×${ratio.sustained}, steady-state ×${ratio.steady}` : '',
+    pgRatio ? `pg-3 / pg-1: sustained ×${pgRatio.sustained}, steady-state ×${pgRatio.steady}` : '',
     '',
   ].join('\n');
 }
@@ -620,6 +654,9 @@ async function main() {
       steady: round(w3.steadyAcksPerSecond / w1.steadyAcksPerSecond, 2),
     };
   }
+  const p1 = find('pg-1');
+  const p3 = find('pg-3');
+  if (p1 && p3) comparison.pg3OverPg1 = { sustained: round(p3.sustainedAcksPerSecond / p1.sustainedAcksPerSecond, 2), steady: round(p3.steadyAcksPerSecond / p1.steadyAcksPerSecond, 2) };
   const emb = find('embedded');
   if (emb && w1) comparison.wire1OverEmbedded = { sustained: round(w1.sustainedAcksPerSecond / emb.sustainedAcksPerSecond, 2), steady: round(w1.steadyAcksPerSecond / emb.steadyAcksPerSecond, 2) };
 
@@ -633,6 +670,7 @@ async function main() {
     config: {
       setups: SETUPS.map((s) => s.name), messages: MESSAGES, rate: RATE, throughputMessages: THROUGHPUT_MESSAGES,
       concurrency: CONCURRENCY, smtpConnectionsPerWorker: SMTP_CONNECTIONS, wireDb: WIRE_DB,
+      postgres: flags['postgres-url'] ? new URL(flags['postgres-url']).host : null,
       ackStallSeconds: ACK_STALL_MS / 1000, warmupMessages: WARMUP_MESSAGES,
     },
     setups: results,

@@ -20,6 +20,9 @@ export const configSchema = z.object({
   DATABASE_URL: urlOf(['postgres:', 'postgresql:']).optional(),
   // Connections per process to DATABASE_URL. 1 for PGlite's socket server, which runs one session.
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // Named prepared statements on DATABASE_URL (default: yes, unless the server is PGlite). false behind a pooler in
+  // transaction mode that cannot keep them (PgBouncer before 1.21, or without max_prepared_statements).
+  DATABASE_PREPARED_STATEMENTS: bool.optional(),
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
   INBOUND_SMTP_PORT: port.default(2525),
@@ -154,6 +157,6 @@ export function messageIdDomain(config: Config): string {
 }
 
 /** Where the database is, for openDatabase/withDatabase: one place, so every command opens it the same way. */
-export function databaseOptions(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_MAX'>) {
-  return { databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: config.DATABASE_POOL_MAX };
+export function databaseOptions(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_MAX' | 'DATABASE_PREPARED_STATEMENTS'>) {
+  return { databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: config.DATABASE_POOL_MAX, preparedStatements: config.DATABASE_PREPARED_STATEMENTS };
 }

@@ -4,9 +4,9 @@ import { SESSION_SETUP } from './session.js';
 
 /**
  * Named prepared statements for every parameterised query, without naming them at each call site: the server parses
- * and plans a statement once per connection instead of on every execution. Each message runs the same few dozen
- * statement shapes, so on the embedded database this takes a statement from ~0.6 ms to ~0.3 ms (scratch measurement
- * over PGlite's socket, see BENCHMARKS.md); on PostgreSQL it saves the parse and plan round of each statement.
+ * and plans a statement once per connection instead of on every execution. A message runs the same few dozen
+ * statement shapes; on the embedded database, where each statement is a round trip into PGlite's single session, this
+ * was one of the steps that took `bench:workers` from 20 to 40+ acknowledgements/s (BENCHMARKS.md, session 5).
  *
  * The name is a hash of the SQL text, so the same text always gets the same name on a connection (node-postgres
  * remembers what it prepared per connection). Statements without parameters are left alone: they may hold several
