@@ -7,15 +7,16 @@
 //
 // The database is PGlite served on the PostgreSQL wire protocol (test/support/pglite-wire.ts), node-postgres in each
 // worker. PGlite is one session, so the server makes clients take turns per transaction: the workers contend as they
-// would for row locks on a real server, but never run SQL in parallel. docs/deployment.md says how to run the same
-// setup on PostgreSQL with pgvector.
+// would for row locks on a real server, but never run SQL in parallel. With SCALE_TEST_POSTGRES_URL (a PostgreSQL
+// server with pgvector and a user that may create databases) the same test runs on a fresh database there instead,
+// where the workers' transactions do run in parallel (docs/deployment.md: how it was run).
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/client.js';
+import { openDatabase, type Database } from '../src/db/client.js';
 import { startChildService, type ChildService } from './support/child-service.js';
 import { freePort, startDovecot, type DovecotServer } from './support/dovecot.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
@@ -29,19 +30,30 @@ const WORKERS = 3;
 type Row = Record<string, unknown>;
 
 describe('three workers on one database', () => {
-  let pglite: PGlite;
-  let wire: WireServer;
+  let pglite: PGlite | undefined;
+  let wire: WireServer | undefined;
+  let server: { url: string; database: Database; drop(): Promise<void> } | undefined;
   let dovecot: DovecotServer;
   let sink: SmtpSink;
   let dataDir: string;
   const workers: ChildService[] = [];
-  const query = async (text: string, values: unknown[] = []): Promise<Row[]> => (await pglite.query<Row>(text, values)).rows;
+  const query = async (text: string, values: unknown[] = []): Promise<Row[]> => {
+    if (pglite) return (await pglite.query<Row>(text, values)).rows;
+    const result = await server!.database.execute(text, values);
+    return (Array.isArray(result) ? result[0]! : result).rows;
+  };
 
   beforeAll(async () => {
-    pglite = await PGlite.create('memory://', { extensions: { vector } });
-    const port = await freePort();
-    wire = await servePglite(pglite, port);
-    const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+    let url: string;
+    if (process.env.SCALE_TEST_POSTGRES_URL) {
+      server = await freshPostgresDatabase(process.env.SCALE_TEST_POSTGRES_URL);
+      url = server.url;
+    } else {
+      pglite = await PGlite.create('memory://', { extensions: { vector } });
+      const port = await freePort();
+      wire = await servePglite(pglite, port);
+      url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+    }
     // Migrate once up front, as an upgrade does before the workers roll over.
     const database = await openDatabase({ databaseUrl: url, maxConnections: 1 });
     await database.migrate();
@@ -67,6 +79,7 @@ describe('three workers on one database', () => {
     await dovecot?.stop();
     await wire?.server.stop().catch(() => undefined);
     await pglite?.close();
+    await server?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -156,3 +169,22 @@ describe('three workers on one database', () => {
     }
   }, 1_200_000);
 });
+
+/** A new database on a PostgreSQL server (dropped afterwards), for SCALE_TEST_POSTGRES_URL. */
+async function freshPostgresDatabase(adminUrl: string): Promise<{ url: string; database: Database; drop(): Promise<void> }> {
+  const name = `firstreply_scale_${process.pid}_${Date.now()}`;
+  const admin = await openDatabase({ databaseUrl: adminUrl, maxConnections: 1 });
+  await admin.execute(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), maxConnections: 2 });
+  return {
+    url: url.toString(),
+    database,
+    async drop() {
+      await database.close();
+      await admin.execute(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.close();
+    },
+  };
+}
