@@ -9,6 +9,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/client.js';
+import { PLAN_EACH_TIME } from '../src/db/prepared.js';
 import { HNSW_EF_SEARCH } from '../src/db/session.js';
 
 const prepared = async (database: Database) => {
@@ -38,6 +39,9 @@ describe('named prepared statements', () => {
       const names = (await prepared(database)).filter((p) => p.statement.includes('$1::int + 1'));
       expect(names).toHaveLength(1);
       expect(await efSearch(database)).toBe(HNSW_EF_SEARCH);
+      // marked to be planned for its parameters each time (the knowledge-base search): never named
+      for (const n of [1, 2, 3, 4, 5, 6, 7]) await database.execute(`${PLAN_EACH_TIME} select $1::int * 2 as twice`, [n]);
+      expect((await prepared(database)).filter((p) => p.statement.includes('* 2 as twice'))).toEqual([]);
     } finally {
       await database.close();
     }

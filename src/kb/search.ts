@@ -5,6 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/client.js';
 import { selectRows, sqlLiteral } from '../db/rows.js';
 import { HNSW_EF_SEARCH } from '../db/session.js';
+import { PLAN_EACH_TIME } from '../db/prepared.js';
 import { orQuery, textSearchConfig } from './indexing/text-search-config.js';
 
 export interface ChunkSearchInput {
@@ -101,7 +102,8 @@ export function chunkSearchStatement(input: ChunkSearchInput): { efSearch: numbe
       )
       SELECT found.article_id, found.similarity, ranked.rank FROM found LEFT JOIN ranked ON ranked.article_id = found.article_id`
     : sql` SELECT found.article_id, found.similarity, NULL::float8 AS rank FROM found`;
-  const statement = sql`
+  // Unnamed (PLAN_EACH_TIME): a generic plan of this statement is slower (see db/prepared.ts).
+  const statement = sql`${sql.raw(PLAN_EACH_TIME)}
       WITH near AS MATERIALIZED (
         SELECT article_id, 1 - (embedding::vector(${dims}) <=> ${q}::vector(${dims})) AS similarity
         FROM article_chunks WHERE model = ${model}
