@@ -12,6 +12,7 @@ import { decideAcknowledgement, type GuardDecision, type SuppressionReason } fro
 import { customerText, detectLanguage } from '../domain/language.js';
 import { mailboxHours, type SlaPolicy } from '../domain/sla-policy.js';
 import { pgText } from '../db/text.js';
+import { writeTogether } from '../db/together.js';
 import type { RawStore } from '../mail/raw-store.js';
 import type { SenderAuthVerdict } from '../domain/sender-trust.js';
 import { parseBounded, type ParseLimits, type ParsedMessage } from '../mail/parse.js';
@@ -127,7 +128,9 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
     if (flags.length > 0) events.push({ type: 'message_flagged', detail: { flags, error: pgText(parsed.error) } });
 
     const opening = events.some((e) => e.type === 'case_opened');
-    if (kase && !machineWritten && knowledge.match) events.push(...(await recordMatch(tx, kase, messageId, knowledge)));
+    // Written with the other independent rows at the end (writeTogether): nothing in between reads them.
+    const matchRecord = kase && !machineWritten && knowledge.match ? recordMatch(tx, kase, messageId, knowledge) : undefined;
+    if (matchRecord) events.push(...matchRecord.events);
     let escalation: Escalation | undefined;
     if (kase && !machineWritten) {
       escalation = await escalateIfNeeded(tx, { kase, mailbox, text, language, customerAddress, messageId, opening, match: knowledge.match, subject: parsed.subject, messageIdDomain: deps.messageIdDomain, log: deps.log });
@@ -138,13 +141,11 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       if (opening) kase = await triageNewCase(tx, { kase, mailbox, match: knowledge.match });
     }
 
-    if (kase && !machineWritten) {
-      // Each customer message gets a fresh draft (written by the draft worker); older undecided ones are superseded.
-      if (!opening) {
-        await tx.update(drafts).set({ status: 'superseded', updatedAt: new Date() })
-          .where(and(eq(drafts.caseId, kase.id), inArray(drafts.status, ['pending', 'proposed', 'edited'])));
-      }
-      await tx.insert(drafts).values({ caseId: kase.id, inboundMessageId: messageId });
+    // Each customer message gets a fresh draft (written by the draft worker); older undecided ones are superseded.
+    const draftFor = kase && !machineWritten ? kase.id : null;
+    if (draftFor && !opening) {
+      await tx.update(drafts).set({ status: 'superseded', updatedAt: new Date() })
+        .where(and(eq(drafts.caseId, draftFor), inArray(drafts.status, ['pending', 'proposed', 'edited'])));
     }
 
     let acknowledged = false;
@@ -169,10 +170,11 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
     events.push(acknowledged
       ? { type: 'acknowledgement_queued', detail: { articles: articles.length } }
       : { type: 'acknowledgement_suppressed', detail: { reasons } });
-    await tx.insert(caseEvents).values(events.map((e) => ({ ...e, caseId, inboundMessageId: messageId })));
-
-    await tx
-      .update(inboundMessages)
+    await writeTogether(tx, [
+      matchRecord?.insert,
+      draftFor ? tx.insert(drafts).values({ caseId: draftFor, inboundMessageId: messageId }) : undefined,
+      tx.insert(caseEvents).values(events.map((e) => ({ ...e, caseId, inboundMessageId: messageId }))),
+      tx.update(inboundMessages)
       .set({
         status: 'processed', processedAt: new Date(), caseId, flags, error: pgText(parsed.error),
         messageId: pgText(parsed.messageId), inReplyTo: pgText(parsed.inReplyTo), references: parsed.references.map((r) => pgText(r)),
@@ -180,17 +182,18 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
         subject: pgText(parsed.subject), textBody: pgText(parsed.text), htmlBody: pgText(parsed.html), language, sentAt: parsed.date,
         senderAuth: senderAuth ? { ...senderAuth } : null,
       })
-      .where(eq(inboundMessages.id, messageId));
+      .where(eq(inboundMessages.id, messageId)),
+    ]);
     // an empty knowledge base leaves every question unanswered: nothing to learn about its gaps yet
     const unanswered = kase && !machineWritten && knowledge.match?.escalate && knowledge.match.reason === 'below_threshold' ? { inboundMessageId: messageId, caseId: kase.id, text, language } : undefined;
     return { status: 'processed', caseId, acknowledged, decision: { acknowledge: acknowledged, reasons }, flags, escalation, unanswered } as const;
   });
 }
 
-/** Keeps the match with the case: the draft, the escalation rules and the reports read it. */
-async function recordMatch(tx: Tx, kase: Case, messageId: string, knowledge: KnowledgeOutcome) {
+/** Keeps the match with the case (the draft worker, the review queue and the reports read it): the insert, to run. */
+function recordMatch(tx: Tx, kase: Case, messageId: string, knowledge: KnowledgeOutcome) {
   const match = knowledge.match!;
-  await tx.insert(caseMatches).values({
+  const insert = tx.insert(caseMatches).values({
     caseId: kase.id, inboundMessageId: messageId, model: match.model, confidence: match.confidence, threshold: match.threshold,
     escalate: match.escalate,
     ranked: match.candidates.map((c) => ({ articleId: c.articleId, version: c.version, title: c.title, score: c.score, contributions: c.contributions })),
@@ -200,7 +203,7 @@ async function recordMatch(tx: Tx, kase: Case, messageId: string, knowledge: Kno
     type: 'knowledge_matched',
     detail: { confidence: match.confidence, threshold: match.threshold, top: match.candidates[0]?.articleId ?? null, suggested: knowledge.suggestions.length },
   }];
-  return events;
+  return { insert, events };
 }
 
 async function openCase(
