@@ -2,17 +2,16 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { SESSION_SETUP } from './session.js';
 
-/**
- * Named prepared statements for every parameterised query, without naming them at each call site: the server parses
- * and plans a statement once per connection instead of on every execution. A message runs the same few dozen
- * statement shapes; on the embedded database, where each statement is a round trip into PGlite's single session, this
- * was one of the steps that took `bench:workers` from 20 to 40+ acknowledgements/s (BENCHMARKS.md, session 5).
- *
- * The name is a hash of the SQL text, so the same text always gets the same name on a connection (node-postgres
- * remembers what it prepared per connection). Statements without parameters are left alone: they may hold several
- * commands, which cannot be prepared. Past `limit` distinct texts (IN lists of every length, say) further texts run
- * unnamed, so neither side's statement cache grows without bound.
- */
+// Named prepared statements for every parameterised query, without naming them at each call site: the server parses
+// and plans a statement once per connection instead of on every execution. A message runs the same few dozen
+// statement shapes; on the embedded database, where each statement is a round trip into PGlite's single session, this
+// was one of the steps that took `bench:workers` from 20 to 40+ acknowledgements/s (BENCHMARKS.md, 2026-11-24).
+//
+// The name is a hash of the SQL text, so the same text always gets the same name on a connection (node-postgres
+// remembers what it prepared per connection). Statements without parameters are left alone: they may hold several
+// commands, which cannot be prepared. Past `limit` distinct texts (IN lists of every length, say) further texts run
+// unnamed, so neither side's statement cache grows without bound.
+
 /**
  * Put in a statement's text to keep it unnamed, planned for its own parameters each time. After five executions
  * PostgreSQL may switch a prepared statement to a generic plan; for the knowledge-base search (HNSW + full-text rank)
@@ -27,25 +26,23 @@ export interface PreparePolicy {
 }
 
 /**
+ * A node-postgres Client class that names statements as above and runs SESSION_SETUP on every new connection.
  * PGlite served on the wire runs ONE session for all its connections: a statement prepared by one connection
  * exists for the others, and a second connection preparing the same name fails. So on a DATABASE_URL the names are
  * only used once the server has said it is not PGlite; the embedded database (one connection, reset on connect)
  * always uses them.
  */
 export function preparingClient(policy: PreparePolicy): typeof pg.Client {
-  // (also runs SESSION_SETUP on every new connection)
   const names = new Map<string, string>();
   const limit = policy.limit ?? 500;
   let allowed = policy.mode === true;
   let probed = policy.mode !== 'unless-pglite';
 
   const nameFor = (text: string): string | undefined => {
-    if (text.includes(PLAN_EACH_TIME)) return undefined;
-    let name = names.get(text);
-    if (name === undefined && names.size < limit) {
-      name = `fr_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-      names.set(text, name);
-    }
+    const known = names.get(text);
+    if (known !== undefined || names.size >= limit || text.includes(PLAN_EACH_TIME)) return known;
+    const name = `fr_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
     return name;
   };
 

@@ -172,13 +172,8 @@ export class KnowledgeBase {
     if (match.escalate || max <= 0) return [];
     const top = match.candidates[0]!;
     const chosen = match.candidates.filter((c, i) => i === 0 || c.score >= RUNNER_UP_SHARE * top.score);
-    const groups = chosen.map((c) => c.translationGroup).filter((g): g is string => g !== null);
-    const translations = this.translationsFound.get(match) ?? (groups.length
-      ? await this.opts.db
-          .select({ id: articles.id, version: articles.version, title: articles.title, url: articles.url, language: articles.language, group: articles.translationGroup })
-          .from(articles)
-          .where(and(inArray(articles.translationGroup, groups), eq(articles.status, 'published')))
-      : []);
+    // Read with the match's candidates (match()); a match from elsewhere gets each article in its own language.
+    const translations = this.translationsFound.get(match) ?? [];
     const out: Suggestion[] = [];
     for (const c of chosen) {
       const own = sameLanguage(c.language, language) ? undefined : translations.find((t) => t.group === c.translationGroup && sameLanguage(t.language, language));

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
-import { slaPolicies } from '../db/schema/sla.js';
 import { effectivePolicy, type SlaPolicy } from '../domain/sla-policy.js';
+import { loadPolicies } from '../sla/timers.js';
 
 export interface MailboxWithPolicies {
   mailbox: Mailbox;
@@ -34,7 +34,7 @@ export class MailboxSettings {
   private async load(mailboxId: number): Promise<MailboxWithPolicies | null> {
     const [[mailbox], policies] = await Promise.all([
       this.db.select().from(mailboxes).where(eq(mailboxes.id, mailboxId)),
-      this.db.select().from(slaPolicies).where(eq(slaPolicies.mailboxId, mailboxId)),
+      loadPolicies(this.db, mailboxId),
     ]);
     if (!mailbox) return null;
     return { mailbox, policyFor: (priority) => effectivePolicy(mailbox, policies, priority) };

@@ -13,10 +13,14 @@ import type { BusinessHours } from '../domain/sla-clock.js';
 export type SlaCase = Pick<Case, 'id' | 'priority'>;
 const REPLY_KINDS: SlaTimerKind[] = ['first_reply', 'next_reply'];
 
+/** A mailbox's sla_policies rows (one per priority it overrides). */
+export function loadPolicies(q: Queryable, mailboxId: number) {
+  return q.select().from(slaPolicies).where(eq(slaPolicies.mailboxId, mailboxId));
+}
+
 /** The policy in force for a mailbox and priority: its sla_policies row, else the derived default. */
 export async function loadPolicy(q: Queryable, mailbox: SlaMailbox, priority: string): Promise<SlaPolicy> {
-  const rows = await q.select().from(slaPolicies).where(eq(slaPolicies.mailboxId, mailbox.id));
-  return effectivePolicy(mailbox, rows, priority);
+  return effectivePolicy(mailbox, await loadPolicies(q, mailbox.id), priority);
 }
 
 function timerRow(caseId: string, kind: SlaTimerKind, policy: SlaPolicy, hours: BusinessHours, now: Date) {
