@@ -3,7 +3,7 @@
 // escalate the case to a team and queue one notice per distinct set of reasons for the team's address.
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { cases, type Case } from '../db/schema/cases.js';
+import { cases, type Case, type EscalationReasonRecord } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import { outbox } from '../db/schema/outbox.js';
 import { detectEscalation, escalationTeam, mergeEscalationReasons, type EscalationReason } from '../domain/escalation.js';
@@ -11,9 +11,11 @@ import { DEFAULT_ESCALATION_RULES, parseEscalationRules, teamAddressFor, type Es
 import { deliverWebhook, escalationNoticeRow, escalationWebhookPayload } from '../escalation/notify.js';
 import type { Logger } from '../logger.js';
 import type { KnowledgeMatch } from '../kb/knowledge.js';
-import { audit, SYSTEM_ACTOR } from '../review/audit.js';
-import { categoryFor, priorityFor, raisedPriority } from '../domain/triage.js';
-import { onPriorityChanged } from '../sla/timers.js';
+import { audit, SYSTEM_ACTOR, type AuditEntry } from '../review/audit.js';
+import { categoryFor, priorityFor, raisedPriority, type Priority } from '../domain/triage.js';
+
+/** A new case's priority until its escalation signals raise it. */
+export const DEFAULT_PRIORITY: Priority = 'normal';
 
 export interface Escalation {
   kase: Case;
@@ -34,10 +36,24 @@ export function mailboxRules(mailbox: Mailbox, log?: Logger): EscalationRules {
   }
 }
 
-export async function escalateIfNeeded(tx: Tx, input: {
-  kase: Case; mailbox: Mailbox; subject: string; text: string; language: string; customerAddress: string | null;
-  messageId: string; opening: boolean; match: KnowledgeMatch | null; messageIdDomain: string; log?: Logger;
-}): Promise<Escalation | undefined> {
+/** What a customer message adds to its case's escalation under the mailbox's rules: nothing, or the new reasons. */
+export interface EscalationPlan {
+  rules: EscalationRules;
+  /** every reason the case will carry, as stored */
+  records: EscalationReasonRecord[];
+  added: EscalationReason[];
+  reasons: EscalationReason[];
+  team: string;
+}
+
+export interface EscalationInput {
+  kase: Pick<Case, 'escalationReasons' | 'customerMessageCount'>;
+  mailbox: Mailbox; subject: string; text: string; language: string; customerAddress: string | null;
+  opening: boolean; match: KnowledgeMatch | null; log?: Logger;
+}
+
+/** The decision alone (no database): used for a case being opened, which is written once in its final state. */
+export function planEscalation(input: EscalationInput, now: Date): EscalationPlan | undefined {
   const rules = mailboxRules(input.mailbox, input.log);
   const detected = detectEscalation({
     subject: input.subject, text: input.text, language: input.language, fromAddress: input.customerAddress,
@@ -45,23 +61,37 @@ export async function escalateIfNeeded(tx: Tx, input: {
     // a weak match escalates a new case; on a follow-up the agent already has the case in hand
     match: input.opening ? input.match : null,
   });
-  const now = new Date();
   const { records, added } = mergeEscalationReasons(input.kase.escalationReasons, detected.reasons, now);
   if (added.length === 0) return undefined;
-  const all = records.map((r) => ({ code: r.code, detail: r.detail })) as EscalationReason[];
-  const team = escalationTeam(all, rules);
-  const [kase] = await tx.update(cases).set({ status: 'escalated', team, escalationReasons: records, updatedAt: now }).where(eq(cases.id, input.kase.id)).returning();
-  await audit(tx, { caseId: kase!.id, actor: SYSTEM_ACTOR, action: 'escalated', before: { status: input.kase.status, team: input.kase.team }, after: { status: 'escalated', team, reasons: added.map((r) => r.code) } });
-  const teamAddress = teamAddressFor(rules, team, null);
-  let noticeQueued = false;
-  if (teamAddress) {
-    const inserted = await tx.insert(outbox)
-      .values(escalationNoticeRow({ kase: kase!, mailbox: input.mailbox, team, teamAddress, reasons: all, messageIdDomain: input.messageIdDomain, inboundMessageId: input.messageId }))
-      .onConflictDoNothing({ target: outbox.dedupeKey })
-      .returning({ id: outbox.id });
-    noticeQueued = inserted.length > 0;
-  }
-  return { kase: kase!, team, added, reasons: all, rules, noticeQueued };
+  const reasons = records.map((r) => ({ code: r.code, detail: r.detail })) as EscalationReason[];
+  return { rules, records, added, reasons, team: escalationTeam(reasons, rules) };
+}
+
+/** The audit entry of an escalation. */
+export function escalationAudit(caseId: string, before: Pick<Case, 'status' | 'team'>, plan: EscalationPlan): AuditEntry {
+  return { caseId, actor: SYSTEM_ACTOR, action: 'escalated', before: { status: before.status, team: before.team }, after: { status: 'escalated', team: plan.team, reasons: plan.added.map((r) => r.code) } };
+}
+
+/** One notice per distinct set of reasons for the team's address, if it has one. True when one was queued now. */
+export async function queueEscalationNotice(tx: Tx, input: { kase: Case; mailbox: Mailbox; plan: EscalationPlan; messageIdDomain: string; messageId: string }): Promise<boolean> {
+  const { plan } = input;
+  const teamAddress = teamAddressFor(plan.rules, plan.team, null);
+  if (!teamAddress) return false;
+  const inserted = await tx.insert(outbox)
+    .values(escalationNoticeRow({ kase: input.kase, mailbox: input.mailbox, team: plan.team, teamAddress, reasons: plan.reasons, messageIdDomain: input.messageIdDomain, inboundMessageId: input.messageId }))
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .returning({ id: outbox.id });
+  return inserted.length > 0;
+}
+
+export async function escalateIfNeeded(tx: Tx, input: EscalationInput & { kase: Case; messageId: string; messageIdDomain: string }): Promise<Escalation | undefined> {
+  const now = new Date();
+  const plan = planEscalation(input, now);
+  if (!plan) return undefined;
+  const [kase] = await tx.update(cases).set({ status: 'escalated', team: plan.team, escalationReasons: plan.records, updatedAt: now }).where(eq(cases.id, input.kase.id)).returning();
+  await audit(tx, escalationAudit(kase!.id, input.kase, plan));
+  const noticeQueued = await queueEscalationNotice(tx, { kase: kase!, mailbox: input.mailbox, plan, messageIdDomain: input.messageIdDomain, messageId: input.messageId });
+  return { kase: kase!, team: plan.team, added: plan.added, reasons: plan.reasons, rules: plan.rules, noticeQueued };
 }
 
 /** The optional signed webhook, after commit and best effort (the team's email notice is the durable channel). */
@@ -75,19 +105,9 @@ export function notifyWebhook(escalation: Escalation, log: Logger): void {
 }
 
 /**
- * A new case's starting priority and category (from the escalation signals and the matched article's tag), set
- * once when the case opens; the SLA deadlines follow a raised priority. Agents change both later (audited).
+ * A new case's starting priority and category, from the escalation signals and the matched article's tag, set once
+ * when the case opens (its SLA deadlines follow from that priority). Agents change both later (audited).
  */
-export async function triageNewCase(tx: Tx, input: { kase: Case; mailbox: Mailbox; match: KnowledgeMatch | null }): Promise<Case> {
-  const { kase, mailbox } = input;
-  const priority = raisedPriority(kase.priority, priorityFor(kase.escalationReasons.map((r) => r.code)));
-  const category = kase.category ?? categoryFor(input.match);
-  if (priority === kase.priority && category === kase.category) return kase;
-  const [updated] = await tx.update(cases).set({ priority, category }).where(eq(cases.id, kase.id)).returning();
-  await audit(tx, { caseId: kase.id, actor: SYSTEM_ACTOR, action: 'triaged', before: { priority: kase.priority, category: kase.category }, after: { priority, category } });
-  if (priority === kase.priority) return updated!;
-  // a higher priority brings the deadlines forward; the acknowledgement must promise the new first-reply time
-  await onPriorityChanged(tx, updated!, mailbox, new Date());
-  const [reread] = await tx.select().from(cases).where(eq(cases.id, kase.id));
-  return reread!;
+export function triage(reasonCodes: readonly string[], match: KnowledgeMatch | null): { priority: Priority; category: string | null } {
+  return { priority: raisedPriority(DEFAULT_PRIORITY, priorityFor(reasonCodes)), category: categoryFor(match) };
 }

@@ -6,27 +6,23 @@ import { caseMatches } from '../db/schema/matches.js';
 import { drafts } from '../db/schema/review.js';
 import { inboundMessages, type SmtpEnvelope } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
+import { insertRows, insertStatement, statement, updateById, writeTogether, type Write } from '../db/statement.js';
+import { pgText } from '../db/text.js';
 import type { TemplateSet } from '../domain/acknowledgement.js';
-import { newCaseReference } from '../domain/case-reference.js';
 import { decideAcknowledgement, type GuardDecision, type SuppressionReason } from '../domain/guard.js';
 import { customerText, detectLanguage } from '../domain/language.js';
-import { mailboxHours, type SlaPolicy } from '../domain/sla-policy.js';
-import { pgText } from '../db/text.js';
-import { writeTogether } from '../db/together.js';
-import type { RawStore } from '../mail/raw-store.js';
 import type { SenderAuthVerdict } from '../domain/sender-trust.js';
-import { parseBounded, type ParseLimits, type ParsedMessage } from '../mail/parse.js';
-import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
 import type { KnowledgeMatch, Suggestion } from '../kb/knowledge.js';
-import { findCaseForMessage } from './thread.js';
-import { escalateIfNeeded, triageNewCase, type Escalation } from './escalate.js';
 import type { Logger } from '../logger.js';
-import { audit, SYSTEM_ACTOR } from '../review/audit.js';
-import { firstReplyDue, onCustomerMessage, startCaseTimers } from '../sla/timers.js';
+import { parseBounded, type ParseLimits } from '../mail/parse.js';
+import type { RawStore } from '../mail/raw-store.js';
 import { MailboxSettings } from '../mailboxes/settings.js';
-
-/** A new case's priority until triage raises it. */
-const DEFAULT_PRIORITY: Case['priority'] = 'normal';
+import { audit, SYSTEM_ACTOR } from '../review/audit.js';
+import { onCustomerMessage } from '../sla/timers.js';
+import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
+import { escalateIfNeeded, queueEscalationNotice, type Escalation } from './escalate.js';
+import { insertCase, planNewCase } from './new-case.js';
+import { findCaseForMessage } from './thread.js';
 
 /** Reasons that say a machine wrote the message: it is kept, but opens no case of its own. */
 const MACHINE_REASONS = new Set<SuppressionReason>([
@@ -64,10 +60,7 @@ export type ProcessOutcome =
 
 /** parse → guard → thread → acknowledge for one stored message, committed in one transaction. Idempotent. */
 export async function processMessage(deps: ProcessDeps, messageId: string, settings = new MailboxSettings(deps.db)): Promise<ProcessOutcome> {
-  const [row] = await deps.db
-    .select({ raw: inboundMessages.raw, rawPath: inboundMessages.rawPath, mailboxId: inboundMessages.mailboxId, receivedAt: inboundMessages.receivedAt, envelope: inboundMessages.envelope })
-    .from(inboundMessages)
-    .where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')));
+  const [row] = await receivedMessage(deps.db, { id: messageId });
   if (!row) return { status: 'skipped' };
   // Read per batch (PipelineWorker passes one MailboxSettings per batch): admins change thresholds while we run.
   const inForce = await settings.get(row.mailboxId);
@@ -88,11 +81,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
   const articles: SuggestedArticle[] = knowledge.suggestions.map((s) => ({ title: s.title, url: s.url }));
 
   return deps.db.transaction(async (tx) => {
-    const [locked] = await tx
-      .select({ id: inboundMessages.id })
-      .from(inboundMessages)
-      .where(and(eq(inboundMessages.id, messageId), eq(inboundMessages.status, 'received')))
-      .for('update', { skipLocked: true });
+    const [locked] = await lockReceivedMessage(tx, { id: messageId });
     if (!locked) return { status: 'skipped' } as const;
     let kase = await findCaseForMessage(tx, { mailboxId: mailbox.id, inReplyTo: parsed.inReplyTo, references: parsed.references, subject: parsed.subject, customerAddress });
     const decision = decideAcknowledgement({
@@ -110,17 +99,27 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
     const machineWritten = decision.reasons.some((r) => MACHINE_REASONS.has(r.code));
     const acknowledge = decision.acknowledge && (kase !== null || (!machineWritten && customerAddress !== null));
     const events: (typeof caseEvents.$inferInsert)[] = [];
+    // Rows nothing in between reads, written together at the end (writeTogether): one statement.
+    const writes: (Write | false | undefined)[] = [];
+    let escalation: Escalation | undefined;
 
     if (kase) {
       kase = await joinCase(tx, kase, machineWritten);
       if (!machineWritten) await onCustomerMessage(tx, kase, mailbox, row.receivedAt);
       events.push({ type: 'message_joined', detail: { machineWritten } });
     } else if (!machineWritten && customerAddress) {
-      // The SLA timer and the acknowledgement's promise come from the same clock and the same policy.
-      const policy = inForce.policyFor(DEFAULT_PRIORITY);
-      kase = await openCase(tx, mailbox, parsed, customerAddress, language, row.receivedAt, acknowledge, policy);
-      kase = { ...kase, firstReplyDueAt: await startCaseTimers(tx, kase, mailbox, row.receivedAt, policy) };
+      const plan = planNewCase({
+        settings: inForce, customerAddress, customerName: parsed.from?.name, subject: parsed.subject, text, language,
+        receivedAt: row.receivedAt, acknowledging: acknowledge, match: knowledge.match, log: deps.log,
+      });
+      kase = await insertCase(tx, plan);
+      writes.push(...plan.writes);
       events.push({ type: 'case_opened', detail: {} });
+      if (plan.escalation) {
+        const noticeQueued = await queueEscalationNotice(tx, { kase, mailbox, plan: plan.escalation, messageIdDomain: deps.messageIdDomain, messageId });
+        const { team, added, reasons, rules } = plan.escalation;
+        escalation = { kase, team, added, reasons, rules, noticeQueued };
+      }
     } else {
       events.push({ type: 'message_unassigned', detail: { reasons: decision.reasons } });
     }
@@ -128,36 +127,29 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
     if (flags.length > 0) events.push({ type: 'message_flagged', detail: { flags, error: pgText(parsed.error) } });
 
     const opening = events.some((e) => e.type === 'case_opened');
-    // Written with the other independent rows at the end (writeTogether): nothing in between reads them.
-    const matchRecord = kase && !machineWritten && knowledge.match ? recordMatch(tx, kase, messageId, knowledge) : undefined;
-    if (matchRecord) events.push(...matchRecord.events);
-    let escalation: Escalation | undefined;
-    if (kase && !machineWritten) {
-      escalation = await escalateIfNeeded(tx, { kase, mailbox, text, language, customerAddress, messageId, opening, match: knowledge.match, subject: parsed.subject, messageIdDomain: deps.messageIdDomain, log: deps.log });
-      if (escalation) {
-        kase = escalation.kase;
-        events.push({ type: 'escalated', detail: { reasons: escalation.added, team: escalation.team } });
-      }
-      if (opening) kase = await triageNewCase(tx, { kase, mailbox, match: knowledge.match });
+    if (kase && !machineWritten && knowledge.match) {
+      const matchRecord = recordMatch(kase, messageId, knowledge);
+      writes.push(matchRecord.write);
+      events.push(...matchRecord.events);
     }
+    if (kase && !machineWritten && !opening) {
+      escalation = await escalateIfNeeded(tx, { kase, mailbox, text, language, customerAddress, messageId, opening, match: knowledge.match, subject: parsed.subject, messageIdDomain: deps.messageIdDomain, log: deps.log });
+      if (escalation) kase = escalation.kase;
+    }
+    if (escalation) events.push({ type: 'escalated', detail: { reasons: escalation.added, team: escalation.team } });
 
     // Each customer message gets a fresh draft (written by the draft worker); older undecided ones are superseded.
     const draftFor = kase && !machineWritten ? kase.id : null;
-    if (draftFor && !opening) {
-      await tx.update(drafts).set({ status: 'superseded', updatedAt: new Date() })
-        .where(and(eq(drafts.caseId, draftFor), inArray(drafts.status, ['pending', 'proposed', 'edited'])));
-    }
+    if (draftFor && !opening) await supersedeDrafts(tx, { caseId: draftFor });
 
     let acknowledged = false;
     let { reasons } = decision;
     if (acknowledge && kase) {
-      const [queued] = await tx.insert(outbox).values(
-        acknowledgementOutboxRow({
-          kase, mailbox, recipient: customerAddress!, customerMessageId: parsed.messageId,
-          customerReferences: parsed.references, inboundMessageId: messageId, articles, templates: deps.templates,
-          messageIdDomain: deps.messageIdDomain,
-        }),
-      ).onConflictDoNothing({ target: outbox.dedupeKey }).returning({ id: outbox.id });
+      const [queued] = await queueAcknowledgement(tx, acknowledgementOutboxRow({
+        kase, mailbox, recipient: customerAddress!, customerMessageId: parsed.messageId,
+        customerReferences: parsed.references, inboundMessageId: messageId, articles, templates: deps.templates,
+        messageIdDomain: deps.messageIdDomain,
+      }));
       acknowledged = queued !== undefined;
       if (acknowledged) {
         if (!kase.acknowledgedAt) await tx.update(cases).set({ acknowledgedAt: new Date() }).where(eq(cases.id, kase.id));
@@ -171,18 +163,16 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       ? { type: 'acknowledgement_queued', detail: { articles: articles.length } }
       : { type: 'acknowledgement_suppressed', detail: { reasons } });
     await writeTogether(tx, [
-      matchRecord?.insert,
-      draftFor ? tx.insert(drafts).values({ caseId: draftFor, inboundMessageId: messageId }) : undefined,
-      tx.insert(caseEvents).values(events.map((e) => ({ ...e, caseId, inboundMessageId: messageId }))),
-      tx.update(inboundMessages)
-      .set({
+      ...writes,
+      draftFor ? insertRows(drafts, [{ caseId: draftFor, inboundMessageId: messageId }]) : undefined,
+      insertRows(caseEvents, events.map((e) => ({ type: e.type, detail: e.detail, caseId, inboundMessageId: messageId }))),
+      updateById(inboundMessages, messageId, {
         status: 'processed', processedAt: new Date(), caseId, flags, error: pgText(parsed.error),
         messageId: pgText(parsed.messageId), inReplyTo: pgText(parsed.inReplyTo), references: parsed.references.map((r) => pgText(r)),
         fromAddress: pgText(parsed.from?.address), fromName: pgText(parsed.from?.name), replyTo: pgText(parsed.replyTo),
         subject: pgText(parsed.subject), textBody: pgText(parsed.text), htmlBody: pgText(parsed.html), language, sentAt: parsed.date,
         senderAuth: senderAuth ? { ...senderAuth } : null,
-      })
-      .where(eq(inboundMessages.id, messageId)),
+      }),
     ]);
     // an empty knowledge base leaves every question unanswered: nothing to learn about its gaps yet
     const unanswered = kase && !machineWritten && knowledge.match?.escalate && knowledge.match.reason === 'below_threshold' ? { inboundMessageId: messageId, caseId: kase.id, text, language } : undefined;
@@ -190,45 +180,26 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
   });
 }
 
-/** Keeps the match with the case (the draft worker, the review queue and the reports read it): the insert, to run. */
-function recordMatch(tx: Tx, kase: Case, messageId: string, knowledge: KnowledgeOutcome) {
+/** Keeps the match with the case (the draft worker, the review queue and the reports read it): the row, to write. */
+function recordMatch(kase: Case, messageId: string, knowledge: KnowledgeOutcome) {
   const match = knowledge.match!;
-  const insert = tx.insert(caseMatches).values({
+  const write = insertRows(caseMatches, [{
     caseId: kase.id, inboundMessageId: messageId, model: match.model, confidence: match.confidence, threshold: match.threshold,
     escalate: match.escalate,
     ranked: match.candidates.map((c) => ({ articleId: c.articleId, version: c.version, title: c.title, score: c.score, contributions: c.contributions })),
     suggested: knowledge.suggestions.map((s) => ({ articleId: s.articleId, version: s.version })),
-  });
+  }]);
   const events: (typeof caseEvents.$inferInsert)[] = [{
     type: 'knowledge_matched',
     detail: { confidence: match.confidence, threshold: match.threshold, top: match.candidates[0]?.articleId ?? null, suggested: knowledge.suggestions.length },
   }];
-  return { insert, events };
+  return { write, events };
 }
 
-async function openCase(
-  tx: Tx, mailbox: Mailbox, parsed: ParsedMessage, customerAddress: string, language: string, receivedAt: Date, acknowledging: boolean,
-  policy: SlaPolicy,
-): Promise<Case> {
-  const values = {
-    priority: DEFAULT_PRIORITY,
-    mailboxId: mailbox.id,
-    customerAddress: pgText(customerAddress),
-    customerName: pgText(parsed.from?.name),
-    subject: pgText(parsed.subject.slice(0, 500)),
-    language,
-    firstReplyDueAt: firstReplyDue(policy, mailboxHours(mailbox), receivedAt),
-    lastCustomerMessageAt: receivedAt,
-    // Set here rather than by a second update: the acknowledgement is queued in this same transaction.
-    acknowledgedAt: acknowledging ? new Date() : null,
-  };
-  // A reference collision (1 in ~1e9 per pair) is retried with a new one rather than failing the message.
-  for (let attempt = 0; ; attempt++) {
-    const [created] = await tx.insert(cases).values({ ...values, reference: newCaseReference() }).onConflictDoNothing().returning();
-    if (created) return created;
-    if (attempt > 5) throw new Error('could not allocate a unique case reference');
-  }
-}
+const queueAcknowledgement = insertStatement(outbox, (insert) => insert.onConflictDoNothing({ target: outbox.dedupeKey }).returning({ id: outbox.id }));
+
+const supersedeDrafts = statement((q) => q.update(drafts).set({ status: 'superseded', updatedAt: sql`now()` })
+  .where(and(eq(drafts.caseId, sql.placeholder('caseId')), inArray(drafts.status, ['pending', 'proposed', 'edited']))));
 
 async function joinCase(tx: Tx, kase: Case, machineWritten: boolean): Promise<Case> {
   // An auto-reply threading into the case is kept with it but is not the customer writing again.
@@ -250,16 +221,29 @@ async function joinCase(tx: Tx, kase: Case, machineWritten: boolean): Promise<Ca
   return updated!;
 }
 
+const receivedMessage = statement((q) => q
+  .select({ raw: inboundMessages.raw, rawPath: inboundMessages.rawPath, mailboxId: inboundMessages.mailboxId, receivedAt: inboundMessages.receivedAt, envelope: inboundMessages.envelope })
+  .from(inboundMessages)
+  .where(and(eq(inboundMessages.id, sql.placeholder('id')), eq(inboundMessages.status, 'received'))));
+
+const lockReceivedMessage = statement((q) => q
+  .select({ id: inboundMessages.id })
+  .from(inboundMessages)
+  .where(and(eq(inboundMessages.id, sql.placeholder('id')), eq(inboundMessages.status, 'received')))
+  .for('update', { skipLocked: true }));
+
+const acknowledgementsOfCase = statement((q) => q.select({ n: count() }).from(outbox)
+  .where(and(eq(outbox.caseId, sql.placeholder('caseId')), eq(outbox.kind, 'acknowledgement'))));
+
 async function caseHasAcknowledgement(tx: Tx, caseId: string): Promise<boolean> {
-  const [r] = await tx.select({ n: count() }).from(outbox).where(and(eq(outbox.caseId, caseId), eq(outbox.kind, 'acknowledgement')));
+  const [r] = await acknowledgementsOfCase(tx, { caseId });
   return (r?.n ?? 0) > 0;
 }
 
+const acknowledgementsToSince = statement((q) => q.select({ n: count() }).from(outbox)
+  .where(and(eq(outbox.toAddress, sql.placeholder('recipient')), eq(outbox.kind, 'acknowledgement'), gt(outbox.createdAt, sql.placeholder('since')))));
+
 async function acknowledgementsSince(tx: Tx, recipient: string): Promise<number> {
-  const since = new Date(Date.now() - 24 * 3600_000);
-  const [r] = await tx
-    .select({ n: count() })
-    .from(outbox)
-    .where(and(eq(outbox.toAddress, recipient), eq(outbox.kind, 'acknowledgement'), gt(outbox.createdAt, since)));
+  const [r] = await acknowledgementsToSince(tx, { recipient, since: new Date(Date.now() - 24 * 3600_000) });
   return r?.n ?? 0;
 }

@@ -63,6 +63,9 @@ async function openEmbeddedThread(dir: string): Promise<Database> {
   const started = await firstMessage();
   if (started.error) throw new Error(`the embedded database did not start: ${started.error}`);
   // One connection: PGlite is a single session, and the socket server would interleave transactions.
+  // Known limit (electric-sql/pglite#958, open): the socket server answers a statement that fails with an extra
+  // ReadyForQuery, and the connection breaks. The pool then opens a new one, but when the failure happened outside a
+  // transaction, the next statement on the old connection can fail too (EPIPE). The pipeline writes in transactions.
   const database = openPostgres({ host: socketDir, port: 5432, user: 'postgres', database: 'postgres', max: 1 }, 'pglite', { mode: true });
   return {
     ...database,

@@ -7,14 +7,20 @@ export const SYSTEM_ACTOR = { id: 'system', name: 'firstreply' } as const;
 
 export type Actor = Pick<Principal, 'id' | 'name'>;
 
-export async function audit(
-  db: Queryable,
-  entry: { caseId: string | null; actor: Actor; action: string; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null },
-): Promise<void> {
-  await db.insert(auditLog).values({
+export interface AuditEntry {
+  caseId: string | null; actor: Actor; action: string; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null;
+}
+
+/** The audit_log row of an entry (to insert along with other writes). */
+export function auditRow(entry: AuditEntry): typeof auditLog.$inferInsert {
+  return {
     caseId: entry.caseId, actorId: entry.actor.id, actorName: entry.actor.name, action: entry.action,
     before: entry.before ?? null, after: entry.after ?? null,
-  });
+  };
+}
+
+export async function audit(db: Queryable, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values(auditRow(entry));
 }
 
 /** Only the fields that changed, before and after: what an auditor wants to read. */

@@ -35,6 +35,11 @@ async function startTimer(q: Queryable, caseId: string, kind: SlaTimerKind, poli
   return row ?? null;
 }
 
+/** A case's first-reply and resolution timers started at `now` under `policy` (rows to insert). */
+export function newCaseTimerRows(caseId: string, policy: SlaPolicy, hours: BusinessHours, now: Date) {
+  return [timerRow(caseId, 'first_reply', policy, hours, now), timerRow(caseId, 'resolution', policy, hours, now)];
+}
+
 /** When a first-reply timer started at `now` under `policy` falls due: what a new case promises its customer. */
 export function firstReplyDue(policy: SlaPolicy, hours: BusinessHours, now: Date): Date {
   return timerRow('', 'first_reply', policy, hours, now).dueAt;
@@ -70,7 +75,7 @@ export async function startCaseTimers(
   const inForce = policy ?? (await loadPolicy(q, mailbox, kase.priority));
   const hours = mailboxHours(mailbox);
   const started = await q.insert(slaTimers)
-    .values([timerRow(kase.id, 'first_reply', inForce, hours, now), timerRow(kase.id, 'resolution', inForce, hours, now)])
+    .values(newCaseTimerRows(kase.id, inForce, hours, now))
     .onConflictDoNothing()
     .returning();
   const first = started.find((t) => t.kind === 'first_reply') ?? (await activeTimers(q, kase.id, { kinds: ['first_reply'] }))[0] ?? null;

@@ -1,0 +1,184 @@
+import { eq, getTableName, is, sql, SQL, type Placeholder, type SQLWrapper } from 'drizzle-orm';
+import type { PgColumn, PgInsert, PgTable } from 'drizzle-orm/pg-core';
+import type { Queryable } from './client.js';
+
+// Statements built once and run many times. drizzle assembles a statement's SQL text from its query builder on
+// every run, and on the message pipeline that assembly cost more CPU than anything else the worker did (a fifth of
+// it in a profile of bench:workers on PostgreSQL, 2026-11-24). A statement here is written with placeholders
+// (sql.placeholder), built once per driver into a drizzle prepared query, and each run only fills in its values and
+// sends it on the connection of the database or transaction it is given.
+//
+// drizzle binds a prepared query to the session it was prepared on; running one inside a transaction takes that
+// transaction's connection, which this module reads from drizzle's `session.client`. `internals` checks that the
+// shape is still there, so a drizzle upgrade that changes it fails every test loudly rather than misbehaving.
+
+type Values = Record<string, unknown>;
+interface Runnable<R> { execute(values?: Values): Promise<R> }
+interface Preparable<R> { prepare(name: string): Runnable<R> }
+interface Internals {
+  session: { client: unknown; prepareQuery(query: unknown, fields: undefined, name: string, arrayMode: boolean): Runnable<unknown> };
+  dialect: { sqlToQuery(query: SQL): unknown };
+}
+
+function internals(q: Queryable): Internals {
+  const found = q as unknown as Partial<Internals>;
+  if (!found.session || !('client' in found.session) || typeof found.session.prepareQuery !== 'function' || typeof found.dialect?.sqlToQuery !== 'function') {
+    throw new Error('drizzle-orm no longer exposes session.client / dialect: src/db/statement.ts needs updating');
+  }
+  return found as Internals;
+}
+
+/** The template, run on q's connection (the pool, or the transaction's client). */
+function on<R>(template: Runnable<R>, q: Queryable): Runnable<R> {
+  const bound = Object.create(template) as Runnable<R> & { client: unknown };
+  bound.client = internals(q).session.client;
+  return bound;
+}
+
+/** Past this many shapes of one statement, further shapes are built for their one run and not kept. */
+const MAX_SHAPES = 64;
+
+/**
+ * A statement of many shapes (a row count, which optional parts are present): `shapeOf` names the shape, `build`
+ * writes it with placeholders; each shape is built once per driver. The prepared name is left empty: the connection
+ * (src/db/prepared.ts) decides whether it runs as a named statement.
+ */
+export function shapedStatement<S, R>(shapeOf: (shape: S) => string, build: (q: Queryable, shape: S) => Preparable<R>) {
+  const templates = new Map<unknown, Map<string, Runnable<R>>>();
+  return (q: Queryable, shape: S, values: Values): Promise<R> => {
+    const driver = internals(q).session.constructor;
+    let byShape = templates.get(driver);
+    if (!byShape) templates.set(driver, (byShape = new Map()));
+    const key = shapeOf(shape);
+    let template = byShape.get(key);
+    if (!template) {
+      template = build(q, shape).prepare('');
+      if (byShape.size < MAX_SHAPES) byShape.set(key, template);
+    }
+    return on(template, q).execute(values);
+  };
+}
+
+/** A statement of one shape: `build` writes it with sql.placeholder(name) for every value that changes. */
+export function statement<R>(build: (q: Queryable) => Preparable<R>): (q: Queryable, values: Values) => Promise<R> {
+  const run = shapedStatement(() => '', (q) => build(q));
+  return (q, values) => run(q, undefined, values);
+}
+
+/** Raw SQL (with placeholders) made preparable like a query builder. */
+function preparableSql(q: Queryable, query: SQL): Preparable<unknown> {
+  const { session, dialect } = internals(q);
+  return { prepare: (name) => session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false) };
+}
+
+// ---- rows as placeholders -------------------------------------------------------------------------------------
+
+/**
+ * How a row fills its columns, part of its statement's shape: the columns it gives a value (undefined ones are left
+ * to their default), and which of those are NULL. A NULL is written into the SQL rather than sent as a value:
+ * drizzle sends NULL without its column's encoder, which a placeholder would not skip.
+ */
+class RowShape {
+  readonly columns: string[];
+  readonly nulls: Set<string>;
+  constructor(row: Values) {
+    this.columns = Object.keys(row).filter((k) => row[k] !== undefined);
+    this.nulls = new Set(this.columns.filter((k) => row[k] === null));
+  }
+
+  get key(): string {
+    return this.columns.map((c) => (this.nulls.has(c) ? `${c}=null` : c)).join();
+  }
+
+  placeholders(prefix: string): Record<string, Placeholder | SQL> {
+    return Object.fromEntries(this.columns.map((c) => [c, this.nulls.has(c) ? sql`null` : sql.placeholder(`${prefix}${c}`)]));
+  }
+
+  values(row: Values, prefix: string, into: Values): Values {
+    for (const c of this.columns) {
+      if (this.nulls.has(c)) continue;
+      const v = row[c];
+      // An SQL expression would be frozen into the template with the first run's parameters.
+      if (is(v, SQL)) throw new Error(`column ${c}: statements built once take plain values, not SQL expressions`);
+      into[`${prefix}${c}`] = v;
+    }
+    return into;
+  }
+}
+
+/**
+ * An INSERT of one row per run, built once per set of columns the row gives; `finish` adds what follows the
+ * values (ON CONFLICT, RETURNING).
+ */
+export function insertStatement<T extends PgTable, R>(table: T, finish: (insert: PgInsert<T>) => Preparable<R>) {
+  const run = shapedStatement(
+    (shape: RowShape) => shape.key,
+    (q, shape) => finish(q.insert(table).values(shape.placeholders('') as T['$inferInsert']) as unknown as PgInsert<T>),
+  );
+  return (q: Queryable, row: T['$inferInsert']): Promise<R> => {
+    const shape = new RowShape(row as Values);
+    return run(q, shape, shape.values(row as Values, '', {}));
+  };
+}
+
+/**
+ * One write for writeTogether (or to run alone with runWrite): its shape, its SQL with placeholders named
+ * `${prefix}…`, and the values for them.
+ */
+export interface Write {
+  shape: string;
+  sql(q: Queryable, prefix: string): SQLWrapper;
+  values(prefix: string, into: Values): Values;
+}
+
+/** INSERT of rows that all give values for the same columns. */
+export function insertRows<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][]): Write {
+  const shapes = rows.map((row) => new RowShape(row as Values));
+  const columns = shapes[0]!.columns.join();
+  if (shapes.some((s) => s.columns.join() !== columns)) throw new Error('insertRows: every row must give the same columns');
+  return {
+    shape: `insert ${getTableName(table)} ${shapes.map((s) => `(${s.key})`).join()}`,
+    sql: (q, prefix) => q.insert(table).values(shapes.map((s, i) => s.placeholders(`${prefix}${i}_`)) as T['$inferInsert'][]),
+    values: (prefix, into) => {
+      shapes.forEach((s, i) => s.values(rows[i] as Values, `${prefix}${i}_`, into));
+      return into;
+    },
+  };
+}
+
+/** UPDATE of one row by its id. */
+export function updateById<T extends PgTable & { id: PgColumn }>(table: T, id: string, set: Partial<T['$inferInsert']>): Write {
+  const shape = new RowShape(set as Values);
+  return {
+    shape: `update ${getTableName(table)} (${shape.key})`,
+    sql: (q, prefix) => q.update(table).set(shape.placeholders(prefix) as never).where(eq(table.id, sql.placeholder(`${prefix}$id`))),
+    values: (prefix, into) => {
+      shape.values(set as Values, prefix, into);
+      into[`${prefix}$id`] = id;
+      return into;
+    },
+  };
+}
+
+const together = shapedStatement(
+  (writes: readonly Write[]) => writes.map((w) => w.shape).join(' | '),
+  (q, writes) => {
+    if (writes.length === 1) return preparableSql(q, writes[0]!.sql(q, 'w0_').getSQL());
+    const ctes = writes.map((w, i) => sql`${sql.raw(`write_${i}`)} AS (${w.sql(q, `w${i}_`).getSQL()})`);
+    return preparableSql(q, sql`WITH ${sql.join(ctes, sql`, `)} SELECT 1`);
+  },
+);
+
+/**
+ * Independent writes (inserts, updates that use nothing another returns) as ONE statement: each becomes a
+ * data-modifying CTE, which PostgreSQL runs all of, on one snapshot. One round trip instead of one per write — what
+ * a statement costs on the embedded database (PGlite's single session) and in the client's CPU on PostgreSQL.
+ * The writes must not depend on each other's effects (they cannot see them) and must not need their results.
+ */
+export async function writeTogether(q: Queryable, writes: readonly (Write | undefined | false | null)[]): Promise<void> {
+  const all = writes.filter((w): w is Write => Boolean(w));
+  if (all.length === 0) return;
+  const values: Values = {};
+  all.forEach((w, i) => w.values(`w${i}_`, values));
+  await together(q, all, values);
+}
