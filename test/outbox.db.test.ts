@@ -65,6 +65,8 @@ describe(`outbox delivery (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const metrics = await (await fetch(`http://127.0.0.1:${service.httpPort}/metrics`)).text();
     expect(metrics).toMatch(/firstreply_outbox_failed\{status="failed"\} 1/);
     expect(metrics).toMatch(/firstreply_acknowledgements_sent_total 1/);
+    // the acknowledgement delivered: its time from arrival, read with the row marked sent
+    expect(metrics).toMatch(/^firstreply_ingest_to_acknowledgement_seconds_count 1$/m);
   });
 
   it('never sends an acknowledgement twice when the process dies between the send and its commit', async () => {

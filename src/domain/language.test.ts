@@ -60,6 +60,26 @@ describe('detectLanguage', () => {
 
   it('still recognises unsupported languages that are unmistakable', () => {
     expect(detectLanguage('注文した商品がまだ届きません。確認していただけますか。').language).toBe('ja');
+    expect(detectLanguage('Il mio ordine non è ancora arrivato, potete controllare?').language).toBe('it');
+    expect(detectLanguage('주문한 상품이 아직 도착하지 않았습니다').language).toBe('ko');
+  });
+
+  // Short subjects, where a neighbouring language scores almost as high (ELD: Serbian and Bulgarian for Russian).
+  it.each([
+    ['ru', 'Возврат денег за заказ 5531'],
+    ['ru', 'Где мой заказ 12345?'],
+    ['ru', 'Проблема с заказом'],
+    ['pt', 'Conta bloqueada'],
+    ['es', 'Mi pedido no ha llegado'],
+    ['id', 'Pesanan saya belum datang'],
+    ['zh', '退款'],
+    ['ja', 'ありがとう'],
+  ])('short %s: %s', (language, text) => {
+    expect(detectLanguage(text).language).toBe(language);
+  });
+
+  it('reports Malay as Indonesian, the language firstreply answers in', () => {
+    expect(detectLanguage('Saya tidak dapat log masuk ke akaun saya, boleh tolong semak?').language).toBe('id');
   });
 });
 

@@ -1,16 +1,27 @@
-import { detectAll } from 'tinyld';
+import { eld } from 'eld/medium';
 
 export const SUPPORTED_LANGUAGES = ['en', 'es', 'ru', 'zh', 'id', 'de', 'fr', 'pt'] as const;
 export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
 
 const SUPPORTED = new Set<string>(SUPPORTED_LANGUAGES);
 const MAX_CUSTOMER_TEXT = 4000;
-// Below this many characters tinyld often prefers a neighbour (pt->gl, id->ms, ru->uk), so short texts are
-// scored against the supported languages only, unless another language wins outright (e.g. Japanese kana).
-const SHORT_TEXT = 200;
-const DECISIVE = 0.5;
 const MIN_LETTERS = 6;
 const UNKNOWN = { language: 'en', reliable: false } as const;
+
+// Language detection by ELD (Efficient Language Detector, n-gram scores over 60 languages): a fifth of the CPU of
+// tinyld, which it replaced because detection was a tenth of a worker's CPU per message (bench:workers profile,
+// 2026-11-24; 0.13 against 0.66 ms for a typical customer email). ELD does not tell Indonesian from Malay: both come back as 'ms', which we report as 'id'
+// (the language firstreply writes in; Malay readers get Indonesian, not English).
+const AS_SUPPORTED: Record<string, SupportedLanguage> = { ms: 'id' };
+const detector = eld.newInstance();
+// In a short text an unsupported neighbour often edges out the customer's language (Russian: Serbian, Bulgarian): below
+// SHORT_TEXT characters a supported language scoring within NEAR_TIE of the top one is taken instead. One that wins
+// clearly (Japanese, Italian) stays.
+const SHORT_TEXT = 200;
+const NEAR_TIE = 0.95;
+const HAN = /\p{Script=Han}/gu;
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const HANGUL = /\p{Script=Hangul}/u;
 
 export function isSupportedLanguage(code: string): code is SupportedLanguage {
   return SUPPORTED.has(code);
@@ -22,19 +33,33 @@ export function detectLanguage(text: string): { language: string; reliable: bool
   const cjk = sample.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu)?.length ?? 0;
   // One short word ("Hallo", "Hola") says too little; two Han characters already do ("谢谢").
   if (cjk < 2 && letters < MIN_LETTERS) return UNKNOWN;
-  let ranked = detectAll(sample);
-  const top = ranked[0];
-  const outright = top && top.accuracy >= DECISIVE;
-  if (sample.length < SHORT_TEXT && !outright) {
-    const restricted = detectAll(sample, { only: [...SUPPORTED_LANGUAGES] });
-    if (restricted.length) ranked = restricted;
+  const result = detector.detect(sample);
+  let language = AS_SUPPORTED[result.language] ?? result.language;
+  let reliable = result.isReliable();
+  if (!language) {
+    // Too few n-grams for ELD (a word or two in Chinese, Japanese or Korean): the script says enough.
+    return cjk >= 2 ? { language: scriptLanguage(sample), reliable: false } : UNKNOWN;
   }
-  const best = ranked[0];
-  if (!best?.lang) return UNKNOWN;
-  const runnerUp = ranked[1]?.accuracy ?? 0;
+  if (sample.length < SHORT_TEXT && !isSupportedLanguage(language)) {
+    const scores = result.getScores();
+    const top = scores[result.language] ?? 0;
+    const [supported, score] = Object.entries(scores)
+      .map(([code, value]) => [AS_SUPPORTED[code] ?? code, value] as const)
+      .filter(([code]) => isSupportedLanguage(code))
+      .sort((a, b) => b[1] - a[1])[0] ?? [];
+    if (supported && score !== undefined && score >= NEAR_TIE * top) {
+      language = supported;
+      reliable = false;
+    }
+  }
   const enoughText = cjk >= 4 || letters >= 12;
-  const clearWinner = best.accuracy >= DECISIVE || (best.accuracy >= 0.05 && best.accuracy >= 2 * runnerUp);
-  return { language: best.lang, reliable: enoughText && clearWinner };
+  return { language, reliable: enoughText && reliable };
+}
+
+function scriptLanguage(sample: string): string {
+  if (KANA.test(sample)) return 'ja';
+  if (HANGUL.test(sample)) return 'ko';
+  return (sample.match(HAN)?.length ?? 0) > 0 ? 'zh' : 'en';
 }
 
 export function templateLanguage(detected: string): SupportedLanguage {

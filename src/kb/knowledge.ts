@@ -4,9 +4,10 @@
 // the confidence is calibrated on the knowledge base's own examples, and below the threshold the answer is
 // "no article answers this" (escalate).
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, isNotNull, or } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Embedder } from '../ai/embedder.js';
 import type { Db } from '../db/client.js';
+import { statement } from '../db/statement.js';
 import { articles } from '../db/schema/kb.js';
 import type { Logger } from '../logger.js';
 import { contentHash } from './indexing/chunks.js';
@@ -201,15 +202,21 @@ type Translation = { id: string; version: number; title: string; url: string | n
  * The ranked articles' details, and in the same statement every published article of their translation groups (what
  * suggestions() picks the customer's language from).
  */
+/** The ranked articles and every published article of their translation groups, in one statement built once. */
+const rankedArticles = statement((q) => {
+  const ids = sql`${sql.placeholder('ids')}::text[]`;
+  const groups = q.select({ group: articles.translationGroup }).from(articles).where(and(sql`${articles.id} = any(${ids})`, isNotNull(articles.translationGroup)));
+  return q
+    .select({ id: articles.id, version: articles.version, title: articles.title, url: articles.url, language: articles.language, translationGroup: articles.translationGroup, tags: articles.tags })
+    .from(articles)
+    .where(and(eq(articles.status, 'published'), or(sql`${articles.id} = any(${ids})`, inArray(articles.translationGroup, groups))));
+});
+
 async function publishedDetails(db: Db, ids: string[]) {
   const details = new Map<string, Omit<Candidate, 'articleId' | 'score' | 'signals' | 'contributions'>>();
   const translations: Translation[] = [];
   if (ids.length === 0) return { details, translations };
-  const ranked = db.select({ group: articles.translationGroup }).from(articles).where(and(inArray(articles.id, ids), isNotNull(articles.translationGroup)));
-  const rows = await db
-    .select({ id: articles.id, version: articles.version, title: articles.title, url: articles.url, language: articles.language, translationGroup: articles.translationGroup, tags: articles.tags })
-    .from(articles)
-    .where(and(eq(articles.status, 'published'), or(inArray(articles.id, ids), inArray(articles.translationGroup, ranked))));
+  const rows = await rankedArticles(db, { ids });
   const wanted = new Set(ids);
   for (const { id, ...d } of rows) {
     if (wanted.has(id)) details.set(id, d);

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { statement } from '../db/statement.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox, type OutboxRow } from '../db/schema/outbox.js';
 import { pgText } from '../db/text.js';
@@ -25,12 +26,10 @@ export interface OutboxWorkerOptions {
 
 /** Delivers outbox rows with retries. See outboxStatuses for why a crash can never send a mail twice. */
 export class OutboxWorker extends WakingWorker {
-  private readonly lease;
   private lastUncertainCheck = 0;
 
   constructor(private readonly o: OutboxWorkerOptions) {
     super(o.pollMs ?? 1000, o.log);
-    this.lease = sql`now() + make_interval(secs => ${o.leaseSeconds})`;
   }
 
   async drain(): Promise<void> {
@@ -57,24 +56,8 @@ export class OutboxWorker extends WakingWorker {
     return rows.length;
   }
 
-  private async claim(limit: number): Promise<OutboxRow[]> {
-    const due = this.o.db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(
-        or(
-          and(eq(outbox.status, 'pending'), lt(outbox.nextAttemptAt, sql`now() + interval '1 millisecond'`)),
-          and(eq(outbox.status, 'claimed'), lt(outbox.leaseUntil, sql`now()`)),
-        ),
-      )
-      .orderBy(asc(outbox.nextAttemptAt))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    return this.o.db
-      .update(outbox)
-      .set({ status: 'claimed', leaseUntil: this.lease, attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due))
-      .returning();
+  private claim(limit: number): Promise<OutboxRow[]> {
+    return claimDue(this.o.db, { limit, leaseSeconds: this.o.leaseSeconds });
   }
 
   /**
@@ -83,11 +66,7 @@ export class OutboxWorker extends WakingWorker {
    */
   private async deliver(batch: OutboxRow[]): Promise<void> {
     const { db, sender, log } = this.o;
-    const sending = await db
-      .update(outbox)
-      .set({ status: 'sending', leaseUntil: this.lease })
-      .where(and(inArray(outbox.id, batch.map((r) => r.id)), eq(outbox.status, 'claimed')))
-      .returning({ id: outbox.id });
+    const sending = await markSending(db, { ids: batch.map((r) => r.id), leaseSeconds: this.o.leaseSeconds });
     const ids = new Set(sending.map((r) => r.id));
     const rows = batch.filter((r) => ids.has(r.id));
     const results = await Promise.all(
@@ -107,12 +86,9 @@ export class OutboxWorker extends WakingWorker {
     const sent = results.filter((r) => r.err === null).map((r) => r.row);
     if (this.o.exitAfterSend && sent.length > 0) process.kill(process.pid, 'SIGKILL');
     if (sent.length > 0) {
-      await db
-        .update(outbox)
-        .set({ status: 'sent', sentAt: new Date(), leaseUntil: null, lastError: null })
-        .where(inArray(outbox.id, sent.map((r) => r.id)));
+      const recorded = await markSent(db, { ids: sent.map((r) => r.id) });
       log.info({ count: sent.length }, 'mail delivered');
-      await this.recordAcknowledged(sent.filter((r) => r.kind === 'acknowledgement'));
+      this.recordAcknowledged(recorded);
     }
     for (const r of results) if (r.err !== null) await this.recordFailure(r.row, r.err);
   }
@@ -141,15 +117,50 @@ export class OutboxWorker extends WakingWorker {
     }, 'outgoing mail not delivered');
   }
 
-  private async recordAcknowledged(acks: OutboxRow[]): Promise<void> {
+  /** Acknowledgements out: counted, with the time from the customer's message arriving to its acknowledgement. */
+  private recordAcknowledged(sent: { kind: string; receivedAt: Date | null }[]): void {
+    const acks = sent.filter((r) => r.kind === 'acknowledgement');
     if (acks.length === 0) return;
     this.o.metrics.acknowledgementsSent.inc(acks.length);
-    const inboundIds = acks.map((r) => r.inboundMessageId).filter((id): id is string => !!id);
-    if (inboundIds.length === 0) return;
-    const received = await this.o.db
-      .select({ receivedAt: inboundMessages.receivedAt })
-      .from(inboundMessages)
-      .where(inArray(inboundMessages.id, inboundIds));
-    for (const m of received) this.o.metrics.ingestToAckSeconds.observe((Date.now() - m.receivedAt.getTime()) / 1000);
+    for (const { receivedAt } of acks) if (receivedAt) this.o.metrics.ingestToAckSeconds.observe((Date.now() - receivedAt.getTime()) / 1000);
   }
 }
+
+// The three statements every delivered mail goes through, built once (src/db/statement.ts).
+const leaseFor = sql`now() + make_interval(secs => ${sql.placeholder('leaseSeconds')})`;
+const ids = sql`${sql.placeholder('ids')}::uuid[]`;
+
+const claimDue = statement((q) => {
+  const due = q
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      or(
+        and(eq(outbox.status, 'pending'), lt(outbox.nextAttemptAt, sql`now() + interval '1 millisecond'`)),
+        and(eq(outbox.status, 'claimed'), lt(outbox.leaseUntil, sql`now()`)),
+      ),
+    )
+    .orderBy(asc(outbox.nextAttemptAt))
+    .limit(sql.placeholder('limit'))
+    .for('update', { skipLocked: true });
+  return q
+    .update(outbox)
+    .set({ status: 'claimed', leaseUntil: leaseFor, attempts: sql`${outbox.attempts} + 1` })
+    .where(inArray(outbox.id, due))
+    .returning();
+});
+
+const markSending = statement((q) => q
+  .update(outbox)
+  .set({ status: 'sending', leaseUntil: leaseFor })
+  .where(and(sql`${outbox.id} = any(${ids})`, eq(outbox.status, 'claimed')))
+  .returning({ id: outbox.id }));
+
+const markSent = statement((q) => q
+  .update(outbox)
+  .set({ status: 'sent', sentAt: sql`now()`, leaseUntil: null, lastError: null })
+  .where(sql`${outbox.id} = any(${ids})`)
+  .returning({
+    kind: outbox.kind,
+    receivedAt: sql<Date | null>`(select ${inboundMessages.receivedAt} from ${inboundMessages} where ${inboundMessages.id} = ${outbox.inboundMessageId})`.mapWith(inboundMessages.receivedAt),
+  }));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { inboundMessages, type messageSources, type SmtpEnvelope } from '../db/schema/messages.js';
+import { insertStatement } from '../db/statement.js';
 import { rowRawStore, type RawStore } from './raw-store.js';
 import { extractMessageIds, firstHeader, parseRawHeaders } from '../domain/raw-headers.js';
 
@@ -22,11 +23,7 @@ export async function storeRawMessage(
 ): Promise<StoredMessage> {
   const dedupeKey = dedupeKeyFor(input.raw);
   const kept = await rawStore.put(input.raw);
-  const inserted = await db
-    .insert(inboundMessages)
-    .values({ mailboxId: input.mailboxId, source: input.source, ...kept, size: input.raw.length, dedupeKey, envelope: input.envelope ?? null })
-    .onConflictDoNothing()
-    .returning({ id: inboundMessages.id });
+  const inserted = await insertMessage(db, { mailboxId: input.mailboxId, source: input.source, ...kept, size: input.raw.length, dedupeKey, envelope: input.envelope ?? null });
   if (inserted[0]) return { id: inserted[0].id, duplicate: false };
   const [existing] = await db
     .select({ id: inboundMessages.id })
@@ -34,6 +31,8 @@ export async function storeRawMessage(
     .where(and(eq(inboundMessages.mailboxId, input.mailboxId), eq(inboundMessages.dedupeKey, dedupeKey)));
   return { id: existing!.id, duplicate: true };
 }
+
+const insertMessage = insertStatement(inboundMessages, (insert) => insert.onConflictDoNothing().returning({ id: inboundMessages.id }));
 
 export function dedupeKeyFor(raw: Buffer): string {
   const messageId = extractMessageIds(firstHeader(parseRawHeaders(raw), 'message-id') ?? '')[0];

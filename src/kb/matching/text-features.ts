@@ -76,6 +76,24 @@ export function extractFeatures(text: string, opts: FeatureOptions = defaultFeat
   return counts;
 }
 
+/**
+ * extractFeatures for the texts being matched right now, remembered for a moment: a customer message is embedded
+ * (LocalEmbedder) and vectorised by the matcher from the same features, computed once. A few recent texts are kept
+ * (one per message in flight); the counts returned are shared and must not be changed.
+ */
+export function recentFeatures(text: string, opts: FeatureOptions = defaultFeatureOptions): FeatureCounts {
+  let byText = recent.get(opts);
+  if (!byText) recent.set(opts, (byText = new Map()));
+  const known = byText.get(text);
+  if (known) return known;
+  const counts = extractFeatures(text, opts);
+  if (byText.size >= RECENT_TEXTS) byText.delete(byText.keys().next().value!);
+  byText.set(text, counts);
+  return counts;
+}
+const RECENT_TEXTS = 16;
+const recent = new WeakMap<FeatureOptions, Map<string, FeatureCounts>>();
+
 export function familyWeight(key: string, opts: FeatureOptions): number {
   const f = key.charCodeAt(0);
   if (f === 119 /* w */) return opts.weights.word;

@@ -1,6 +1,6 @@
 // TF-IDF over the knowledge base's own example questions. Fitted at KB load (cheap: ~1 s for
 // 10k examples), so the vocabulary and IDF follow the articles as they change.
-import { type FeatureOptions, defaultFeatureOptions, extractFeatures, familyWeight } from './text-features.js';
+import { type FeatureOptions, defaultFeatureOptions, extractFeatures, familyWeight, recentFeatures } from './text-features.js';
 
 export interface SparseVector {
   idx: Int32Array;
@@ -31,7 +31,7 @@ export function fitTfidf(texts: string[], opts: FeatureOptions = defaultFeatureO
 /** Sublinear-tf TF-IDF vector, L2-normalised, indices ascending. Unknown features are dropped. */
 export function vectorize(model: TfidfModel, text: string): SparseVector {
   const pairs: [number, number][] = [];
-  for (const [k, c] of extractFeatures(text, model.opts)) {
+  for (const [k, c] of recentFeatures(text, model.opts)) {
     const j = model.vocab.get(k);
     if (j === undefined) continue;
     pairs.push([j, (1 + Math.log(c)) * model.idf[j]!]);
