@@ -32,7 +32,8 @@ import { openDatabase, wrapPglite, type Database, type Db } from '../src/db/clie
 import { selectRows, sqlLiteral } from '../src/db/rows.js';
 import { articles } from '../src/db/schema/kb.js';
 import { indexKnowledgeBase } from '../src/kb/indexing/indexer.js';
-import { chunkSearchStatement, DEFAULT_EF_SEARCH, DEFAULT_NEAREST, ensureHnswIndex, hnswIndexName, searchChunks, vectorLiteral } from '../src/kb/search.js';
+import { vectorLiteral } from '../src/db/schema/kb.js';
+import { chunkSearchStatement, DEFAULT_EF_SEARCH, DEFAULT_NEAREST, ensureHnswIndex, hnswIndexName, searchChunks } from '../src/kb/search.js';
 import { loadSplit } from './match-research/data.js';
 import { rng } from './support/corpus.js';
 import { servePglite } from '../test/support/pglite-wire.js';

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { caseEvents, cases, type Case } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
@@ -81,7 +81,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
   const articles: SuggestedArticle[] = knowledge.suggestions.map((s) => ({ title: s.title, url: s.url }));
 
   return deps.db.transaction(async (tx) => {
-    const [locked] = await lockReceivedMessage(tx, { id: messageId });
+    const [locked] = await lockReceivedMessage(tx, { id: messageId, recipient: customerAddress, since: new Date(Date.now() - 24 * 3600_000) });
     if (!locked) return { status: 'skipped' } as const;
     let kase = await findCaseForMessage(tx, { mailboxId: mailbox.id, inReplyTo: parsed.inReplyTo, references: parsed.references, subject: parsed.subject, customerAddress });
     const decision = decideAcknowledgement({
@@ -89,7 +89,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       ourAddresses: deps.ourAddresses,
       ourMessageIdDomain: deps.messageIdDomain,
       caseAlreadyAcknowledged: kase ? kase.acknowledgedAt !== null || (await caseHasAcknowledgement(tx, kase.id)) : false,
-      acknowledgementsToSenderLast24h: customerAddress ? await acknowledgementsSince(tx, customerAddress) : 0,
+      acknowledgementsToSenderLast24h: locked.acknowledgementsToSender,
       maxAcknowledgementsPerSender24h: mailbox.maxAcksPerSender24h,
       parseFailed: parsed.parseFailed,
       ageHours: parsed.date ? (row.receivedAt.getTime() - parsed.date.getTime()) / 3_600_000 : null,
@@ -226,8 +226,13 @@ const receivedMessage = statement((q) => q
   .from(inboundMessages)
   .where(and(eq(inboundMessages.id, sql.placeholder('id')), eq(inboundMessages.status, 'received'))));
 
+/** Locks the message (or finds it taken); with it, the acknowledgements its sender got in the last 24 hours (the cap). */
 const lockReceivedMessage = statement((q) => q
-  .select({ id: inboundMessages.id })
+  .select({
+    id: inboundMessages.id,
+    acknowledgementsToSender: sql<number>`(select count(*) from ${outbox} where ${outbox.toAddress} = ${sql.placeholder('recipient')}
+      and ${outbox.kind} = 'acknowledgement' and ${outbox.createdAt} > ${sql.placeholder('since')})`.mapWith(Number),
+  })
   .from(inboundMessages)
   .where(and(eq(inboundMessages.id, sql.placeholder('id')), eq(inboundMessages.status, 'received')))
   .for('update', { skipLocked: true }));
@@ -238,12 +243,4 @@ const acknowledgementsOfCase = statement((q) => q.select({ n: count() }).from(ou
 async function caseHasAcknowledgement(tx: Tx, caseId: string): Promise<boolean> {
   const [r] = await acknowledgementsOfCase(tx, { caseId });
   return (r?.n ?? 0) > 0;
-}
-
-const acknowledgementsToSince = statement((q) => q.select({ n: count() }).from(outbox)
-  .where(and(eq(outbox.toAddress, sql.placeholder('recipient')), eq(outbox.kind, 'acknowledgement'), gt(outbox.createdAt, sql.placeholder('since')))));
-
-async function acknowledgementsSince(tx: Tx, recipient: string): Promise<number> {
-  const [r] = await acknowledgementsToSince(tx, { recipient, since: new Date(Date.now() - 24 * 3600_000) });
-  return r?.n ?? 0;
 }

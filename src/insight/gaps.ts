@@ -20,7 +20,7 @@ import { articles } from '../db/schema/kb.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../kb/article-schema.js';
 import { createArticle, updateArticle, type Article } from '../kb/articles.js';
-import { vectorLiteral } from '../kb/search.js';
+import { vectorLiteral } from '../db/schema/kb.js';
 import type { Logger } from '../logger.js';
 import {
   addToCentroid, centralOrder, cleanTitle, clusterTexts, distinct, extractiveBody, meanVector, nearestAbove, placeholderBody, trendOf,

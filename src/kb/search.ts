@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/client.js';
 import { selectRows, sqlLiteral } from '../db/rows.js';
+import { vectorLiteral } from '../db/schema/kb.js';
 import { HNSW_EF_SEARCH } from '../db/session.js';
 import { PLAN_EACH_TIME } from '../db/prepared.js';
 import { orQuery, textSearchConfig } from './indexing/text-search-config.js';
@@ -37,9 +38,6 @@ export const DEFAULT_EF_SEARCH = HNSW_EF_SEARCH;
 /** The full-text rank is computed for this many of the nearest articles (by best chunk similarity) only. */
 export const FULL_TEXT_RERANK_ARTICLES = 8;
 
-export function vectorLiteral(v: ArrayLike<number>): string {
-  return `[${Array.from(v, (x) => (Number.isFinite(x) ? x : 0)).join(',')}]`;
-}
 
 /** One HNSW index per model, a partial expression index so vectors of different sizes share the table. */
 export function hnswIndexName(model: string): string {

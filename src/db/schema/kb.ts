@@ -73,9 +73,25 @@ export type ArticleVersion = typeof articleVersions.$inferSelect;
  * expression index per model (`embedding::vector(N) ... WHERE model = '...'`, created by the indexer), so vectors of
  * two models can sit side by side during a re-embed while every search filters on exactly one model.
  */
+const vectorTexts = new WeakMap<object, string>();
+
+/**
+ * A vector as pgvector's text form. A message's embedding is sent more than once (the knowledge-base search, and the
+ * knowledge-gap question and cluster search when nothing answered it): the text of a vector is kept with it.
+ * Vectors are not changed after they are made.
+ */
+export function vectorLiteral(v: ArrayLike<number>): string {
+  let text = vectorTexts.get(v);
+  if (text === undefined) {
+    text = `[${Array.from(v, (x) => (Number.isFinite(x) ? x : 0)).join(',')}]`;
+    vectorTexts.set(v, text);
+  }
+  return text;
+}
+
 export const vectorAnySize = customType<{ data: Float32Array | number[]; driverData: string }>({
   dataType: () => 'vector',
-  toDriver: (v) => `[${Array.from(v).join(',')}]`,
+  toDriver: vectorLiteral,
   fromDriver: (v) => Float32Array.from(JSON.parse(v) as number[]),
 });
 

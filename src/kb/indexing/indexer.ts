@@ -6,7 +6,8 @@ import type { Embedder } from '../../ai/embedder.js';
 import type { Db } from '../../db/client.js';
 import { selectRows } from '../../db/rows.js';
 import { articleChunks, articleIndexState, articleLearnedExamples, articles } from '../../db/schema/kb.js';
-import { ensureHnswIndex, hnswIndexName, vectorLiteral } from '../search.js';
+import { vectorLiteral } from '../../db/schema/kb.js';
+import { ensureHnswIndex, hnswIndexName } from '../search.js';
 import { chunkArticle, fingerprint, type Chunk } from './chunks.js';
 import { textSearchConfig } from './text-search-config.js';
 
