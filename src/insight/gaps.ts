@@ -82,7 +82,10 @@ export async function recordGapQuestion(db: Db, embedder: Embedder, input: GapQu
   if (!text) throw new AppError('bad_request', 'a knowledge-gap question needs text');
   if (!(gapSources as readonly string[]).includes(input.source)) throw new AppError('bad_request', `unknown gap source ${input.source}`);
   const agentReply = input.agentReply?.trim() || null;
-  if (input.inboundMessageId) {
+  // A message seen before (its agent's reply arriving later): only the reply is added, without embedding it again.
+  // The pipeline records each new message's question once and skips this look-up (four statements); the insert below
+  // still recognises a question recorded meanwhile.
+  if (input.inboundMessageId && agentReply) {
     const messageId = input.inboundMessageId;
     const known = await db.transaction(async (tx) => {
       await lock(tx);
@@ -93,43 +96,39 @@ export async function recordGapQuestion(db: Db, embedder: Embedder, input: GapQu
   const [vector] = await embedder.embed([text]);
   const model = embedder.model;
   const threshold = opts.assignThreshold ?? defaultAssignThreshold(model);
+  const question = {
+    inboundMessageId: input.inboundMessageId ?? null, caseId: input.caseId ?? null, text, language: input.language || 'en',
+    source: input.source, agentReply, model, embedding: vector!, ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+  };
   return db.transaction(async (tx) => {
     await lock(tx);
-    const [inserted] = await tx
-      .insert(gapQuestions)
-      .values({
-        inboundMessageId: input.inboundMessageId ?? null, caseId: input.caseId ?? null, text, language: input.language || 'en',
-        source: input.source, agentReply, model, embedding: vector!, ...(input.createdAt ? { createdAt: input.createdAt } : {}),
-      })
-      .onConflictDoNothing()
-      .returning({ id: gapQuestions.id });
-    if (!inserted) {
-      // recorded meanwhile by another process: same as the early path
-      const known = await addReplyToKnown(tx, input.inboundMessageId!, agentReply);
-      return known!;
-    }
+    // recorded meanwhile by another process: the same as the early path
+    const recordedMeanwhile = async () => (await addReplyToKnown(tx, input.inboundMessageId!, agentReply))!;
     const near = await nearestCluster(tx, model, vector!, ['open', 'dismissed']);
-    let clusterId: number;
-    let newCluster = false;
     if (near && near.similarity >= threshold) {
-      clusterId = near.id;
+      const [inserted] = await insertQuestion(tx, { ...question, clusterId: near.id });
+      if (!inserted) return recordedMeanwhile();
       await tx
         .update(gapClusters)
         .set({ centroid: addToCentroid(parseVector(near.centroid), near.size, vector!), size: sql`${gapClusters.size} + 1`, updatedAt: new Date() })
-        .where(eq(gapClusters.id, clusterId));
-    } else {
-      const [created] = await tx
-        .insert(gapClusters)
-        .values({ model, centroid: vector!, size: 1, title: cleanTitle(text), suggestedExamples: [text.slice(0, MAX_EXAMPLE_CHARS)] })
-        .returning({ id: gapClusters.id });
-      clusterId = created!.id;
-      newCluster = true;
+        .where(eq(gapClusters.id, near.id));
+      if (resummarizeAt(near.size + 1)) await refreshSummary(tx, near.id, ARRIVAL_SUMMARY_MEMBERS);
+      return { questionId: inserted.id, clusterId: near.id, newCluster: false, duplicate: false, similarity: near.similarity };
     }
-    await tx.update(gapQuestions).set({ clusterId }).where(eq(gapQuestions.id, inserted.id));
-    if (newCluster || resummarizeAt(near!.size + 1)) await refreshSummary(tx, clusterId, ARRIVAL_SUMMARY_MEMBERS);
-    return { questionId: inserted.id, clusterId, newCluster, duplicate: false, similarity: near?.similarity ?? null };
+    const [inserted] = await insertQuestion(tx, question);
+    if (!inserted) return recordedMeanwhile();
+    const [created] = await tx
+      .insert(gapClusters)
+      .values({ model, centroid: vector!, size: 1, title: cleanTitle(text), suggestedExamples: [text.slice(0, MAX_EXAMPLE_CHARS)] })
+      .returning({ id: gapClusters.id });
+    await tx.update(gapQuestions).set({ clusterId: created!.id }).where(eq(gapQuestions.id, inserted.id));
+    await refreshSummary(tx, created!.id, ARRIVAL_SUMMARY_MEMBERS);
+    return { questionId: inserted.id, clusterId: created!.id, newCluster: true, duplicate: false, similarity: near?.similarity ?? null };
   });
 }
+
+const insertQuestion = (tx: Tx, row: typeof gapQuestions.$inferInsert) =>
+  tx.insert(gapQuestions).values(row).onConflictDoNothing().returning({ id: gapQuestions.id });
 
 /** A message seen before: its agent reply (the answer the article should contain) is added, nothing else changes. */
 async function addReplyToKnown(q: Queryable, inboundMessageId: string, agentReply: string | null): Promise<RecordResult | undefined> {
