@@ -9,7 +9,7 @@ import { createApiToken } from '../src/auth/tokens.js';
 import type { Db } from '../src/db/client.js';
 import { selectRows } from '../src/db/rows.js';
 import { gapClusters, gapQuestions } from '../src/db/schema/gaps.js';
-import { acceptGap, dismissGap, eraseGapQuestions, listGaps, mergeGap, recomputeGaps, recordGapQuestion, type GapReport } from '../src/insight/gaps.js';
+import { acceptGap, dismissGap, eraseGapQuestions, GapMaintainer, listGaps, mergeGap, recomputeGaps, recordGapQuestion, type GapReport } from '../src/insight/gaps.js';
 import { createArticle, getArticle, publishArticle } from '../src/kb/articles.js';
 import { KnowledgeBase } from '../src/kb/knowledge.js';
 import { createLogger } from '../src/logger.js';
@@ -210,6 +210,29 @@ describe(`knowledge gaps (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(await db.select().from(gapQuestions).where(eq(gapQuestions.id, first.questionId))).toEqual([]);
     // The open cluster had only this question: it is gone with it.
     expect(await db.select().from(gapClusters).where(eq(gapClusters.id, first.clusterId!))).toEqual([]);
+  });
+
+  it('the pipeline records questions in batches: those arriving together share one transaction and one embedding call, and cluster as if one by one', async () => {
+    const calls: number[] = [];
+    const counting = Object.assign(Object.create(embedder) as LocalEmbedder, {
+      embed: (texts: string[]) => (calls.push(texts.length), embedder.embed(texts)),
+    });
+    const maintainer = new GapMaintainer({ db, embedder: counting, log, recomputeEvery: 1_000 });
+    const questions = ['Do you deliver to the Faroe Islands?', 'Can you ship to the Faroe Islands?', 'Shipping to the Faroe Islands possible?', 'Delivery to the Faroe Islands?'];
+    const results = await Promise.all(questions.map((text) => maintainer.record({ text, language: 'en', source: 'no_article' })));
+    expect(results.every((r) => r && !r.duplicate)).toBe(true);
+    expect(calls.length).toBeLessThan(questions.length);
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(questions.length);
+    // one cluster for the four: each question saw the ones recorded before it in its batch
+    expect(new Set(results.map((r) => r!.clusterId)).size).toBe(1);
+    expect(results.filter((r) => r!.newCluster)).toHaveLength(1);
+    // bad input is refused on its own; the others are recorded
+    const [bad, good] = await Promise.all([
+      maintainer.record({ text: '  ', language: 'en', source: 'no_article' }),
+      maintainer.record({ text: 'Do you deliver to Svalbard?', language: 'en', source: 'no_article' }),
+    ]);
+    expect(bad).toBeNull();
+    expect(good?.questionId).toBeGreaterThan(0);
   });
 
   describe('API', () => {

@@ -18,6 +18,7 @@ import { selectRows, sqlLiteral } from '../db/rows.js';
 import { gapClusters, gapQuestions, type GapBodySource, type GapCluster, type GapSource, type GapStatus, gapSources, gapStatuses } from '../db/schema/gaps.js';
 import { articles } from '../db/schema/kb.js';
 import { AppError } from '../errors.js';
+import { BatchQueue } from '../jobs/batch-queue.js';
 import { parseInput } from '../kb/article-schema.js';
 import { createArticle, updateArticle, type Article } from '../kb/articles.js';
 import { vectorLiteral } from '../db/schema/kb.js';
@@ -78,53 +79,77 @@ const lock = (q: Queryable) => q.execute(sql`SELECT pg_advisory_xact_lock(hashte
 const parseVector = (text: string) => Float32Array.from(JSON.parse(text) as number[]);
 
 export async function recordGapQuestion(db: Db, embedder: Embedder, input: GapQuestionInput, opts: GapOptions = {}): Promise<RecordResult> {
+  return (await recordGapQuestions(db, embedder, [checkedGapQuestion(input)], opts))[0]!;
+}
+
+/** The question as recorded (NULs removed, trimmed, bounded); a clear error for one that cannot be. */
+export function checkedGapQuestion(input: GapQuestionInput): GapQuestionInput {
   const text = input.text.replace(/\u0000/g, '').trim().slice(0, MAX_TEXT);
   if (!text) throw new AppError('bad_request', 'a knowledge-gap question needs text');
   if (!(gapSources as readonly string[]).includes(input.source)) throw new AppError('bad_request', `unknown gap source ${input.source}`);
-  const agentReply = input.agentReply?.trim() || null;
+  return { ...input, text, agentReply: input.agentReply?.trim() || null };
+}
+
+/**
+ * Records checked questions (checkedGapQuestion), in order, in one transaction: the clustering lock is taken once for
+ * all of them, and their embeddings are asked for in one call. Each joins the nearest open cluster when close
+ * enough (the ones before it in the batch included), else starts one.
+ */
+export async function recordGapQuestions(db: Db, embedder: Embedder, inputs: GapQuestionInput[], opts: GapOptions = {}): Promise<RecordResult[]> {
+  const results: (RecordResult | undefined)[] = new Array(inputs.length);
   // A message seen before (its agent's reply arriving later): only the reply is added, without embedding it again.
-  // The pipeline records each new message's question once and skips this look-up (four statements); the insert below
-  // still recognises a question recorded meanwhile.
-  if (input.inboundMessageId && agentReply) {
+  // The pipeline records each new message's question once and skips this look-up; the insert below still
+  // recognises a question recorded meanwhile.
+  for (const [i, input] of inputs.entries()) {
+    if (!input.inboundMessageId || !input.agentReply) continue;
     const messageId = input.inboundMessageId;
-    const known = await db.transaction(async (tx) => {
+    results[i] = await db.transaction(async (tx) => {
       await lock(tx);
-      return addReplyToKnown(tx, messageId, agentReply);
+      return addReplyToKnown(tx, messageId, input.agentReply ?? null);
     });
-    if (known) return known;
   }
-  const [vector] = await embedder.embed([text]);
+  const todo = inputs.flatMap((input, i) => (results[i] ? [] : [{ input, i }]));
+  if (todo.length === 0) return results as RecordResult[];
+  const vectors = await embedder.embed(todo.map((t) => t.input.text));
   const model = embedder.model;
   const threshold = opts.assignThreshold ?? defaultAssignThreshold(model);
+  await db.transaction(async (tx) => {
+    await lock(tx);
+    for (const [k, { input, i }] of todo.entries()) results[i] = await addQuestion(tx, input, vectors[k]!, model, threshold);
+  });
+  return results as RecordResult[];
+}
+
+/** One question, under the clustering lock. */
+async function addQuestion(tx: Tx, input: GapQuestionInput, vector: Float32Array, model: string, threshold: number): Promise<RecordResult> {
+  const { text } = input;
+  const agentReply = input.agentReply ?? null;
   const question = {
     inboundMessageId: input.inboundMessageId ?? null, caseId: input.caseId ?? null, text, language: input.language || 'en',
-    source: input.source, agentReply, model, embedding: vector!, ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+    source: input.source, agentReply, model, embedding: vector, ...(input.createdAt ? { createdAt: input.createdAt } : {}),
   };
-  return db.transaction(async (tx) => {
-    await lock(tx);
-    // recorded meanwhile by another process: the same as the early path
-    const recordedMeanwhile = async () => (await addReplyToKnown(tx, input.inboundMessageId!, agentReply))!;
-    const near = await nearestCluster(tx, model, vector!, ['open', 'dismissed']);
-    if (near && near.similarity >= threshold) {
-      const [inserted] = await insertQuestion(tx, { ...question, clusterId: near.id });
-      if (!inserted) return recordedMeanwhile();
-      await tx
-        .update(gapClusters)
-        .set({ centroid: addToCentroid(parseVector(near.centroid), near.size, vector!), size: sql`${gapClusters.size} + 1`, updatedAt: new Date() })
-        .where(eq(gapClusters.id, near.id));
-      if (resummarizeAt(near.size + 1)) await refreshSummary(tx, near.id, ARRIVAL_SUMMARY_MEMBERS);
-      return { questionId: inserted.id, clusterId: near.id, newCluster: false, duplicate: false, similarity: near.similarity };
-    }
-    const [inserted] = await insertQuestion(tx, question);
+  // recorded meanwhile by another process: the same as the early path
+  const recordedMeanwhile = async () => (await addReplyToKnown(tx, input.inboundMessageId!, agentReply))!;
+  const near = await nearestCluster(tx, model, vector, ['open', 'dismissed']);
+  if (near && near.similarity >= threshold) {
+    const [inserted] = await insertQuestion(tx, { ...question, clusterId: near.id });
     if (!inserted) return recordedMeanwhile();
-    const [created] = await tx
-      .insert(gapClusters)
-      .values({ model, centroid: vector!, size: 1, title: cleanTitle(text), suggestedExamples: [text.slice(0, MAX_EXAMPLE_CHARS)] })
-      .returning({ id: gapClusters.id });
-    await tx.update(gapQuestions).set({ clusterId: created!.id }).where(eq(gapQuestions.id, inserted.id));
-    await refreshSummary(tx, created!.id, ARRIVAL_SUMMARY_MEMBERS);
-    return { questionId: inserted.id, clusterId: created!.id, newCluster: true, duplicate: false, similarity: near?.similarity ?? null };
-  });
+    await tx
+      .update(gapClusters)
+      .set({ centroid: addToCentroid(parseVector(near.centroid), near.size, vector), size: sql`${gapClusters.size} + 1`, updatedAt: new Date() })
+      .where(eq(gapClusters.id, near.id));
+    if (resummarizeAt(near.size + 1)) await refreshSummary(tx, near.id, ARRIVAL_SUMMARY_MEMBERS);
+    return { questionId: inserted.id, clusterId: near.id, newCluster: false, duplicate: false, similarity: near.similarity };
+  }
+  const [inserted] = await insertQuestion(tx, question);
+  if (!inserted) return recordedMeanwhile();
+  const [created] = await tx
+    .insert(gapClusters)
+    .values({ model, centroid: vector, size: 1, title: cleanTitle(text), suggestedExamples: [text.slice(0, MAX_EXAMPLE_CHARS)] })
+    .returning({ id: gapClusters.id });
+  await tx.update(gapQuestions).set({ clusterId: created!.id }).where(eq(gapQuestions.id, inserted.id));
+  await refreshSummary(tx, created!.id, ARRIVAL_SUMMARY_MEMBERS);
+  return { questionId: inserted.id, clusterId: created!.id, newCluster: true, duplicate: false, similarity: near?.similarity ?? null };
 }
 
 const insertQuestion = (tx: Tx, row: typeof gapQuestions.$inferInsert) =>
@@ -627,12 +652,16 @@ export class GapMaintainer {
   private sinceRecompute = 0;
   private running: Promise<unknown> | undefined;
   private lastRecompute = 0;
+  // Questions arriving while a batch is being recorded go into the next one: one transaction and one clustering
+  // lock per batch instead of per question (under load about half the pipeline's messages ask a question).
+  private readonly batches = new BatchQueue((inputs: GapQuestionInput[]) => this.recordBatch(inputs));
 
   constructor(private readonly deps: { db: Db; embedder: Embedder; log: Logger; chat?: ChatClient; recomputeEvery?: number; minRecomputeIntervalMs?: number; assignThreshold?: number }) {}
 
   async record(input: GapQuestionInput): Promise<RecordResult | null> {
     try {
-      const result = await recordGapQuestion(this.deps.db, this.deps.embedder, input, { assignThreshold: this.deps.assignThreshold });
+      const result = await this.batches.add(checkedGapQuestion(input));
+      if (!result) return null;
       // Re-clustering costs seconds of the (embedded, single-session) database: at most every few minutes.
       const due = Date.now() - this.lastRecompute >= (this.deps.minRecomputeIntervalMs ?? 5 * 60_000);
       if (!result.duplicate && ++this.sinceRecompute >= (this.deps.recomputeEvery ?? 50) && due) {
@@ -643,6 +672,24 @@ export class GapMaintainer {
     } catch (err) {
       this.deps.log.warn({ err }, 'knowledge gaps: could not record a question');
       return null;
+    }
+  }
+
+  /** A batch; when it fails as a whole, each question is tried on its own so one cannot sink the others. */
+  private async recordBatch(inputs: GapQuestionInput[]): Promise<(RecordResult | null)[]> {
+    const { db, embedder, assignThreshold } = this.deps;
+    try {
+      return await recordGapQuestions(db, embedder, inputs, { assignThreshold });
+    } catch (err) {
+      if (inputs.length === 1) throw err;
+      const results: (RecordResult | null)[] = [];
+      for (const input of inputs) {
+        results.push(await recordGapQuestions(db, embedder, [input], { assignThreshold }).then((r) => r[0]!, (e: unknown) => {
+          this.deps.log.warn({ err: e }, 'knowledge gaps: could not record a question');
+          return null;
+        }));
+      }
+      return results;
     }
   }
 
