@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { loadTemplates } from './domain/acknowledgement.js';
 import { PipelineWorker } from './jobs/pipeline-worker.js';
 import { JobQueue } from './jobs/queue.js';
+import { BatchQueue } from './jobs/batch-queue.js';
 import { LeaseKeeper } from './jobs/leases.js';
 import { errorMessage } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -165,10 +166,12 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     shouldYield: () => pipeline.busy,
   });
   // Every stored message gets its job before the sender hears back; a worker in this process starts on it at once.
+  // Messages stored while one insert of jobs runs share the next one (one statement for a burst, not one each).
+  const jobInserts = new BatchQueue(async (ids: string[]) => (await queue.enqueueMessages(ids), ids), 200);
   const enqueue = async (stored: { id: string; duplicate: boolean }) => {
     if (stored.duplicate) return;
     try {
-      await queue.enqueueMessages([stored.id]);
+      await jobInserts.add(stored.id);
       if (worker) pipeline.kick();
     } catch (err) {
       log.warn({ err: errorMessage(err), messageId: stored.id }, 'could not enqueue a stored message; the next sweep will');

@@ -38,10 +38,13 @@ export class OutboxWorker extends WakingWorker {
       this.lastUncertainCheck = Date.now();
       await this.markUncertain();
     }
+    const limit = this.o.concurrency ?? 8;
     for (;;) {
-      const batch = await this.claim(this.o.concurrency ?? 8);
+      const batch = await this.claim(limit);
       if (batch.length === 0 || this.waker.stopping) return;
       await this.deliver(batch);
+      // A short batch took everything due: mail queued since then kicked another run, and the poll finds the rest.
+      if (batch.length < limit) return;
     }
   }
 
