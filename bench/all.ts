@@ -65,6 +65,8 @@ const PARTS: Part[] = [
     name: 'workers', script: 'bench/workers.ts', args: [],
     env: {
       ...quickEnv({ BENCH_MESSAGES: '200', BENCH_THROUGHPUT_MESSAGES: '200' }),
+      // three throughput runs per setup, the median reported (a shared machine: single runs vary by ±10%)
+      ...(process.env.BENCH_THROUGHPUT_RUNS || quick ? {} : { BENCH_THROUGHPUT_RUNS: '3' }),
       // A real PostgreSQL with pgvector named by BENCH_POSTGRES_URL adds its setups (docs/deployment.md shows one way).
       ...(process.env.BENCH_POSTGRES_URL && !process.env.BENCH_WORKER_SETUPS ? { BENCH_WORKER_SETUPS: 'embedded,wire-1,wire-3,pg-1,pg-3' } : {}),
     },
@@ -171,8 +173,9 @@ function renderWorkers(r: Obj): string[] {
     [`p50 / p99 after warm-up (msg ${Number(c.warmupMessages ?? 0) + 1}+) ms`, cell((s) => s.latency && `${v(s.latency.latencyWarmMs?.p50)} / ${v(s.latency.latencyWarmMs?.p99)}`)],
     ['SMTP send→250 p50 / p99 ms', cell((s) => s.latency && `${v(s.latency.ingestMs?.p50)} / ${v(s.latency.ingestMs?.p99)}`)],
     [`throughput phase: acknowledged (${v(c.throughputMessages)} offered, ${v(c.concurrency)} in flight)`, cell((s) => s.throughput && `${s.throughput.acknowledged}/${s.throughput.messages} in ${v(s.throughput.totalSeconds)} s`)],
-    ['sustained acks/s', cell((s) => s.throughput?.sustainedAcksPerSecond)],
+    ['sustained acks/s (the median run)', cell((s) => s.throughput?.sustainedAcksPerSecond)],
     ['steady-state acks/s (10–90% of acks)', cell((s) => s.throughput?.steadyAcksPerSecond)],
+    ...(Number(c.throughputRuns ?? 1) > 1 ? [[`every throughput run: sustained / steady acks/s (${v(c.throughputRuns)} runs)`, cell((s) => (s.throughputRuns as Obj[] | undefined)?.map((t) => `${v(t.sustained)} / ${v(t.steady)}`).join('; '))] as [string, string[]]] : []),
     ['sustained acks/s per worker', cell((s) => s.throughput?.sustainedAcksPerSecondPerWorker)],
     ['messages processed per worker (throughput phase)', cell((s) => s.throughput && (s.throughput.processedPerWorker as unknown[]).map(v).join(' / '))],
     ['duplicate acknowledgements', cell((s) => (s.latency?.duplicateAcks ?? 0) + (s.throughput?.duplicateAcks ?? 0))],
