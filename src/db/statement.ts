@@ -28,10 +28,10 @@ function internals(q: Queryable): Internals {
   return found as Internals;
 }
 
-/** The template, run on q's connection (the pool, or the transaction's client). */
-function on<R>(template: Runnable<R>, q: Queryable): Runnable<R> {
+/** The template, run on a session's connection (the pool's, or the transaction's client). */
+function on<R>(template: Runnable<R>, session: Internals['session']): Runnable<R> {
   const bound = Object.create(template) as Runnable<R> & { client: unknown };
-  bound.client = internals(q).session.client;
+  bound.client = session.client;
   return bound;
 }
 
@@ -46,16 +46,16 @@ const MAX_SHAPES = 64;
 export function shapedStatement<S, R>(shapeOf: (shape: S) => string, build: (q: Queryable, shape: S) => Preparable<R>) {
   const templates = new Map<unknown, Map<string, Runnable<R>>>();
   return (q: Queryable, shape: S, values: Values): Promise<R> => {
-    const driver = internals(q).session.constructor;
-    let byShape = templates.get(driver);
-    if (!byShape) templates.set(driver, (byShape = new Map()));
+    const { session } = internals(q);
+    let byShape = templates.get(session.constructor);
+    if (!byShape) templates.set(session.constructor, (byShape = new Map()));
     const key = shapeOf(shape);
     let template = byShape.get(key);
     if (!template) {
       template = build(q, shape).prepare('');
       if (byShape.size < MAX_SHAPES) byShape.set(key, template);
     }
-    return on(template, q).execute(values);
+    return on(template, session).execute(values);
   };
 }
 
@@ -122,7 +122,7 @@ export function insertStatement<T extends PgTable, R>(table: T, finish: (insert:
 }
 
 /**
- * One write for writeTogether (or to run alone with runWrite): its shape, its SQL with placeholders named
+ * One write for writeTogether: its shape, its SQL with placeholders named
  * `${prefix}…`, and the values for them.
  */
 export interface Write {

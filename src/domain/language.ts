@@ -10,18 +10,16 @@ const UNKNOWN = { language: 'en', reliable: false } as const;
 
 // Language detection by ELD (Efficient Language Detector, n-gram scores over 60 languages): a fifth of the CPU of
 // tinyld, which it replaced because detection was a tenth of a worker's CPU per message (bench:workers profile,
-// 2026-11-24; 0.13 against 0.66 ms for a typical customer email). ELD does not tell Indonesian from Malay: both come back as 'ms', which we report as 'id'
-// (the language firstreply writes in; Malay readers get Indonesian, not English). The extra-small database: on our
+// 2026-11-24; 0.13 against 0.66 ms for a typical customer email). ELD does not tell Indonesian from Malay: both come
+// back as 'ms', which we report as 'id' (the language firstreply writes in; Malay readers get Indonesian, not English). The extra-small database: on our
 // evaluation (2,000 benchmark emails, 2,000 subjects alone, the tests' samples) it scores as the larger ones do, and
 // it adds about 80 MiB of resident memory where the medium one adds 190 (tinyld: 40).
 const AS_SUPPORTED: Record<string, SupportedLanguage> = { ms: 'id' };
-const detector = eld.newInstance();
 // In a short text an unsupported neighbour often edges out the customer's language (Russian: Serbian, Bulgarian): below
 // SHORT_TEXT characters a supported language scoring within NEAR_TIE of the top one is taken instead. One that wins
 // clearly (Japanese, Italian) stays.
 const SHORT_TEXT = 200;
 const NEAR_TIE = 0.95;
-const HAN = /\p{Script=Han}/gu;
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const HANGUL = /\p{Script=Hangul}/u;
 
@@ -35,7 +33,7 @@ export function detectLanguage(text: string): { language: string; reliable: bool
   const cjk = sample.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu)?.length ?? 0;
   // One short word ("Hallo", "Hola") says too little; two Han characters already do ("谢谢").
   if (cjk < 2 && letters < MIN_LETTERS) return UNKNOWN;
-  const result = detector.detect(sample);
+  const result = eld.detect(sample);
   let language = AS_SUPPORTED[result.language] ?? result.language;
   let reliable = result.isReliable();
   if (!language) {
@@ -58,10 +56,10 @@ export function detectLanguage(text: string): { language: string; reliable: bool
   return { language, reliable: enoughText && reliable };
 }
 
+/** For a text with at least two CJK characters: kana say Japanese, Hangul Korean, else Han alone is Chinese. */
 function scriptLanguage(sample: string): string {
   if (KANA.test(sample)) return 'ja';
-  if (HANGUL.test(sample)) return 'ko';
-  return (sample.match(HAN)?.length ?? 0) > 0 ? 'zh' : 'en';
+  return HANGUL.test(sample) ? 'ko' : 'zh';
 }
 
 export function templateLanguage(detected: string): SupportedLanguage {

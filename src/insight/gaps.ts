@@ -16,12 +16,11 @@ import type { Embedder } from '../ai/embedder.js';
 import type { Db, Queryable, Tx } from '../db/client.js';
 import { selectRows, sqlLiteral } from '../db/rows.js';
 import { gapClusters, gapQuestions, type GapBodySource, type GapCluster, type GapSource, type GapStatus, gapSources, gapStatuses } from '../db/schema/gaps.js';
-import { articles } from '../db/schema/kb.js';
+import { articles, vectorLiteral } from '../db/schema/kb.js';
 import { AppError } from '../errors.js';
 import { BatchQueue } from '../jobs/batch-queue.js';
 import { parseInput } from '../kb/article-schema.js';
 import { createArticle, updateArticle, type Article } from '../kb/articles.js';
-import { vectorLiteral } from '../db/schema/kb.js';
 import type { Logger } from '../logger.js';
 import {
   addToCentroid, centralOrder, cleanTitle, clusterTexts, distinct, extractiveBody, meanVector, nearestAbove, placeholderBody, trendOf,

@@ -199,10 +199,9 @@ function signatureOf(list: IndexedArticle[]): string {
 type Translation = { id: string; version: number; title: string; url: string | null; language: string; group: string | null };
 
 /**
- * The ranked articles' details, and in the same statement every published article of their translation groups (what
- * suggestions() picks the customer's language from).
+ * The ranked articles' details, and in the same statement (built once) every published article of their translation
+ * groups (what suggestions() picks the customer's language from).
  */
-/** The ranked articles and every published article of their translation groups, in one statement built once. */
 const rankedArticles = statement((q) => {
   const ids = sql`${sql.placeholder('ids')}::text[]`;
   const groups = q.select({ group: articles.translationGroup }).from(articles).where(and(sql`${articles.id} = any(${ids})`, isNotNull(articles.translationGroup)));

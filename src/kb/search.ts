@@ -38,7 +38,6 @@ export const DEFAULT_EF_SEARCH = HNSW_EF_SEARCH;
 /** The full-text rank is computed for this many of the nearest articles (by best chunk similarity) only. */
 export const FULL_TEXT_RERANK_ARTICLES = 8;
 
-
 /** One HNSW index per model, a partial expression index so vectors of different sizes share the table. */
 export function hnswIndexName(model: string): string {
   return `article_chunks_hnsw_${createHash('sha256').update(model).digest('hex').slice(0, 12)}`;

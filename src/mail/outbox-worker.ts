@@ -134,7 +134,7 @@ const leaseFor = sql`now() + make_interval(secs => ${sql.placeholder('leaseSecon
 const ids = sql`${sql.placeholder('ids')}::uuid[]`;
 
 // The batch size is written into the statement (one per size), not sent as a parameter: with LIMIT $n a prepared
-// statement's generic plan may read every outbox row (bench:burst slowed as the outbox grew).
+// statement's generic plan may read every outbox row.
 const claimDue = shapedStatement((limit: number) => String(limit), (q, limit) => {
   const due = q
     .select({ id: outbox.id })

@@ -40,8 +40,8 @@ export function newCaseTimerRows(caseId: string, policy: SlaPolicy, hours: Busin
   return [timerRow(caseId, 'first_reply', policy, hours, now), timerRow(caseId, 'resolution', policy, hours, now)];
 }
 
-/** When a first-reply timer started at `now` under `policy` falls due: what a new case promises its customer. */
-export function firstReplyDue(policy: SlaPolicy, hours: BusinessHours, now: Date): Date {
+/** When a first-reply timer started at `now` under `policy` falls due. */
+function firstReplyDue(policy: SlaPolicy, hours: BusinessHours, now: Date): Date {
   return timerRow('', 'first_reply', policy, hours, now).dueAt;
 }
 
@@ -67,12 +67,12 @@ async function syncFirstReplyDue(q: Queryable, caseId: string, dueAt: Date): Pro
  * A new case: starts its first-reply and resolution timers at `now` (pass the message's received time) and
  * returns the first-reply due date, also written to cases.first_reply_due_at (unless the case already carries it),
  * so the acknowledgement promises exactly what the timer enforces. Idempotent: a case that already has the timers
- * keeps them. `policy`: the policy in force, when the caller has read it already.
+ * keeps them. (The pipeline writes a new case's timers with the case: newCaseTimerRows.)
  */
 export async function startCaseTimers(
-  q: Queryable, kase: SlaCase & { firstReplyDueAt?: Date | null }, mailbox: SlaMailbox, now: Date, policy?: SlaPolicy,
+  q: Queryable, kase: SlaCase & { firstReplyDueAt?: Date | null }, mailbox: SlaMailbox, now: Date,
 ): Promise<Date> {
-  const inForce = policy ?? (await loadPolicy(q, mailbox, kase.priority));
+  const inForce = await loadPolicy(q, mailbox, kase.priority);
   const hours = mailboxHours(mailbox);
   const started = await q.insert(slaTimers)
     .values(newCaseTimerRows(kase.id, inForce, hours, now))
