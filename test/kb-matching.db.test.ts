@@ -8,7 +8,7 @@ import { caseEvents, cases } from '../src/db/schema/cases.js';
 import { articleChunks } from '../src/db/schema/kb.js';
 import { caseMatches } from '../src/db/schema/matches.js';
 import { indexKnowledgeBase } from '../src/kb/indexing/indexer.js';
-import { KnowledgeBase } from '../src/kb/knowledge.js';
+import { KnowledgeBase, rankedDetails } from '../src/kb/knowledge.js';
 import { hnswIndexName, searchChunks } from '../src/kb/search.js';
 import { createLogger } from '../src/logger.js';
 import type { Service } from '../src/service.js';
@@ -72,6 +72,44 @@ describe(`knowledge-base matching (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const result = await match('Do you sell gift cards for corporate events in Norway?');
     expect(result.escalate).toBe(true);
     expect(result.suggestions).toEqual([]);
+  });
+
+  it('the search returns the found articles with their details and the published translations of their groups', async () => {
+    const database = db.database.db;
+    const embedder = new LocalEmbedder();
+    const [q] = await embedder.embed(['I forgot my password']);
+    const search = (nearest?: number) =>
+      searchChunks(database, { model: service.knowledge.model, dimensions: q!.length, vector: q!, text: 'I forgot my password', language: 'en', nearest });
+    const hits = await search();
+    expect([...hits.articles.keys()].sort()).toEqual([...hits.vector.keys()].sort());
+    expect(hits.articles.get(articleIdOf('password', 'en'))).toEqual({
+      id: 'password-en', version: 1, title: 'Reset your password', url: 'https://help.shop.test/password?lang=en', language: 'en', translationGroup: 'password', tags: ['password'],
+    });
+    const groups = new Set([...hits.articles.values()].map((a) => a.translationGroup));
+    expect(new Set(hits.translations.map((t) => t.translationGroup))).toEqual(groups);
+    expect(hits.translations.filter((t) => t.translationGroup === 'password').map((t) => t.id).sort()).toEqual(['password-en', 'password-es', 'password-ru', 'password-zh']);
+
+    // an archived translation is not offered; the group's other languages still are
+    expect((await api(service, `/api/kb/articles/${articleIdOf('password', 'es')}/archive`, { method: 'POST' })).status).toBe(200);
+    const after = await search(1);
+    expect([...after.articles.keys()]).toEqual(['password-en']);
+    expect(after.translations.map((t) => t.id).sort()).toEqual(['password-en', 'password-ru', 'password-zh']);
+  });
+
+  it('a ranked article the search did not find (learned model alone) is read with its translations', async () => {
+    const database = db.database.db;
+    const embedder = new LocalEmbedder();
+    const [q] = await embedder.embed(['I forgot my password']);
+    const found = await searchChunks(database, { model: service.knowledge.model, dimensions: q!.length, vector: q!, text: 'I forgot my password', language: 'en', nearest: 1 });
+    expect([...found.articles.keys()]).toEqual(['password-en']);
+    const { details, translations } = await rankedDetails(database, ['password-en', 'refund-ru', 'no-such-article'], found);
+    expect([...details.keys()].sort()).toEqual(['password-en', 'refund-ru']);
+    expect(details.get('refund-ru')).toMatchObject({ title: 'Возврат денег и товара', url: 'https://help.shop.test/refund?lang=ru', translationGroup: 'refund', version: 1 });
+    expect(translations.filter((t) => t.translationGroup === 'refund').map((t) => t.id).sort()).toEqual(['refund-en', 'refund-es', 'refund-ru', 'refund-zh']);
+    // nothing missing: the search's own rows, no second read
+    const own = await rankedDetails(database, ['password-en'], found);
+    expect(own.details).toBe(found.articles);
+    expect(own.translations).toBe(found.translations);
   });
 
   it('re-embeds an edited article and matches its new example', async () => {

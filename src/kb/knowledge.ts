@@ -14,7 +14,7 @@ import { contentHash } from './indexing/chunks.js';
 import { indexKnowledgeBase, storedVectors, type IndexedArticle, type IndexReport } from './indexing/indexer.js';
 import { Matcher } from './matching/matcher.js';
 import type { EscalationMetrics } from './matching/calibration.js';
-import { searchChunks } from './search.js';
+import { searchChunks, type ChunkSearchResult, type PublishedArticle } from './search.js';
 
 export interface Candidate {
   articleId: string;
@@ -80,7 +80,7 @@ export class KnowledgeBase {
   /** the latest index run, for reports */
   lastIndex: IndexReport | undefined;
   /** translations read along with a match's candidates, so suggestions() need not read them again */
-  private readonly translationsFound = new WeakMap<KnowledgeMatch, Translation[]>();
+  private readonly translationsFound = new WeakMap<KnowledgeMatch, PublishedArticle[]>();
 
   constructor(private readonly opts: KnowledgeOptions) {
     this.firstRefresh = this.refresh().catch((err) => opts.log.error({ err }, 'knowledge base: first index failed'));
@@ -155,12 +155,14 @@ export class KnowledgeBase {
     const threshold = input.threshold ?? this.calibration.threshold;
     if (!snapshot) return { model: this.model, confidence: 0, threshold, escalate: true, reason: 'empty_knowledge_base', candidates: [] };
     const [vector] = await this.opts.embedder.embed([text]);
-    const signals = await searchChunks(this.opts.db, { model: this.model, dimensions: vector!.length, vector: vector!, text, language: input.language });
-    const result = snapshot.matcher.matchWithSignals(text, signals, input.limit ?? 5, threshold);
-    const { details, translations } = await publishedDetails(this.opts.db, result.ranked.map((r) => r.articleId));
+    const found = await searchChunks(this.opts.db, { model: this.model, dimensions: vector!.length, vector: vector!, text, language: input.language });
+    const result = snapshot.matcher.matchWithSignals(text, found, input.limit ?? 5, threshold);
+    const { details, translations } = await rankedDetails(this.opts.db, result.ranked.map((r) => r.articleId), found);
     const candidates = result.ranked.flatMap((r) => {
       const d = details.get(r.articleId);
-      return d ? [{ ...d, articleId: r.articleId, score: r.score, signals: r.signals, contributions: r.contributions }] : [];
+      if (!d) return [];
+      const { version, title, url, language, translationGroup, tags } = d;
+      return [{ articleId: r.articleId, version, title, url, language, translationGroup, tags, score: r.score, signals: r.signals, contributions: r.contributions }];
     });
     const escalate = result.escalate || candidates.length === 0;
     const match: KnowledgeMatch = { model: this.model, confidence: result.confidence, threshold, escalate, reason: escalate ? 'below_threshold' : null, candidates };
@@ -177,7 +179,7 @@ export class KnowledgeBase {
     const translations = this.translationsFound.get(match) ?? [];
     const out: Suggestion[] = [];
     for (const c of chosen) {
-      const own = sameLanguage(c.language, language) ? undefined : translations.find((t) => t.group === c.translationGroup && sameLanguage(t.language, language));
+      const own = sameLanguage(c.language, language) ? undefined : translations.find((t) => t.translationGroup === c.translationGroup && sameLanguage(t.language, language));
       const pick = own ? { articleId: own.id, version: own.version, title: own.title, url: own.url } : { articleId: c.articleId, version: c.version, title: c.title, url: c.url };
       if (pick.url && !out.some((o) => o.articleId === pick.articleId)) out.push({ ...pick, url: pick.url, matchedArticleId: c.articleId });
       if (out.length >= max) break;
@@ -196,11 +198,9 @@ function signatureOf(list: IndexedArticle[]): string {
   return createHash('sha256').update(list.map((a) => `${a.id}:${a.fingerprint}`).join('\n')).digest('hex');
 }
 
-type Translation = { id: string; version: number; title: string; url: string | null; language: string; group: string | null };
-
 /**
- * The ranked articles' details, and in the same statement (built once) every published article of their translation
- * groups (what suggestions() picks the customer's language from).
+ * The ranked articles' details, and every published article of their translation groups (what suggestions() picks
+ * the customer's language from), in one statement built once. Only for ranked articles the search did not find.
  */
 const rankedArticles = statement((q) => {
   const ids = sql`${sql.placeholder('ids')}::text[]`;
@@ -211,17 +211,18 @@ const rankedArticles = statement((q) => {
     .where(and(eq(articles.status, 'published'), or(sql`${articles.id} = any(${ids})`, inArray(articles.translationGroup, groups))));
 });
 
-async function publishedDetails(db: Db, ids: string[]) {
-  const details = new Map<string, Omit<Candidate, 'articleId' | 'score' | 'signals' | 'contributions'>>();
-  const translations: Translation[] = [];
-  if (ids.length === 0) return { details, translations };
-  const rows = await rankedArticles(db, { ids });
-  const wanted = new Set(ids);
-  for (const { id, ...d } of rows) {
-    if (wanted.has(id)) details.set(id, d);
-    if (d.translationGroup !== null) translations.push({ id, version: d.version, title: d.title, url: d.url, language: d.language, group: d.translationGroup });
-  }
-  return { details, translations };
+/**
+ * Details of the ranked articles. The search returns those it found, with their translations; an article ranked by
+ * the learned model alone (none of its chunks among the nearest) is read here, in a second statement. Exported for tests.
+ */
+export async function rankedDetails(db: Db, ids: string[], found: ChunkSearchResult) {
+  const missing = ids.filter((id) => !found.articles.has(id));
+  if (missing.length === 0) return { details: found.articles, translations: found.translations };
+  const rows = await rankedArticles(db, { ids: missing });
+  const wanted = new Set(missing);
+  const details = new Map(found.articles);
+  for (const row of rows) if (wanted.has(row.id)) details.set(row.id, row);
+  return { details, translations: [...found.translations, ...rows.filter((r) => r.translationGroup !== null)] };
 }
 
 /**

@@ -31,7 +31,24 @@ export interface ChunkSearchResult {
    * a common word ("card") cost tens of milliseconds per query for no gain.
    */
   fts: Map<string, number>;
+  /** the found articles (published), by id */
+  articles: Map<string, PublishedArticle>;
+  /** the published articles of the found articles' translation groups (found ones included) */
+  translations: PublishedArticle[];
 }
+
+export interface PublishedArticle {
+  id: string;
+  version: number;
+  title: string;
+  url: string | null;
+  language: string;
+  translationGroup: string | null;
+  tags: string[];
+}
+
+const FOUND_COLUMNS = sql.raw(`found.article_id, found.similarity, found.version, found.title, found.url, found.language,
+        found.translation_group, found.tags, false AS translation`);
 
 export const DEFAULT_NEAREST = 64;
 export const DEFAULT_EF_SEARCH = HNSW_EF_SEARCH;
@@ -82,6 +99,13 @@ export function chunkSearchStatement(input: ChunkSearchInput): { efSearch: numbe
   const q = vectorLiteral(input.vector);
   const words = orQuery(input.text);
   const config = textSearchConfig(input.language);
+  // The found articles' details and the published articles of their translation groups come back with the search:
+  // the match needs them for its candidates and suggestions, and a second statement was a round trip per message.
+  const translations = sql`
+      UNION ALL
+      SELECT t.id, NULL, t.version, t.title, t.url, t.language, t.translation_group, t.tags, true, NULL
+      FROM articles t
+      WHERE t.status = 'published' AND t.translation_group IN (SELECT translation_group FROM found WHERE translation_group IS NOT NULL)`;
   // One statement (fewer round trips). MATERIALIZED: otherwise the planner may run the HNSW search once per article in
   // a nested loop (measured 77x). Full-text rank only for the FULL_TEXT_RERANK_ARTICLES articles nearest by vector: it
   // only reorders near-ties among candidates (weight 0.1). Measured at 100k chunks (bench:search): ranking every title
@@ -97,8 +121,8 @@ export function chunkSearchStatement(input: ChunkSearchInput): { efSearch: numbe
         WHERE c.search @@ q.query
         GROUP BY c.article_id
       )
-      SELECT found.article_id, found.similarity, ranked.rank FROM found LEFT JOIN ranked ON ranked.article_id = found.article_id`
-    : sql` SELECT found.article_id, found.similarity, NULL::float8 AS rank FROM found`;
+      SELECT ${FOUND_COLUMNS}, ranked.rank FROM found LEFT JOIN ranked ON ranked.article_id = found.article_id${translations}`
+    : sql` SELECT ${FOUND_COLUMNS}, NULL::float8 AS rank FROM found${translations}`;
   // Unnamed (PLAN_EACH_TIME): a generic plan of this statement is slower (see db/prepared.ts).
   const statement = sql`${sql.raw(PLAN_EACH_TIME)}
       WITH near AS MATERIALIZED (
@@ -106,16 +130,20 @@ export function chunkSearchStatement(input: ChunkSearchInput): { efSearch: numbe
         FROM article_chunks WHERE model = ${model}
         ORDER BY embedding::vector(${dims}) <=> ${q}::vector(${dims}) LIMIT ${sql.raw(String(nearest))}
       ), found AS MATERIALIZED (
-        SELECT near.article_id, max(near.similarity) AS similarity
+        SELECT near.article_id, max(near.similarity) AS similarity,
+          a.version, a.title, a.url, a.language, a.translation_group, a.tags
         FROM near JOIN articles a ON a.id = near.article_id AND a.status = 'published'
-        GROUP BY near.article_id
+        GROUP BY near.article_id, a.id
       )${ranked}`;
   return { efSearch, statement };
 }
 
 export async function searchChunks(db: Db, input: ChunkSearchInput): Promise<ChunkSearchResult> {
   const { efSearch, statement } = chunkSearchStatement(input);
-  type Row = { article_id: string; similarity: number; rank: number | null };
+  type Row = {
+    article_id: string; similarity: number | null; rank: number | null; translation: boolean;
+    version: number; title: string; url: string | null; language: string; translation_group: string | null; tags: string[];
+  };
   // Every session starts with hnsw.ef_search = HNSW_EF_SEARCH (db/session.ts): one statement, no transaction.
   const rows = efSearch === HNSW_EF_SEARCH
     ? await selectRows<Row>(db, statement)
@@ -123,8 +151,12 @@ export async function searchChunks(db: Db, input: ChunkSearchInput): Promise<Chu
         await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${efSearch}`));
         return selectRows<Row>(tx, statement);
       });
-  const vector = new Map(rows.map((r) => [r.article_id, Number(r.similarity)]));
-  const best = Math.max(0, ...rows.map((r) => Number(r.rank ?? 0)));
-  const fts = new Map(rows.filter((r) => r.rank !== null && Number(r.rank) > 0).map((r) => [r.article_id, best > 0 ? Number(r.rank) / best : 0]));
-  return { vector, fts };
+  const found = rows.filter((r) => !r.translation);
+  const vector = new Map(found.map((r) => [r.article_id, Number(r.similarity)]));
+  const best = Math.max(0, ...found.map((r) => Number(r.rank ?? 0)));
+  const fts = new Map(found.filter((r) => r.rank !== null && Number(r.rank) > 0).map((r) => [r.article_id, best > 0 ? Number(r.rank) / best : 0]));
+  const article = (r: Row): PublishedArticle => ({
+    id: r.article_id, version: r.version, title: r.title, url: r.url, language: r.language, translationGroup: r.translation_group, tags: r.tags,
+  });
+  return { vector, fts, articles: new Map(found.map((r) => [r.article_id, article(r)])), translations: rows.filter((r) => r.translation).map(article) };
 }
