@@ -34,8 +34,12 @@ export function acknowledgementDedupeKey(recipient: string, customerMessageId: s
 }
 
 /** The outbox row for a case's acknowledgement: template-rendered, never written by a language model. */
+/** What an acknowledgement is rendered from: known before a new case is written. */
+export type AcknowledgedCase = Pick<Case, 'id' | 'reference' | 'language' | 'customerName' | 'subject' | 'firstReplyDueAt'>;
+
 export function acknowledgementOutboxRow(input: {
-  kase: Case;
+  /** the case as it is (or is about to be) written */
+  kase: AcknowledgedCase;
   mailbox: Mailbox;
   recipient: string;
   customerMessageId: string | null;

@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../db/client.js';
 import { cases, type Case } from '../db/schema/cases.js';
+import { outbox } from '../db/schema/outbox.js';
 import { auditLog } from '../db/schema/review.js';
 import { slaTimers } from '../db/schema/sla.js';
-import { insertRows, insertStatement, type Write } from '../db/statement.js';
+import { insertRows, insertThen, type Write } from '../db/statement.js';
 import { pgText } from '../db/text.js';
 import { newCaseReference } from '../domain/case-reference.js';
 import { mailboxHours } from '../domain/sla-policy.js';
@@ -17,10 +18,11 @@ import type { Logger } from '../logger.js';
 import type { MailboxWithPolicies } from '../mailboxes/settings.js';
 import { auditRow, SYSTEM_ACTOR, type AuditEntry } from '../review/audit.js';
 import { newCaseTimerRows } from '../sla/timers.js';
+import type { AcknowledgedCase } from './acknowledgement.js';
 import { DEFAULT_PRIORITY, escalationAudit, planEscalation, triage, type EscalationPlan } from './escalate.js';
 
 export interface NewCasePlan {
-  values: Omit<typeof cases.$inferInsert, 'reference'>;
+  values: Omit<typeof cases.$inferInsert, 'reference'> & Omit<AcknowledgedCase, 'reference'>;
   escalation: EscalationPlan | undefined;
   /** the timers and audit rows, written with the message's other independent rows */
   writes: Write[];
@@ -69,13 +71,24 @@ export function planNewCase(input: {
   };
 }
 
-const insertCaseRow = insertStatement(cases, (insert) => insert.onConflictDoNothing().returning());
+const openCase = insertThen(cases);
 
-/** Inserts the planned case. A reference collision (1 in ~1e9 per pair) is retried with a new one. */
-export async function insertCase(tx: Tx, plan: NewCasePlan): Promise<Case> {
+/** The acknowledgement's outbox row, rendered for the case about to be written (its reference included). */
+export type AcknowledgementFor = (kase: AcknowledgedCase) => typeof outbox.$inferInsert;
+
+/**
+ * Inserts the planned case and, in the same statement, its acknowledgement when one is given. A reference collision
+ * (1 in ~1e9 per pair) writes neither and is retried with a new reference. `acknowledged` is false when the
+ * acknowledgement was already queued from another mailbox (the outbox's dedupe key), undefined when none was given.
+ */
+export async function insertCase(
+  tx: Tx, plan: NewCasePlan, acknowledgement?: AcknowledgementFor, newReference: () => string = newCaseReference,
+): Promise<{ kase: Case; acknowledged?: boolean }> {
   for (let attempt = 0; ; attempt++) {
-    const [created] = await insertCaseRow(tx, { ...plan.values, reference: newCaseReference() });
-    if (created) return created as Case;
+    const values = { ...plan.values, reference: newReference() };
+    const ack = acknowledgement?.(values);
+    const { row, wrote } = await openCase(tx, values, ack ? [insertRows(outbox, [ack], { onConflict: outbox.dedupeKey })] : []);
+    if (row) return { kase: row, acknowledged: ack ? wrote[0] === 1 : undefined };
     if (attempt > 5) throw new Error('could not allocate a unique case reference');
   }
 }

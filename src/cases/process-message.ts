@@ -21,7 +21,7 @@ import { audit, SYSTEM_ACTOR } from '../review/audit.js';
 import { onCustomerMessage } from '../sla/timers.js';
 import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
 import { escalateIfNeeded, queueEscalationNotice, type Escalation } from './escalate.js';
-import { insertCase, planNewCase } from './new-case.js';
+import { insertCase, planNewCase, type AcknowledgementFor } from './new-case.js';
 import { findCaseForMessage } from './thread.js';
 
 /** Reasons that say a machine wrote the message: it is kept, but opens no case of its own. */
@@ -102,6 +102,12 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
     // Rows nothing in between reads, written together at the end (writeTogether): one statement.
     const writes: (Write | false | undefined)[] = [];
     let escalation: Escalation | undefined;
+    const acknowledgementFor = (k: Parameters<AcknowledgementFor>[0]) => acknowledgementOutboxRow({
+      kase: k, mailbox, recipient: customerAddress!, customerMessageId: parsed.messageId, customerReferences: parsed.references,
+      inboundMessageId: messageId, articles, templates: deps.templates, messageIdDomain: deps.messageIdDomain,
+    });
+    /** whether the acknowledgement was queued, when it was written with a new case */
+    let queuedWithCase: boolean | undefined;
 
     if (kase) {
       kase = await joinCase(tx, kase, machineWritten);
@@ -112,7 +118,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
         settings: inForce, customerAddress, customerName: parsed.from?.name, subject: parsed.subject, text, language,
         receivedAt: row.receivedAt, acknowledging: acknowledge, match: knowledge.match, log: deps.log,
       });
-      kase = await insertCase(tx, plan);
+      ({ kase, acknowledged: queuedWithCase } = await insertCase(tx, plan, acknowledge ? acknowledgementFor : undefined));
       writes.push(...plan.writes);
       events.push({ type: 'case_opened', detail: {} });
       if (plan.escalation) {
@@ -145,12 +151,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
     let acknowledged = false;
     let { reasons } = decision;
     if (acknowledge && kase) {
-      const [queued] = await queueAcknowledgement(tx, acknowledgementOutboxRow({
-        kase, mailbox, recipient: customerAddress!, customerMessageId: parsed.messageId,
-        customerReferences: parsed.references, inboundMessageId: messageId, articles, templates: deps.templates,
-        messageIdDomain: deps.messageIdDomain,
-      }));
-      acknowledged = queued !== undefined;
+      acknowledged = queuedWithCase ?? (await queueAcknowledgement(tx, acknowledgementFor(kase))).length > 0;
       if (acknowledged) {
         if (!kase.acknowledgedAt) await tx.update(cases).set({ acknowledgedAt: new Date() }).where(eq(cases.id, kase.id));
       } else {

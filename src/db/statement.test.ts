@@ -8,7 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, wrapPglite, type Database } from './client.js';
-import { insertRows, insertStatement, statement, updateById, writeTogether } from './statement.js';
+import { insertRows, insertStatement, insertThen, statement, updateById, writeTogether } from './statement.js';
 
 const notes = pgTable('notes', {
   id: serial('id').primaryKey(),
@@ -18,8 +18,16 @@ const notes = pgTable('notes', {
   kind: text('kind').notNull().default('plain'),
 });
 const counters = pgTable('counters', { id: text('id').primaryKey(), value: integer('value').notNull() });
+// a parent with a second unique key (a case and its reference) and a child naming it (its acknowledgement)
+const folders = pgTable('folders', { id: text('id').primaryKey(), code: text('code').notNull(), labels: text('labels').array().notNull(), openedAt: timestamp('opened_at', { withTimezone: true, mode: 'date' }).notNull() });
+const letters = pgTable('letters', {
+  id: serial('id').primaryKey(), folderId: text('folder_id').notNull(), dedupe: text('dedupe'), meta: jsonb('meta').$type<{ n: number }>(), kind: text('kind').notNull().default('plain'),
+});
 const SCHEMA = `create table notes (id serial primary key, body text not null, meta jsonb, at timestamptz, kind text not null default 'plain');
-  create table counters (id text primary key, value int not null); insert into counters values ('seen', 0)`;
+  create table counters (id text primary key, value int not null); insert into counters values ('seen', 0);
+  create table folders (id text primary key, code text not null unique, labels text[] not null, opened_at timestamptz not null);
+  create table letters (id serial primary key, folder_id text not null references folders (id), dedupe text unique, meta jsonb, kind text not null default 'plain')`;
+const openFolder = insertThen(folders);
 
 let builds = 0;
 const noteById = statement((q) => {
@@ -127,6 +135,33 @@ describe.each(setups)('statements built once: $name', (setup) => {
       insertRows(counters, [{ id: 'seen', value: 1 }]), // duplicate key
     ]))).rejects.toThrow();
     expect(await count()).toBe(before);
+  });
+
+  it('insertThen: the row and the writes that depend on it in one statement; nothing depends on a row not inserted', async () => {
+    const openedAt = new Date('2026-11-24T12:00:00.000Z');
+    const letter = (folderId: string, dedupe: string | null, n: number) =>
+      insertRows(letters, [{ folderId, dedupe, meta: { n } }], { onConflict: letters.dedupe });
+    const before = opened.statements();
+    const first = await openFolder(db, { id: 'f1', code: 'A', labels: ['x', "it's"], openedAt }, [letter('f1', 'd1', 1), updateById(counters, 'seen', { value: 10 })]);
+    if (!Number.isNaN(before)) expect(opened.statements() - before).toBe(1);
+    expect(first).toEqual({ row: { id: 'f1', code: 'A', labels: ['x', "it's"], openedAt }, wrote: [1, 1] });
+    expect((await db.select().from(letters)).map((l) => [l.folderId, l.dedupe, l.meta, l.kind])).toEqual([['f1', 'd1', { n: 1 }, 'plain']]);
+    expect((await db.select().from(counters))[0]!.value).toBe(10);
+
+    // the same shape, new values; the dependent's own ON CONFLICT writes nothing and says so
+    const second = await openFolder(db, { id: 'f2', code: 'B', labels: [], openedAt }, [letter('f2', 'd1', 2), updateById(counters, 'seen', { value: 11 })]);
+    expect(second.row?.id).toBe('f2');
+    expect(second.wrote).toEqual([0, 1]);
+
+    // the parent conflicts (its code is taken): no row, and neither dependent ran
+    const third = await openFolder(db, { id: 'f3', code: 'A', labels: [], openedAt }, [letter('f3', 'd3', 3), updateById(counters, 'seen', { value: 12 })]);
+    expect(third).toEqual({ row: undefined, wrote: [0, 0] });
+    expect((await db.select().from(letters)).map((l) => l.folderId)).toEqual(['f1']);
+    expect((await db.select().from(counters))[0]!.value).toBe(11);
+
+    // a NULL where the earlier shape had a value, without dependents
+    expect((await openFolder(db, { id: 'f4', code: 'C', labels: [], openedAt }, [letter('f4', null, 4)])).wrote).toEqual([1]);
+    expect((await openFolder(db, { id: 'f5', code: 'D', labels: ['y'], openedAt }, [])).row?.labels).toEqual(['y']);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { eq, getTableName, is, sql, SQL, type Placeholder, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, getTableColumns, getTableName, is, sql, SQL, type Placeholder, type SQLWrapper } from 'drizzle-orm';
 import type { PgColumn, PgInsert, PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from './client.js';
 
@@ -122,23 +122,41 @@ export function insertStatement<T extends PgTable, R>(table: T, finish: (insert:
 }
 
 /**
- * One write for writeTogether: its shape, its SQL with placeholders named
- * `${prefix}…`, and the values for them.
+ * One write for writeTogether and insertThen: its shape, its SQL with placeholders named `${prefix}…`, and the values
+ * for them. `onlyIf` makes the write conditional (insertThen).
  */
 export interface Write {
   shape: string;
-  sql(q: Queryable, prefix: string): SQLWrapper;
+  sql(q: Queryable, prefix: string, onlyIf?: SQL): SQLWrapper;
   values(prefix: string, into: Values): Values;
 }
 
-/** INSERT of rows that all give values for the same columns. */
-export function insertRows<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][]): Write {
+/**
+ * INSERT of rows that all give values for the same columns. `onConflict` adds ON CONFLICT (column) DO NOTHING.
+ * Conditional (`onlyIf`), it is written INSERT … SELECT … WHERE: each value cast to its column's type, which a VALUES
+ * list in a sub-select does not infer.
+ */
+export function insertRows<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][], opts: { onConflict?: PgColumn } = {}): Write {
   const shapes = rows.map((row) => new RowShape(row as Values));
-  const columns = shapes[0]!.columns.join();
-  if (shapes.some((s) => s.columns.join() !== columns)) throw new Error('insertRows: every row must give the same columns');
+  const columns = shapes[0]!.columns;
+  if (shapes.some((s) => s.columns.join() !== columns.join())) throw new Error('insertRows: every row must give the same columns');
+  const onConflict = opts.onConflict ? sql` on conflict (${sql.identifier(opts.onConflict.name)}) do nothing` : sql``;
   return {
-    shape: `insert ${getTableName(table)} ${shapes.map((s) => `(${s.key})`).join()}`,
-    sql: (q, prefix) => q.insert(table).values(shapes.map((s, i) => s.placeholders(`${prefix}${i}_`)) as T['$inferInsert'][]),
+    shape: `insert ${getTableName(table)} ${shapes.map((s) => `(${s.key})`).join()}${opts.onConflict ? ` on conflict ${opts.onConflict.name}` : ''}`,
+    sql: (q, prefix, onlyIf) => {
+      if (!onlyIf) {
+        const insert = q.insert(table).values(shapes.map((s, i) => s.placeholders(`${prefix}${i}_`)) as T['$inferInsert'][]);
+        return opts.onConflict ? insert.onConflictDoNothing({ target: opts.onConflict }) : insert;
+      }
+      const byKey = getTableColumns(table) as Record<string, PgColumn>;
+      const typed = (s: RowShape, i: number) => sql.join(columns.map((c) => {
+        const column = byKey[c]!;
+        const value = s.nulls.has(c) ? sql`null` : sql.param(sql.placeholder(`${prefix}${i}_${c}`), column);
+        return sql`${value}::${sql.raw(column.getSQLType())}`;
+      }), sql`, `);
+      return sql`insert into ${table} (${sql.join(columns.map((c) => sql.identifier(byKey[c]!.name)), sql`, `)})
+        select * from (values ${sql.join(shapes.map((s, i) => sql`(${typed(s, i)})`), sql`, `)}) v where ${onlyIf}${onConflict}`;
+    },
     values: (prefix, into) => {
       shapes.forEach((s, i) => s.values(rows[i] as Values, `${prefix}${i}_`, into));
       return into;
@@ -147,11 +165,12 @@ export function insertRows<T extends PgTable>(table: T, rows: readonly T['$infer
 }
 
 /** UPDATE of one row by its id. */
-export function updateById<T extends PgTable & { id: PgColumn }>(table: T, id: string, set: Partial<T['$inferInsert']>): Write {
+export function updateById<T extends PgTable & { id: PgColumn }>(table: T, id: string | number, set: Partial<T['$inferInsert']>): Write {
   const shape = new RowShape(set as Values);
   return {
     shape: `update ${getTableName(table)} (${shape.key})`,
-    sql: (q, prefix) => q.update(table).set(shape.placeholders(prefix) as never).where(eq(table.id, sql.placeholder(`${prefix}$id`))),
+    sql: (q, prefix, onlyIf) => q.update(table).set(shape.placeholders(prefix) as never)
+      .where(onlyIf ? and(eq(table.id, sql.placeholder(`${prefix}$id`)), onlyIf) : eq(table.id, sql.placeholder(`${prefix}$id`))),
     values: (prefix, into) => {
       shape.values(set as Values, prefix, into);
       into[`${prefix}$id`] = id;
@@ -181,4 +200,38 @@ export async function writeTogether(q: Queryable, writes: readonly (Write | unde
   const values: Values = {};
   all.forEach((w, i) => w.values(`w${i}_`, values));
   await together(q, all, values);
+}
+
+/**
+ * An INSERT of one row that may do nothing (ON CONFLICT DO NOTHING), and writes that happen only when it inserted,
+ * as ONE statement: data-modifying CTEs, each dependent guarded by the insert's RETURNING (their foreign keys may name
+ * the new row: PostgreSQL checks them at the end of the statement). Returns the inserted row, or undefined, and how
+ * many rows each dependent wrote (an INSERT's own ON CONFLICT may still make it write none). `returning`: the
+ * columns to return (default all).
+ */
+export function insertThen<T extends PgTable, K extends keyof T['$inferSelect'] & string = keyof T['$inferSelect'] & string>(table: T, returning?: readonly K[]) {
+  type Row = Pick<T['$inferSelect'], K>;
+  const run = shapedStatement(
+    (s: { row: RowShape; then: readonly Write[] }) => [s.row.key, ...s.then.map((w) => w.shape)].join(' | '),
+    (q, { row, then }) => {
+      const all = getTableColumns(table) as Record<string, PgColumn>;
+      const returned = returning ? Object.fromEntries(returning.map((k) => [k, all[k]!])) : all;
+      const inserted = q.$with('inserted').as(q.insert(table).values(row.placeholders('i_') as T['$inferInsert']).onConflictDoNothing().returning(returned));
+      const guard = sql`exists (select 1 from ${sql.identifier('inserted')})`;
+      const ctes = then.map((w, i) => q.$with(`then_${i}`, { one: sql<number>`one` }).as(sql`${w.sql(q, `t${i}_`, guard).getSQL()} returning 1 as one`));
+      const own = inserted as unknown as Record<string, PgColumn>;
+      const columns = Object.fromEntries(Object.keys(returned).map((k) => [k, own[k]!]));
+      const wrote = Object.fromEntries(ctes.map((c, i) => [String(i), sql<number>`(select count(*) from ${c})`.mapWith(Number)]));
+      // drizzle's types do not follow a table-generic CTE; the result is typed below
+      const select = q.with(inserted, ...ctes).select({ row: columns, wrote }) as unknown as { from(t: unknown): unknown };
+      return select.from(inserted) as Preparable<{ row: Row; wrote: Record<string, number> }[]>;
+    },
+  );
+  return async (q: Queryable, row: T['$inferInsert'], then: readonly Write[]): Promise<{ row: Row | undefined; wrote: number[] }> => {
+    const shape = new RowShape(row as Values);
+    const values = shape.values(row as Values, 'i_', {});
+    then.forEach((w, i) => w.values(`t${i}_`, values));
+    const [result] = await run(q, { row: shape, then }, values);
+    return { row: result?.row, wrote: then.map((_, i) => result?.wrote[String(i)] ?? 0) };
+  };
 }

@@ -15,6 +15,7 @@ import { fenceUntrusted, untrustedTextRule, type ChatClient } from '../ai/chat.j
 import type { Embedder } from '../ai/embedder.js';
 import type { Db, Queryable, Tx } from '../db/client.js';
 import { selectRows, sqlLiteral } from '../db/rows.js';
+import { insertThen, updateById } from '../db/statement.js';
 import { gapClusters, gapQuestions, type GapBodySource, type GapCluster, type GapSource, type GapStatus, gapSources, gapStatuses } from '../db/schema/gaps.js';
 import { articles, vectorLiteral } from '../db/schema/kb.js';
 import { AppError } from '../errors.js';
@@ -131,12 +132,10 @@ async function addQuestion(tx: Tx, input: GapQuestionInput, vector: Float32Array
   const recordedMeanwhile = async () => (await addReplyToKnown(tx, input.inboundMessageId!, agentReply))!;
   const near = await nearestCluster(tx, model, vector, ['open', 'dismissed']);
   if (near && near.similarity >= threshold) {
-    const [inserted] = await insertQuestion(tx, { ...question, clusterId: near.id });
+    // the question and its cluster's new centroid and size in one statement (the size read under the clustering lock)
+    const grown = updateById(gapClusters, near.id, { centroid: addToCentroid(parseVector(near.centroid), near.size, vector), size: near.size + 1, updatedAt: new Date() });
+    const { row: inserted } = await joinCluster(tx, { ...question, clusterId: near.id }, [grown]);
     if (!inserted) return recordedMeanwhile();
-    await tx
-      .update(gapClusters)
-      .set({ centroid: addToCentroid(parseVector(near.centroid), near.size, vector), size: sql`${gapClusters.size} + 1`, updatedAt: new Date() })
-      .where(eq(gapClusters.id, near.id));
     if (resummarizeAt(near.size + 1)) await refreshSummary(tx, near.id, ARRIVAL_SUMMARY_MEMBERS);
     return { questionId: inserted.id, clusterId: near.id, newCluster: false, duplicate: false, similarity: near.similarity };
   }
@@ -150,6 +149,8 @@ async function addQuestion(tx: Tx, input: GapQuestionInput, vector: Float32Array
   await refreshSummary(tx, created!.id, ARRIVAL_SUMMARY_MEMBERS);
   return { questionId: inserted.id, clusterId: created!.id, newCluster: true, duplicate: false, similarity: near?.similarity ?? null };
 }
+
+const joinCluster = insertThen(gapQuestions, ['id']);
 
 const insertQuestion = (tx: Tx, row: typeof gapQuestions.$inferInsert) =>
   tx.insert(gapQuestions).values(row).onConflictDoNothing().returning({ id: gapQuestions.id });
