@@ -4,6 +4,9 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { outbox } from '../src/db/schema/outbox.js';
+import { createLogger } from '../src/logger.js';
+import { OutboxWorker } from '../src/mail/outbox-worker.js';
+import { createMetrics } from '../src/metrics.js';
 import type { Service } from '../src/service.js';
 import { startChildService } from './support/child-service.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
@@ -67,6 +70,28 @@ describe(`outbox delivery (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(metrics).toMatch(/firstreply_acknowledgements_sent_total 1/);
     // the acknowledgement delivered: its time from arrival, read with the row marked sent
     expect(metrics).toMatch(/^firstreply_ingest_to_acknowledgement_seconds_count 1$/m);
+  });
+
+  it('claims a batch straight into sending, and still takes a row an earlier version left claimed once its lease ran out', async () => {
+    const q = db.database.db;
+    const mail = (n: number) => ({
+      kind: 'notification' as const, messageId: `n${n}@firstreply.test`, fromAddress: 'support@shop.test', fromName: 'Support',
+      toAddress: `team${n}@shop.test`, subject: `notice ${n}`, textBody: 'text',
+    });
+    await q.insert(outbox).values([mail(1), { ...mail(2), status: 'claimed', leaseUntil: new Date(Date.now() - 1000), attempts: 1 }]);
+    const seen: string[] = [];
+    const worker = new OutboxWorker({
+      db: q, log: createLogger('silent'), metrics: createMetrics(), maxAttempts: 3, retryBaseMs: 10, leaseSeconds: 60,
+      sender: {
+        kind: 'smtp', verify: async () => undefined, close: () => undefined,
+        // what the database says while the SMTP transaction is under way
+        send: async (m) => void seen.push(`${m.to}:${(await q.select().from(outbox).where(eq(outbox.messageId, m.messageId)))[0]!.status}`),
+      },
+    });
+    await worker.drain();
+    expect(seen.sort()).toEqual(['team1@shop.test:sending', 'team2@shop.test:sending']);
+    const rows = await q.select().from(outbox);
+    expect(rows.map((r) => [r.toAddress, r.status, r.attempts]).sort()).toEqual([['team1@shop.test', 'sent', 1], ['team2@shop.test', 'sent', 2]]);
   });
 
   it('never sends an acknowledgement twice when the process dies between the send and its commit', async () => {

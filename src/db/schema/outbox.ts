@@ -4,9 +4,11 @@ import { cases } from './cases.js';
 
 export const outboxKinds = ['acknowledgement', 'reply', 'update', 'notification'] as const;
 /**
- * pending → claimed (leased by a worker) → sending (the SMTP transaction is under way) → sent | failed.
+ * pending → sending (leased by a worker, its SMTP transaction under way) → sent | failed.
  * A row found in 'sending' after its lease expired may or may not have reached the server: it becomes
  * 'uncertain' and is never resent automatically, so a crash can never make the customer get it twice.
+ * 'claimed' (leased, not yet handed over) is no longer written: earlier versions claimed a batch, then marked it
+ * sending; such rows are taken again once their lease runs out.
  */
 export const outboxStatuses = ['pending', 'claimed', 'sending', 'sent', 'failed', 'uncertain'] as const;
 
