@@ -520,8 +520,10 @@ async function runPhase(spec: SetupSpec, phase: Phase) {
       ingestSeconds: round((lastAccept - firstSend) / 1000, 2),
       totalSeconds: round((lastAck - firstSend) / 1000, 2),
       latencyUnderLoadMs: summary(ok.map((t) => t.acked! - t.sendStart!)),
+      /** seconds from the first send to the first, 10th-percentile, 90th-percentile and last acknowledgement */
+      ackTimelineSeconds: [ackTimes[0]!, a10, a90, lastAck].map((t) => round((t - firstSend) / 1000, 2)),
     };
-    log(`${spec.name}/throughput: done: ${ok.length}/${count} acknowledged in ${result.totalSeconds} s; sustained ${result.sustainedAcksPerSecond}/s, steady ${result.steadyAcksPerSecond}/s, ingest ${result.ingestPerSecond}/s`);
+    log(`${spec.name}/throughput: done: ${ok.length}/${count} acknowledged in ${result.totalSeconds} s; sustained ${result.sustainedAcksPerSecond}/s, steady ${result.steadyAcksPerSecond}/s, ingest ${result.ingestPerSecond}/s (${result.ingestSeconds} s); acks first/10%/90%/last at ${result.ackTimelineSeconds.join(' / ')} s`);
     return result;
   } finally {
     sampler?.stop();
