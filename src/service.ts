@@ -5,6 +5,7 @@ import { createApp } from './api/app.js';
 import type { MailConnectionStatus } from './api/routes/ops.js';
 import { messageIdDomain, type Config, databaseOptions } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
+import { EmbeddedMaintenance } from './db/maintenance.js';
 import { loadTemplates } from './domain/acknowledgement.js';
 import { PipelineWorker } from './jobs/pipeline-worker.js';
 import { JobQueue } from './jobs/queue.js';
@@ -90,6 +91,8 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     const recovered = await queue.recoverAbandoned();
     if (recovered) log.warn({ jobs: recovered }, 'jobs left unfinished by the previous run are retried now');
   }
+  // No autovacuum in PGlite: the embedded database gets its tables analysed and vacuumed as they grow (db/maintenance.ts).
+  const maintenance = database.kind === 'pglite' ? new EmbeddedMaintenance(db, log) : undefined;
   const rawStore = database.kind === 'pglite' ? fileRawStore(path.resolve(config.DATA_DIR, 'raw'), config.RAW_FILE_THRESHOLD_BYTES) : rowRawStore;
 
   const embedder = createEmbedder(config, { db, onRetry: (e) => log.warn(e, 'AI request retried') });
@@ -198,6 +201,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   // One reader per IMAP mailbox across all worker processes: each watcher runs only while this process leases it.
   const leases = new LeaseKeeper(db, workerName, config.MAILBOX_LEASE_SECONDS,
     watchers.map((w) => ({ name: `imap:${w.status().mailboxKey}`, start: () => w.start(), stop: () => w.stop() })), log);
+  maintenance?.start();
   if (worker) {
     outboxWorker.start();
     await pipeline.start();
@@ -243,6 +247,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       knowledge.stop();
       await knowledge.ready();
       await queue.stop();
+      await maintenance?.stop();
       sender.close();
       if (!opts.database) await database.close();
       log.info('firstreply stopped');
