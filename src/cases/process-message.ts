@@ -102,7 +102,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
     // Rows nothing in between reads, written together at the end (writeTogether): one statement.
     const writes: (Write | false | undefined)[] = [];
     let escalation: Escalation | undefined;
-    const acknowledgementFor = (k: Parameters<AcknowledgementFor>[0]) => acknowledgementOutboxRow({
+    const acknowledgementFor: AcknowledgementFor = (k) => acknowledgementOutboxRow({
       kase: k, mailbox, recipient: customerAddress!, customerMessageId: parsed.messageId, customerReferences: parsed.references,
       inboundMessageId: messageId, articles, templates: deps.templates, messageIdDomain: deps.messageIdDomain,
     });

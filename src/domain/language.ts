@@ -11,9 +11,10 @@ const UNKNOWN = { language: 'en', reliable: false } as const;
 // Language detection by ELD (Efficient Language Detector, n-gram scores over 60 languages): a fifth of the CPU of
 // tinyld, which it replaced because detection was a tenth of a worker's CPU per message (bench:workers profile,
 // 2026-11-24; 0.13 against 0.66 ms for a typical customer email). ELD does not tell Indonesian from Malay: both come
-// back as 'ms', which we report as 'id' (the language firstreply writes in; Malay readers get Indonesian, not English). The extra-small database: on our
-// evaluation (2,000 benchmark emails, 2,000 subjects alone, the tests' samples) it scores as the larger ones do, and
-// it adds about 80 MiB of resident memory where the medium one adds 190 (tinyld: 40).
+// back as 'ms', which we report as 'id' (the language firstreply writes in; Malay readers get Indonesian, not
+// English). The extra-small database: on our evaluation (2,000 benchmark emails, 2,000 subjects alone, the tests'
+// samples) it scores as the larger ones do, and it adds about 80 MiB of resident memory where the medium one adds
+// 190 (tinyld: 40).
 const AS_SUPPORTED: Record<string, SupportedLanguage> = { ms: 'id' };
 // In a short text an unsupported neighbour often edges out the customer's language (Russian: Serbian, Bulgarian): below
 // SHORT_TEXT characters a supported language scoring within NEAR_TIE of the top one is taken instead. One that wins

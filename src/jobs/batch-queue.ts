@@ -16,11 +16,6 @@ export class BatchQueue<T, R> {
     });
   }
 
-  /** items waiting for the next batch */
-  get waiting(): number {
-    return this.pending.length;
-  }
-
   private async drain(): Promise<void> {
     if (this.running) return;
     this.running = true;

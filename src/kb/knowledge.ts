@@ -16,14 +16,9 @@ import { Matcher } from './matching/matcher.js';
 import type { EscalationMetrics } from './matching/calibration.js';
 import { searchChunks, type ChunkSearchResult, type PublishedArticle } from './search.js';
 
-export interface Candidate {
+/** A ranked article: its published details (the id as articleId), score and the signals behind it. */
+export interface Candidate extends Omit<PublishedArticle, 'id'> {
   articleId: string;
-  version: number;
-  title: string;
-  url: string | null;
-  language: string;
-  translationGroup: string | null;
-  tags: string[];
   score: number;
   signals: Record<string, number>;
   contributions: Record<string, number>;
@@ -161,8 +156,8 @@ export class KnowledgeBase {
     const candidates = result.ranked.flatMap((r) => {
       const d = details.get(r.articleId);
       if (!d) return [];
-      const { version, title, url, language, translationGroup, tags } = d;
-      return [{ articleId: r.articleId, version, title, url, language, translationGroup, tags, score: r.score, signals: r.signals, contributions: r.contributions }];
+      const { id: _id, ...published } = d;
+      return [{ ...published, articleId: r.articleId, score: r.score, signals: r.signals, contributions: r.contributions }];
     });
     const escalate = result.escalate || candidates.length === 0;
     const match: KnowledgeMatch = { model: this.model, confidence: result.confidence, threshold, escalate, reason: escalate ? 'below_threshold' : null, candidates };

@@ -40,11 +40,6 @@ export function newCaseTimerRows(caseId: string, policy: SlaPolicy, hours: Busin
   return [timerRow(caseId, 'first_reply', policy, hours, now), timerRow(caseId, 'resolution', policy, hours, now)];
 }
 
-/** When a first-reply timer started at `now` under `policy` falls due. */
-function firstReplyDue(policy: SlaPolicy, hours: BusinessHours, now: Date): Date {
-  return timerRow('', 'first_reply', policy, hours, now).dueAt;
-}
-
 async function activeTimers(q: Queryable, caseId: string, opts: { kinds?: SlaTimerKind[]; paused?: boolean } = {}): Promise<SlaTimer[]> {
   return q
     .select()
@@ -61,27 +56,6 @@ async function activeTimers(q: Queryable, caseId: string, opts: { kinds?: SlaTim
 /** Keeps cases.first_reply_due_at (the queue's order and the acknowledgement's promise) on the timer's due date. */
 async function syncFirstReplyDue(q: Queryable, caseId: string, dueAt: Date): Promise<void> {
   await q.update(cases).set({ firstReplyDueAt: dueAt }).where(eq(cases.id, caseId));
-}
-
-/**
- * A new case: starts its first-reply and resolution timers at `now` (pass the message's received time) and
- * returns the first-reply due date, also written to cases.first_reply_due_at (unless the case already carries it),
- * so the acknowledgement promises exactly what the timer enforces. Idempotent: a case that already has the timers
- * keeps them. (The pipeline writes a new case's timers with the case: newCaseTimerRows.)
- */
-export async function startCaseTimers(
-  q: Queryable, kase: SlaCase & { firstReplyDueAt?: Date | null }, mailbox: SlaMailbox, now: Date,
-): Promise<Date> {
-  const inForce = await loadPolicy(q, mailbox, kase.priority);
-  const hours = mailboxHours(mailbox);
-  const started = await q.insert(slaTimers)
-    .values(newCaseTimerRows(kase.id, inForce, hours, now))
-    .onConflictDoNothing()
-    .returning();
-  const first = started.find((t) => t.kind === 'first_reply') ?? (await activeTimers(q, kase.id, { kinds: ['first_reply'] }))[0] ?? null;
-  const dueAt = first?.dueAt ?? firstReplyDue(inForce, hours, now);
-  if (kase.firstReplyDueAt?.getTime() !== dueAt.getTime()) await syncFirstReplyDue(q, kase.id, dueAt);
-  return dueAt;
 }
 
 /** An agent answered the customer: the first-reply / next-reply timers stop (resolution keeps running). */

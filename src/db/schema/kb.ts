@@ -68,11 +68,6 @@ export const articleVersions = pgTable(
 export type ArticleRow = typeof articles.$inferSelect;
 export type ArticleVersion = typeof articleVersions.$inferSelect;
 
-/**
- * pgvector column without a fixed size: each embedding model has its own size, and the HNSW index is a partial
- * expression index per model (`embedding::vector(N) ... WHERE model = '...'`, created by the indexer), so vectors of
- * two models can sit side by side during a re-embed while every search filters on exactly one model.
- */
 const vectorTexts = new WeakMap<object, string>();
 
 /**
@@ -89,6 +84,11 @@ export function vectorLiteral(v: ArrayLike<number>): string {
   return text;
 }
 
+/**
+ * pgvector column without a fixed size: each embedding model has its own size, and the HNSW index is a partial
+ * expression index per model (`embedding::vector(N) ... WHERE model = '...'`, created by the indexer), so vectors of
+ * two models can sit side by side during a re-embed while every search filters on exactly one model.
+ */
 export const vectorAnySize = customType<{ data: Float32Array | number[]; driverData: string }>({
   dataType: () => 'vector',
   toDriver: vectorLiteral,
