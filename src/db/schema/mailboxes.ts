@@ -17,6 +17,15 @@ export const mailboxes = pgTable('mailboxes', {
   autoSendMinConfidence: real('auto_send_min_confidence').notNull().default(0.9),
   /** escalation rules (VIPs, teams, phrases, toggles); null = the defaults */
   escalationRules: jsonb('escalation_rules').$type<Record<string, unknown>>(),
+  /**
+   * Senders whose Reply-To we acknowledge although it is on another domain: a web form relaying customers' messages
+   * ("noreply@ourshop.example" or the whole domain "ourshop.example"). Empty: only From and a same-domain Reply-To.
+   */
+  trustedRelays: jsonb('trusted_relays').$type<string[]>().notNull().default([]),
+  /** what to do when the From domain publishes no DMARC record: most small senders do not, so acknowledge by default */
+  dmarcNoneAction: text('dmarc_none_action', { enum: ['acknowledge', 'withhold'] }).notNull().default('acknowledge'),
+  /** DMARC could not be checked (DNS timeout, SERVFAIL, broken resolver): a forged From cannot be told apart */
+  dmarcTemperrorAction: text('dmarc_temperror_action', { enum: ['acknowledge', 'withhold'] }).notNull().default('withhold'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
 });
 

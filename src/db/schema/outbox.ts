@@ -23,6 +23,8 @@ export const outbox = pgTable(
     fromAddress: text('from_address').notNull(),
     fromName: text('from_name').notNull(),
     toAddress: text('to_address').notNull(),
+    /** the recipient compared as the per-sender cap compares it (src/domain/address-identity.ts): look-alikes and plus-tags fold together */
+    recipientKey: text('recipient_key'),
     subject: text('subject').notNull(),
     textBody: text('text_body').notNull(),
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
@@ -43,6 +45,7 @@ export const outbox = pgTable(
     uniqueIndex('outbox_one_ack_per_case').on(t.caseId).where(sql`kind = 'acknowledgement'`),
     index('outbox_due').on(t.nextAttemptAt).where(sql`status in ('pending', 'claimed', 'sending')`),
     index('outbox_recipient').on(t.toAddress, t.createdAt),
+    index('outbox_recipient_key').on(t.recipientKey, t.createdAt),
     index('outbox_case').on(t.caseId),
   ],
 );
