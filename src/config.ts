@@ -25,6 +25,9 @@ export const configSchema = z.object({
   DATABASE_PREPARED_STATEMENTS: bool.optional(),
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
+  // Where customers reach this service's public pages (help centre links in acknowledgements); no trailing slash.
+  // Unset: http://HOST:PORT (see publicBaseUrl), right only when customers can reach that address.
+  PUBLIC_BASE_URL: urlOf(['http:', 'https:']).transform((v) => v.replace(/\/+$/, '')).optional(),
   INBOUND_SMTP_PORT: port.default(2525),
   INBOUND_SMTP_HOST: z.string().default('127.0.0.1'),
   INBOUND_SMTP_ENABLED: bool.default(true),
@@ -154,6 +157,13 @@ function shown(key: string, value: unknown): string {
 
 export function messageIdDomain(config: Config): string {
   return config.MESSAGE_ID_DOMAIN ?? config.SUPPORT_ADDRESS.split('@')[1]!;
+}
+
+/** The base of public links (the help centre): PUBLIC_BASE_URL, else the address the HTTP server listens on. */
+export function publicBaseUrl(config: Pick<Config, 'PUBLIC_BASE_URL' | 'HOST' | 'PORT'>): string {
+  // an IPv6 literal needs brackets in a URL
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return config.PUBLIC_BASE_URL ?? `http://${host}:${config.PORT}`;
 }
 
 /** Where the database is, for openDatabase/withDatabase: one place, so every command opens it the same way. */
