@@ -26,6 +26,11 @@ export const mailboxes = pgTable('mailboxes', {
   dmarcNoneAction: text('dmarc_none_action', { enum: ['acknowledge', 'withhold'] }).notNull().default('acknowledge'),
   /** DMARC could not be checked (DNS timeout, SERVFAIL, broken resolver): a forged From cannot be told apart */
   dmarcTemperrorAction: text('dmarc_temperror_action', { enum: ['acknowledge', 'withhold'] }).notNull().default('withhold'),
+  /**
+   * Languages whose articles may be suggested when none is in the customer's language (in order, e.g. ["en"]).
+   * Empty (the default): a customer writing in a language the knowledge base lacks gets no article links.
+   */
+  fallbackLanguages: jsonb('fallback_languages').$type<string[]>().notNull().default([]),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
 });
 
