@@ -30,8 +30,9 @@ export async function reviewQueue(db: Db, filter: QueueFilter = {}) {
   const rows = await db
     .select({
       case: cases,
-      draftStatus: sql<string | null>`(select d.status from drafts d where d.case_id = ${cases.id} and d.status in ('pending','proposed','edited') order by d.created_at desc limit 1)`,
-      draftConfidence: sql<number | null>`(select d.confidence from drafts d where d.case_id = ${cases.id} and d.status in ('proposed','edited') order by d.created_at desc limit 1)`,
+      // "cases"."id" spelled out: drizzle renders ${cases.id} unqualified, which inside the subquery is the draft's id
+      draftStatus: sql<string | null>`(select d.status from drafts d where d.case_id = "cases"."id" and d.status in ('pending','proposed','edited') order by d.created_at desc limit 1)`,
+      draftConfidence: sql<number | null>`(select d.confidence from drafts d where d.case_id = "cases"."id" and d.status in ('proposed','edited') order by d.created_at desc limit 1)`,
     })
     .from(cases)
     .where(and(...conditions))
