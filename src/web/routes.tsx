@@ -1,5 +1,5 @@
-// The web app: server-rendered pages under /app, sign-in at /signin, assets at /assets. Mounted at '/' by
-// src/api/app.ts; every middleware here is scoped to these paths so the JSON API is untouched.
+// The web app: server-rendered pages under /app, sign-in at /signin, assets at /assets, the public help centre at
+// /help. Mounted at '/' by src/api/app.ts; every middleware here is scoped to these paths so the JSON API is untouched.
 import { Hono, type Context, type ErrorHandler, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -18,6 +18,7 @@ import { playgroundRoutes } from './routes/playground.js';
 import { authRoutes } from './routes/auth.js';
 import { homeRoutes } from './routes/home.js';
 import { kbPageRoutes } from './routes/kb.js';
+import { helpRoutes } from './routes/help.js';
 import { clearSessionCookie, csrfPasses, isSafeMethod, readSessionToken, sessionOf, type SessionConfig } from './session-http.js';
 
 const FORM_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -118,6 +119,12 @@ export function webRoutes(deps: WebDeps) {
   auth.route('/', authRoutes(db, deps.config));
   auth.onError(onError);
 
+  // The public help centre: the pages' strict headers, no session (nothing there is personal or changes state).
+  const help = new Hono<WebEnv>();
+  help.use('*', pageHeaders);
+  help.route('/', helpRoutes(db));
+  help.onError(onError);
+
   // onError must be set before mounting: route() copies each sub-app's handlers together with its error handler.
-  return new Hono().route('/', assetRoutes()).route('/', auth).route('/app/messages', frames).route('/app', pages);
+  return new Hono().route('/', assetRoutes()).route('/', auth).route('/app/messages', frames).route('/app', pages).route('/help', help);
 }
