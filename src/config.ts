@@ -115,6 +115,13 @@ export const configSchema = z.object({
   // proxy) with 'auto'; 'true' always, 'false' never (plain-HTTP development only).
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   SIGNIN_MAX_ATTEMPTS_PER_15MIN: z.coerce.number().int().positive().default(10),
+  // Escalation webhooks may not call private, loopback, link-local or metadata addresses, except the host names,
+  // addresses and CIDR ranges listed here (comma-separated), e.g. "hooks.internal,10.0.5.0/24".
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .pipe(z.array(z.string().regex(/^(\[?[0-9a-f:.]+\]?(\/\d{1,3})?|[a-z0-9._-]+)$/i, 'expected host names, IP addresses or CIDR ranges separated by commas'))),
   // Test-only: makes the outbox worker exit right after the SMTP server accepted a message, before recording it.
   FAULT_INJECTION: z.enum(['none', 'exit-after-send']).default('none'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -18,6 +18,9 @@ import { ImapWatcher } from './mail/imap-watcher.js';
 import { IngestionGate } from './mail/ingestion-gate.js';
 import { Inbound } from './mail/inbound.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
+import { webhookSender } from './escalation/webhook-delivery.js';
+import { guardedFetch } from './escalation/guarded-fetch.js';
+import { WebhookAllowList } from './escalation/webhook-target.js';
 import { fileRawStore, rowRawStore } from './mail/raw-store.js';
 import { fileSender, smtpSender, type MailSender } from './mail/senders.js';
 import { createSmtpListener } from './mail/smtp-listener.js';
@@ -33,7 +36,7 @@ import { createComposer } from './review/composer.js';
 import { refreshStaleDrafts } from './review/stale-drafts.js';
 import { GapMaintainer } from './insight/gaps.js';
 import { gapSourceOfReply } from './insight/clustering.js';
-import { mailboxRules, notifyWebhook } from './cases/escalate.js';
+import { mailboxRules } from './cases/escalate.js';
 import { teamAddressFor } from './domain/escalation-rules.js';
 import type { Mailbox } from './db/schema/mailboxes.js';
 import { knowledgeStep } from './cases/knowledge-step.js';
@@ -107,6 +110,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
 
   const outboxWorker = new OutboxWorker({
     db, sender, log, metrics,
+    webhooks: webhookSender(db, { fetch: guardedFetch(new WebhookAllowList(config.WEBHOOK_ALLOWED_HOSTS)) }),
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
     leaseSeconds: config.OUTBOX_LEASE_SECONDS,
@@ -131,8 +135,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     metrics,
     (outcome) => {
       if (outcome.status !== 'processed') return;
-      if (outcome.acknowledged || outcome.escalation?.noticeQueued) outboxWorker.kick();
-      if (outcome.escalation) notifyWebhook(outcome.escalation, log);
+      if (outcome.acknowledged || outcome.escalation?.noticeQueued || outcome.escalation?.webhookQueued) outboxWorker.kick();
       if (outcome.unanswered) void gaps.record({ ...outcome.unanswered, source: 'no_article' });
       if (outcome.caseId) draftWorker.kick();
     },
@@ -144,6 +147,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   const review = new Review({
     db, messageIdDomain: domain,
     onReplyQueued: () => outboxWorker.kick(),
+    onEscalated: () => outboxWorker.kick(),
     onExamplesLearned: () => knowledge.requestRefresh(),
     onAgentReply: (reply) => {
       const source = gapSourceOfReply(reply);

@@ -62,7 +62,7 @@ describe('deliverWebhook against a real HTTP receiver', () => {
   it('retries a 500 and delivers on the next attempt, signed each time, with one delivery id', async () => {
     script = [500, 200];
     const result = await deliverWebhook(url, SECRET, payload, fast);
-    expect(result).toEqual({ delivered: true, attempts: 2, status: 200, error: null });
+    expect(result).toEqual({ delivered: true, attempts: 2, status: 200, error: null, retryable: false });
     expect(received).toHaveLength(2);
     expect(received.every((r) => r.valid)).toBe(true);
     expect(JSON.parse(received[1]!.body)).toEqual(payload);
@@ -73,7 +73,7 @@ describe('deliverWebhook against a real HTTP receiver', () => {
   it('does not retry a 400: the receiver rejected the call', async () => {
     script = [400, 200];
     const result = await deliverWebhook(url, SECRET, payload, fast);
-    expect(result).toEqual({ delivered: false, attempts: 1, status: 400, error: 'HTTP 400' });
+    expect(result).toEqual({ delivered: false, attempts: 1, status: 400, error: 'HTTP 400', retryable: false });
     expect(received).toHaveLength(1);
   });
 
@@ -81,7 +81,7 @@ describe('deliverWebhook against a real HTTP receiver', () => {
     script = ['hang', 200];
     const started = Date.now();
     const result = await deliverWebhook(url, SECRET, payload, { ...fast, timeoutMs: 200 });
-    expect(result).toEqual({ delivered: true, attempts: 2, status: 200, error: null });
+    expect(result).toEqual({ delivered: true, attempts: 2, status: 200, error: null, retryable: false });
     expect(received).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(1500);
   });
@@ -89,13 +89,13 @@ describe('deliverWebhook against a real HTTP receiver', () => {
   it('reports the last failure after the last attempt', async () => {
     script = [503, 502, 500];
     const result = await deliverWebhook(url, SECRET, payload, fast);
-    expect(result).toEqual({ delivered: false, attempts: 3, status: 500, error: 'HTTP 500' });
+    expect(result).toEqual({ delivered: false, attempts: 3, status: 500, error: 'HTTP 500', retryable: true });
   });
 
   it('reports a timeout when every attempt times out', async () => {
     script = ['hang', 'hang'];
     const result = await deliverWebhook(url, SECRET, payload, { ...fast, attempts: 2, timeoutMs: 100 });
-    expect(result).toEqual({ delivered: false, attempts: 2, status: null, error: 'timed out after 100 ms' });
+    expect(result).toEqual({ delivered: false, attempts: 2, status: null, error: 'timed out after 100 ms', retryable: true });
   });
 
   it('retries 429 (too many requests)', async () => {
@@ -106,7 +106,7 @@ describe('deliverWebhook against a real HTTP receiver', () => {
   it('does not follow a redirect', async () => {
     script = [302];
     expect(await deliverWebhook(url, SECRET, payload, fast)).toEqual({
-      delivered: false, attempts: 1, status: 302, error: 'HTTP 302 (redirects are not followed)',
+      delivered: false, attempts: 1, status: 302, error: 'HTTP 302 (redirects are not followed)', retryable: false,
     });
   });
 
@@ -116,7 +116,7 @@ describe('deliverWebhook against a real HTTP receiver', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const result = await deliverWebhook(`http://127.0.0.1:${port}/`, SECRET, payload, { ...fast, attempts: 2 });
-    expect(result).toEqual({ delivered: false, attempts: 2, status: null, error: 'ECONNREFUSED' });
+    expect(result).toEqual({ delivered: false, attempts: 2, status: null, error: 'ECONNREFUSED', retryable: true });
   });
 
   it('refuses a URL that is not http(s) without trying', async () => {

@@ -43,7 +43,7 @@ describe(`escalation to humans (${process.env.TEST_DB ?? 'pglite'})`, () => {
     sink.messages.length = 0;
     received.length = 0;
     await loadFixtureKb(db.database.db);
-    service = await startTestService(db, { SMTP_URL: sink.url });
+    service = await startTestService(db, { SMTP_URL: sink.url, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
     await db.database.db.update(mailboxes).set({
       escalationRules: {
         vipDomains: ['bigclient.test'],
@@ -117,7 +117,8 @@ describe(`escalation to humans (${process.env.TEST_DB ?? 'pglite'})`, () => {
     // the acknowledgement to the sender and the staff notice; no reply without an agent
     expect(mail.filter((m) => m.kind === 'reply')).toEqual([]);
     expect(mail.filter((m) => m.kind === 'acknowledgement').map((m) => m.toAddress)).toEqual(['eve@c.test']);
-    expect(mail.every((m) => !m.textBody.includes('evil.example') || m.kind === 'notification')).toBe(true);
+    // staff-facing only: the team notice and the webhook quote what was detected
+    expect(mail.every((m) => !m.textBody.includes('evil.example') || m.kind === 'notification' || m.kind === 'webhook')).toBe(true);
     expect(mail.some((m) => m.toAddress.includes('evil'))).toBe(false);
   });
 
@@ -130,6 +131,6 @@ describe(`escalation to humans (${process.env.TEST_DB ?? 'pglite'})`, () => {
     // urgent policy: a quarter of the first-reply time; the acknowledgement's promise is the same instant
     expect(v!.firstReplyDueAt.getTime()).toBeLessThan(c!.firstReplyDueAt.getTime());
     const kinds = (await db.database.db.select().from(outbox).where(eq(outbox.caseId, v!.id))).map((m) => m.kind).sort();
-    expect(kinds).toEqual(['acknowledgement', 'notification']);
+    expect(kinds).toEqual(['acknowledgement', 'notification', 'webhook']);
   });
 });

@@ -5,10 +5,10 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { cases, type Case, type EscalationReasonRecord } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
-import { outbox } from '../db/schema/outbox.js';
 import { detectEscalation, escalationTeam, mergeEscalationReasons, type EscalationReason } from '../domain/escalation.js';
-import { DEFAULT_ESCALATION_RULES, parseEscalationRules, teamAddressFor, type EscalationRules } from '../domain/escalation-rules.js';
-import { deliverWebhook, escalationNoticeRow, escalationWebhookPayload } from '../escalation/notify.js';
+import { DEFAULT_ESCALATION_RULES, parseEscalationRules, type EscalationRules } from '../domain/escalation-rules.js';
+import { announceEscalation } from '../escalation/announce.js';
+import { escalationDedupeKey } from '../escalation/notify.js';
 import type { Logger } from '../logger.js';
 import type { KnowledgeMatch } from '../kb/knowledge.js';
 import { audit, SYSTEM_ACTOR, type AuditEntry } from '../review/audit.js';
@@ -24,6 +24,7 @@ export interface Escalation {
   reasons: EscalationReason[];
   rules: EscalationRules;
   noticeQueued: boolean;
+  webhookQueued: boolean;
 }
 
 /** A broken rules document must not stop mail: it is logged and the defaults apply. */
@@ -72,16 +73,13 @@ export function escalationAudit(caseId: string, before: Pick<Case, 'status' | 't
   return { caseId, actor: SYSTEM_ACTOR, action: 'escalated', before: { status: before.status, team: before.team }, after: { status: 'escalated', team: plan.team, reasons: plan.added.map((r) => r.code) } };
 }
 
-/** One notice per distinct set of reasons for the team's address, if it has one. True when one was queued now. */
-export async function queueEscalationNotice(tx: Tx, input: { kase: Case; mailbox: Mailbox; plan: EscalationPlan; messageIdDomain: string; messageId: string }): Promise<boolean> {
-  const { plan } = input;
-  const teamAddress = teamAddressFor(plan.rules, plan.team, null);
-  if (!teamAddress) return false;
-  const inserted = await tx.insert(outbox)
-    .values(escalationNoticeRow({ kase: input.kase, mailbox: input.mailbox, team: plan.team, teamAddress, reasons: plan.reasons, messageIdDomain: input.messageIdDomain, inboundMessageId: input.messageId }))
-    .onConflictDoNothing({ target: outbox.dedupeKey })
-    .returning({ id: outbox.id });
-  return inserted.length > 0;
+/** One notice and one webhook per distinct set of reasons (the team notice only if the team has an address). */
+export function queueEscalationNotice(tx: Tx, input: { kase: Case; mailbox: Mailbox; plan: EscalationPlan; messageIdDomain: string; messageId: string }) {
+  const { plan, kase } = input;
+  return announceEscalation(tx, {
+    kase, mailbox: input.mailbox, rules: plan.rules, team: plan.team, reasons: plan.reasons, key: escalationDedupeKey(kase.id, plan.reasons),
+    messageIdDomain: input.messageIdDomain, inboundMessageId: input.messageId,
+  });
 }
 
 export async function escalateIfNeeded(tx: Tx, input: EscalationInput & { kase: Case; messageId: string; messageIdDomain: string }): Promise<Escalation | undefined> {
@@ -90,18 +88,8 @@ export async function escalateIfNeeded(tx: Tx, input: EscalationInput & { kase: 
   if (!plan) return undefined;
   const [kase] = await tx.update(cases).set({ status: 'escalated', team: plan.team, escalationReasons: plan.records, updatedAt: now }).where(eq(cases.id, input.kase.id)).returning();
   await audit(tx, escalationAudit(kase!.id, input.kase, plan));
-  const noticeQueued = await queueEscalationNotice(tx, { kase: kase!, mailbox: input.mailbox, plan, messageIdDomain: input.messageIdDomain, messageId: input.messageId });
-  return { kase: kase!, team: plan.team, added: plan.added, reasons: plan.reasons, rules: plan.rules, noticeQueued };
-}
-
-/** The optional signed webhook, after commit and best effort (the team's email notice is the durable channel). */
-export function notifyWebhook(escalation: Escalation, log: Logger): void {
-  const { webhookUrl, webhookSecret } = escalation.rules;
-  if (!webhookUrl || !webhookSecret) return;
-  const payload = escalationWebhookPayload({ kase: escalation.kase, team: escalation.team, reasons: escalation.reasons });
-  deliverWebhook(webhookUrl, webhookSecret, payload, { timeoutMs: 5000, attempts: 3 })
-    .then((r) => { if (!r.delivered) log.warn({ status: r.status, error: r.error, case: escalation.kase.reference }, 'escalation webhook not delivered'); })
-    .catch((err) => log.warn({ err }, 'escalation webhook failed'));
+  const announced = await queueEscalationNotice(tx, { kase: kase!, mailbox: input.mailbox, plan, messageIdDomain: input.messageIdDomain, messageId: input.messageId });
+  return { kase: kase!, team: plan.team, added: plan.added, reasons: plan.reasons, rules: plan.rules, ...announced };
 }
 
 /**

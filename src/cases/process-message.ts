@@ -122,9 +122,9 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       writes.push(...plan.writes);
       events.push({ type: 'case_opened', detail: {} });
       if (plan.escalation) {
-        const noticeQueued = await queueEscalationNotice(tx, { kase, mailbox, plan: plan.escalation, messageIdDomain: deps.messageIdDomain, messageId });
+        const announced = await queueEscalationNotice(tx, { kase, mailbox, plan: plan.escalation, messageIdDomain: deps.messageIdDomain, messageId });
         const { team, added, reasons, rules } = plan.escalation;
-        escalation = { kase, team, added, reasons, rules, noticeQueued };
+        escalation = { kase, team, added, reasons, rules, ...announced };
       }
     } else {
       events.push({ type: 'message_unassigned', detail: { reasons: decision.reasons } });

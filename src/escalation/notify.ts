@@ -190,6 +190,8 @@ export interface WebhookDeliveryResult {
   /** the last HTTP status, null when no response arrived */
   status: number | null;
   error: string | null;
+  /** whether a later attempt may succeed (false: the receiver rejected it, or the target is refused) */
+  retryable: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -219,13 +221,14 @@ export async function deliverWebhook(
   try {
     if (!['http:', 'https:'].includes(new URL(url).protocol)) throw new Error('not http(s)');
   } catch {
-    return { delivered: false, attempts: 0, status: null, error: `unsupported webhook URL: ${url}` };
+    return { delivered: false, attempts: 0, status: null, error: `unsupported webhook URL: ${url}`, retryable: false };
   }
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const event = (payload as { event?: unknown } | null)?.event;
 
   let status: number | null = null;
   let error: string | null = null;
+  let retryable = false;
   let attempt = 0;
   while (attempt < attempts) {
     attempt++;
@@ -235,7 +238,6 @@ export async function deliverWebhook(
       timedOut = true;
       controller.abort();
     }, timeoutMs);
-    let retryable: boolean;
     try {
       const res = await fetchFn(url, {
         method: 'POST',
@@ -253,13 +255,15 @@ export async function deliverWebhook(
       });
       status = res.status;
       await res.body?.cancel().catch(() => {});
-      if (status >= 200 && status < 300) return { delivered: true, attempts: attempt, status, error: null };
+      if (status >= 200 && status < 300) return { delivered: true, attempts: attempt, status, error: null, retryable: false };
       error = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
       retryable = status >= 500 || status === 408 || status === 429;
     } catch (err) {
       status = null;
       error = timedOut ? `timed out after ${timeoutMs} ms` : failure(err);
-      retryable = true;
+      // a refused target (a private address, see webhook-target.ts) stays refused
+      const e = err as { retryable?: unknown; cause?: { retryable?: unknown } };
+      retryable = e?.retryable !== false && e?.cause?.retryable !== false;
     } finally {
       clearTimeout(timer);
     }
@@ -267,5 +271,5 @@ export async function deliverWebhook(
     const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
     await sleep(delay);
   }
-  return { delivered: false, attempts: attempt, status, error };
+  return { delivered: false, attempts: attempt, status, error, retryable };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { shapedStatement, statement } from '../db/statement.js';
 import { inboundMessages } from '../db/schema/messages.js';
@@ -8,11 +8,14 @@ import { errorMessage } from '../errors.js';
 import { WakingWorker } from '../jobs/waker.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { WebhookSender } from '../escalation/webhook-delivery.js';
 import { describeSendError, isRetryableSendError, type MailSender } from './senders.js';
 
 export interface OutboxWorkerOptions {
   db: Db;
   sender: MailSender;
+  /** sends 'webhook' rows; without it they wait */
+  webhooks?: WebhookSender;
   log: Logger;
   metrics: Metrics;
   maxAttempts: number;
@@ -40,6 +43,8 @@ export class OutboxWorker extends WakingWorker {
     }
     const limit = this.o.concurrency ?? 8;
     for (;;) {
+      // a stopping worker claims nothing: a claimed row it left undelivered would turn 'uncertain'
+      if (this.waker.stopping) return;
       const batch = await this.claim(limit);
       if (batch.length === 0 || this.waker.stopping) return;
       await this.deliver(batch);
@@ -48,12 +53,17 @@ export class OutboxWorker extends WakingWorker {
     }
   }
 
-  /** A row left in 'sending' by a dead process may have reached the server: never resend it blindly. */
+  /**
+   * A mail left in 'sending' by a dead process may have reached the server: never resend it blindly. A webhook is
+   * sent again (its delivery id lets the receiver drop a duplicate).
+   */
   async markUncertain(): Promise<number> {
+    const abandoned = and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, sql`now()`));
+    await this.o.db.update(outbox).set({ status: 'pending', leaseUntil: null }).where(and(abandoned, eq(outbox.kind, 'webhook')));
     const rows = await this.o.db
       .update(outbox)
       .set({ status: 'uncertain', lastError: 'the process stopped while this mail was being handed to the server' })
-      .where(and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, sql`now()`)))
+      .where(and(abandoned, ne(outbox.kind, 'webhook')))
       .returning({ id: outbox.id });
     if (rows.length > 0) this.o.log.warn({ count: rows.length }, 'outgoing mails with unknown delivery state after a crash (not resent)');
     return rows.length;
@@ -71,7 +81,7 @@ export class OutboxWorker extends WakingWorker {
     const { db, sender, log } = this.o;
     const results = await Promise.all(
       batch.map((row) =>
-        sender
+        (row.kind === 'webhook' ? this.sendWebhook(row) : sender
           .send({
             messageId: row.messageId,
             from: { address: row.fromAddress, name: row.fromName },
@@ -79,7 +89,7 @@ export class OutboxWorker extends WakingWorker {
             subject: row.subject,
             text: row.textBody,
             headers: row.headers,
-          })
+          }))
           .then(() => ({ row, err: null as unknown }), (err: unknown) => ({ row, err })),
       ),
     );
@@ -91,6 +101,11 @@ export class OutboxWorker extends WakingWorker {
       this.recordAcknowledged(recorded);
     }
     for (const r of results) if (r.err !== null) await this.recordFailure(r.row, r.err);
+  }
+
+  private sendWebhook(row: OutboxRow): Promise<void> {
+    if (!this.o.webhooks) return Promise.reject(new Error('no webhook sender configured'));
+    return this.o.webhooks(row);
   }
 
   private async recordFailure(row: OutboxRow, err: unknown): Promise<void> {

@@ -70,7 +70,8 @@ export function fileSender(dir: string): MailSender {
 
 /** Whether trying again can help: 4xx answers, timeouts and connection trouble can; 5xx answers cannot. */
 export function isRetryableSendError(err: unknown): boolean {
-  const e = err as { responseCode?: number; code?: string };
+  const e = err as { responseCode?: number; code?: string; retryable?: unknown };
+  if (typeof e.retryable === 'boolean') return e.retryable;
   if (typeof e.responseCode === 'number') return e.responseCode < 500;
   return true;
 }

@@ -13,6 +13,7 @@ import { AppError } from '../errors.js';
 import { audit, changedFields, SYSTEM_ACTOR, type Actor } from './audit.js';
 import { decideAutoSend, type AutoSendVerdict } from '../domain/auto-send.js';
 import { replyOutboxRow } from './reply.js';
+import { escalateCase } from '../escalation/escalate-case.js';
 
 export const CLAIM_MINUTES = 30;
 const OPEN_DRAFT = ['proposed', 'edited'] as const;
@@ -26,7 +27,7 @@ export interface ReviewDeps {
   onExamplesLearned?(): void;
   /** called after commit: an agent's reply was queued (knowledge-gap tracking looks at uncited or rewritten replies) */
   onAgentReply?(reply: { caseId: string; inboundMessageId: string; question: string | null; language: string; generatedBody: string | null; sentBody: string; citations: number }): void;
-  /** called after commit: the case was escalated by an agent */
+  /** called after commit: the case was escalated by an agent, its notice and webhook queued (kick the outbox worker) */
   onEscalated?(kase: Case, reasons: { code: string; detail: string }[]): Promise<void> | void;
   /** SLA hooks, inside the action's transaction */
   sla?: {
@@ -217,18 +218,20 @@ export class Review {
   }
 
   async escalate(caseId: string, actor: Actor, input: { reason: string; team?: string }): Promise<Case> {
-    const updated = await this.inCase(caseId, async (tx, kase, now) => {
+    const result = await this.inCase(caseId, async (tx, kase, now) => {
       refuseIfHeld(kase, actor, now);
+      const mailbox = await mailboxOf(tx, kase);
       const reason = { code: 'agent_escalated', detail: `${actor.name}: ${input.reason}`, at: now.toISOString() };
-      const after = { status: 'escalated' as const, team: input.team ?? kase.team, escalationReasons: [...kase.escalationReasons, reason], updatedAt: now };
-      const [row] = await tx.update(cases).set(after).where(eq(cases.id, caseId)).returning();
-      await tx.insert(caseEvents).values({ caseId, type: 'escalated', detail: { reasons: [reason] } });
-      await this.deps.sla?.onStatusChanged(tx, kase, (await mailboxOf(tx, kase)), 'escalated', now);
-      await audit(tx, { caseId, actor, action: 'escalated', before: { status: kase.status, team: kase.team }, after: { status: 'escalated', team: after.team, reason: input.reason } });
-      return row!;
+      // One announcement per agent escalation (a second one to another team is news too).
+      const escalated = await escalateCase(tx, {
+        kase, mailbox, actor, reason, team: input.team ?? kase.team ?? null, key: `escalation:${caseId}:agent:${reason.at}`,
+        messageIdDomain: this.deps.messageIdDomain, now, auditAfter: { reason: input.reason },
+      });
+      await this.deps.sla?.onStatusChanged(tx, kase, mailbox, 'escalated', now);
+      return escalated;
     });
-    await this.deps.onEscalated?.(updated, [{ code: 'agent_escalated', detail: input.reason }]);
-    return updated;
+    await this.deps.onEscalated?.(result.kase, [{ code: 'agent_escalated', detail: input.reason }]);
+    return result.kase;
   }
 
   resolve(caseId: string, actor: Actor): Promise<Case> {

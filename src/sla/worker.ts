@@ -1,6 +1,8 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { caseEvents, cases, type Case, type EscalationReasonRecord } from '../db/schema/cases.js';
+import { cases, type Case, type EscalationReasonRecord } from '../db/schema/cases.js';
+import { escalateCase } from '../escalation/escalate-case.js';
+import { SYSTEM_ACTOR } from '../review/audit.js';
 import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
@@ -17,9 +19,10 @@ import { loadSlaTemplates, renderSlaUpdate, type SlaTemplateSet } from './templa
 import { loadPolicy } from './timers.js';
 
 export interface SlaQueued {
-  kind: 'update' | 'notification';
+  kind: 'update' | 'notification' | 'escalation';
   caseId: string;
-  outboxId: string;
+  /** null for an escalation's team notice and webhook (one or both) */
+  outboxId: string | null;
 }
 
 export interface SlaWorkerOptions {
@@ -126,28 +129,18 @@ export class SlaWorker extends WakingWorker {
       detail: `The ${LABEL[timer.kind]} was due ${formatExpectedReply(timer.dueAt, 'en', mailbox.timeZone)} and has not happened.`,
       at: now.toISOString(),
     };
-    await tx
-      .update(cases)
-      .set({
-        status: 'escalated',
-        escalationReasons: sql`${cases.escalationReasons} || ${JSON.stringify([reason])}::jsonb`,
-        updatedAt: now,
-      })
-      .where(eq(cases.id, kase.id));
-
     const queued: SlaQueued[] = [];
     let customerUpdate: string | null = null;
     if (CUSTOMER_UPDATE_KINDS.has(timer.kind)) {
       customerUpdate = await this.queueCustomerUpdate(tx, timer, kase, mailbox, hours, now, templates, queued);
     }
-    await tx.insert(caseEvents).values({
-      caseId: kase.id,
-      type: 'escalated',
-      detail: {
-        reasons: [{ code: reason.code, detail: reason.detail, timer: timer.kind, timerId: timer.id, dueAt: timer.dueAt.toISOString() }],
-        customerUpdate,
-      },
+    // The same escalation as the pipeline's and an agent's: history, audit row, team notice and webhook.
+    const escalated = await escalateCase(tx, {
+      kase, mailbox, actor: SYSTEM_ACTOR, reason, key: `escalation:${kase.id}:sla:${timer.id}`, messageIdDomain: this.o.messageIdDomain, now,
+      reasonDetail: { timer: timer.kind, timerId: timer.id, dueAt: timer.dueAt.toISOString() }, eventDetail: { customerUpdate },
+      auditAfter: { timer: timer.kind }, log: this.o.log,
     });
+    if (escalated.noticeQueued || escalated.webhookQueued) queued.push({ kind: 'escalation', caseId: kase.id, outboxId: null });
     this.o.log.info({ caseId: kase.id, timerId: timer.id, timer: timer.kind, customerUpdate }, 'SLA breached: case escalated');
     return { status: 'done', timerId: timer.id, queued, update: customerUpdate === 'queued' };
   }

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamptz, uniqueIndex, uuid } from '../columns.js';
 import { cases } from './cases.js';
 
-export const outboxKinds = ['acknowledgement', 'reply', 'update', 'notification'] as const;
+/** 'webhook': a signed HTTP call (the escalation webhook): the URL in to_address, the JSON body in text_body. */
+export const outboxKinds = ['acknowledgement', 'reply', 'update', 'notification', 'webhook'] as const;
 /**
  * pending → sending (leased by a worker, its SMTP transaction under way) → sent | failed.
  * A row found in 'sending' after its lease expired may or may not have reached the server: it becomes
