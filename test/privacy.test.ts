@@ -46,7 +46,7 @@ async function whereMentioned(q: Queryable, needle: string): Promise<string[]> {
 const largeBody = (token: string) => `${token}\n${'This order note is long enough to be stored as a file. '.repeat(120)}`;
 
 /** Mail from two customers, through the real SMTP listener and pipeline; Maria's includes a follow-up and a file-sized message. */
-// Always on node-postgres against PGlite's socket server: the CLI, a separate process, needs a database URL.
+// Always on the real PostgreSQL the test run starts: the CLI, a separate process, needs a database URL.
 describe('privacy export and erase', () => {
   let db: TestDatabase;
   let service: Service;
@@ -70,8 +70,8 @@ describe('privacy export and erase', () => {
     service = await startTestService(db, { RAW_FILE_THRESHOLD_BYTES: '4096' });
     locations = dataLocations(service.config.DATA_DIR);
     let expected = 0;
-    // One message at a time, each processed and acknowledged before the next: PGlite's socket server (the 'pg'
-    // project) runs every connection on one session, so concurrent transactions could interleave.
+    // One message at a time, each processed and acknowledged before the next, so every run builds the same cases
+    // in the same order.
     const send = async (raw: string, from: string) => {
       await sendRaw(service.smtpPort!, raw, { from, to: ['support@shop.test'] });
       expected++;

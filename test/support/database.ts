@@ -1,10 +1,13 @@
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase, wrapPglite, type Database } from '../../src/db/client.js';
+import type {} from './postgres-global-setup.js'; // the type of inject('postgres')
 
-/** Which database layer a test file runs on: PGlite in process, or node-postgres over PGlite's socket server. */
+/** Which database a test file runs on: PGlite in process (the embedded default's engine), or a real PostgreSQL 15
+ * with pgvector (the cluster test/support/postgres-global-setup.ts starts), through node-postgres with a normal pool. */
 export type TestDbMode = 'pglite' | 'pg';
 export const testDbMode: TestDbMode = process.env.TEST_DB === 'pg' ? 'pg' : 'pglite';
 
@@ -18,37 +21,56 @@ export interface TestDatabase {
 }
 
 export async function openTestDatabase(mode: TestDbMode = testDbMode): Promise<TestDatabase> {
+  if (mode === 'pg') return openPostgresTestDatabase();
   const pglite = await PGlite.create('memory://', { extensions: { vector } });
-  let server: PGLiteSocketServer | undefined;
-  let database: Database;
-  let url: string | undefined;
-  if (mode === 'pg') {
-    server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1', maxConnections: 20 });
-    await server.start();
-    url = `postgres://postgres:postgres@${server.getServerConn()}/postgres`;
-    // One connection, as the embedded default uses: PGlite is a single session and its socket server interleaves
-    // statements of concurrent transactions from different connections (see README, Tests).
-    database = await openDatabase({ databaseUrl: url, maxConnections: 1 });
-  } else {
-    database = wrapPglite(pglite);
-  }
+  const database = wrapPglite(pglite);
   await database.migrate();
   return {
     database,
     mode,
-    url,
-    async reset() {
-      // Every table of the public schema, so tables added later are emptied too (migrations live in 'drizzle').
-      const tables = (await database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`)) as unknown as { rows: { tablename: string }[] };
-      const names = tables.rows.map((r) => `"${r.tablename}"`).join(', ');
-      if (names) await database.db.execute(sql.raw(`truncate ${names} restart identity cascade`));
-    },
+    reset: () => truncateAll(database),
+    stop: () => pglite.close(),
+  };
+}
+
+let created = 0;
+
+/** A database of its own for each call, copied from the migrated template, so files running in parallel never meet. */
+async function openPostgresTestDatabase(): Promise<TestDatabase> {
+  const provided = inject('postgres');
+  if (!provided) throw new Error('no PostgreSQL for the tests: run them through vitest.config.ts (its globalSetup starts one)');
+  if ('unavailable' in provided) throw new Error(provided.unavailable);
+  const name = `test_${process.pid}_${++created}_${Date.now().toString(36)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: provided.adminUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name} TEMPLATE ${provided.template}`);
+  const url = new URL(provided.adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString() });
+  // Already migrated by the template: this proves a second migrate() finds nothing to do.
+  await database.migrate();
+  return {
+    database,
+    mode: 'pg',
+    url: url.toString(),
+    reset: () => truncateAll(database),
     async stop() {
-      if (server) {
-        await database.close();
-        await server.stop();
-      }
-      await pglite.close();
+      await database.close();
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+async function truncateAll(database: Database): Promise<void> {
+  // Every table of the public schema, so tables added later are emptied too (migrations live in 'drizzle').
+  const tables = (await database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`)) as unknown as { rows: { tablename: string }[] };
+  const names = tables.rows.map((r) => `"${r.tablename}"`).join(', ');
+  if (names) await database.db.execute(sql.raw(`truncate ${names} restart identity cascade`));
 }
