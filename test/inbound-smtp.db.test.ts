@@ -76,6 +76,28 @@ describe(`SMTP listener → acknowledgement (${process.env.TEST_DB ?? 'pglite'})
     expect(sink.messages).toHaveLength(1);
   });
 
+  it("joins the case In-Reply-To and the subject name even when References starts in another case", async () => {
+    await sendRaw(service.smtpPort!, customerEmail({ messageId: 'a-1@customer.test', subject: 'Broken lamp' }));
+    const [ackA] = await sink.waitFor(1);
+    await sendRaw(service.smtpPort!, customerEmail({ messageId: 'b-1@customer.test', subject: 'Invoice address' }));
+    const [, ackB] = await sink.waitFor(2);
+    const all = await db.database.db.select().from(cases);
+    const caseA = all.find((c) => c.subject === 'Broken lamp')!;
+    const caseB = all.find((c) => c.subject === 'Invoice address')!;
+    await sendRaw(service.smtpPort!, customerEmail({
+      subject: `Re: Broken lamp [${caseA.reference}]`,
+      messageId: 'a-2@customer.test',
+      headers: { 'In-Reply-To': ackA!.messageId!, References: `${ackB!.messageId} <a-1@customer.test> ${ackA!.messageId}` },
+      body: 'The lamp still flickers.',
+    }));
+    const joined = await eventually(async () => {
+      const [m] = await db.database.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'a-2@customer.test'));
+      return m?.status === 'processed' && m;
+    });
+    expect(joined.caseId).toBe(caseA.id);
+    expect(caseB.id).not.toBe(caseA.id);
+  });
+
   it('joins a follow-up that only carries the case reference in its subject', async () => {
     await sendRaw(service.smtpPort!, customerEmail());
     await sink.waitFor(1);

@@ -1,49 +1,45 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { cases, type Case } from '../db/schema/cases.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
 import { caseReferenceIn } from '../domain/case-reference.js';
+import { chooseThread } from '../domain/threading.js';
 
 /**
- * The case a message continues, if any: first by the messages it answers (ours or the customer's own
- * earlier ones), then by a case reference in the subject — the latter only for the case's own customer,
- * so a stranger cannot join someone else's case by typing a reference.
+ * The case a message continues, if any: the messages it answers (ours or the customer's own earlier ones) and a case
+ * reference in the subject, weighed by the threading rules (src/domain/threading.ts). A subject reference alone joins
+ * only the case's own customer, so a stranger cannot join someone else's case by typing a reference.
  */
 export async function findCaseForMessage(
   db: Queryable,
   input: { mailboxId: number; inReplyTo: string | null; references: string[]; subject: string; customerAddress: string | null },
 ): Promise<Case | null> {
   const ids = [...new Set([input.inReplyTo, ...input.references].filter((x): x is string => !!x))].slice(-50);
+  const caseOfMessage = new Map<string, string>();
   if (ids.length > 0) {
-    const caseIds = await db
-      .select({ caseId: outbox.caseId })
+    const rows = await db
+      .select({ messageId: outbox.messageId, caseId: outbox.caseId })
       .from(outbox)
       .where(inArray(outbox.messageId, ids))
       .union(
         db
-          .select({ caseId: inboundMessages.caseId })
+          .select({ messageId: inboundMessages.messageId, caseId: inboundMessages.caseId })
           .from(inboundMessages)
           .where(and(eq(inboundMessages.mailboxId, input.mailboxId), inArray(inboundMessages.messageId, ids))),
       );
-    const found = caseIds.map((r) => r.caseId).filter((x): x is string => !!x);
-    if (found.length > 0) {
-      const [c] = await db
-        .select()
-        .from(cases)
-        .where(and(inArray(cases.id, found), eq(cases.mailboxId, input.mailboxId)))
-        .orderBy(sql`${cases.createdAt} desc`)
-        .limit(1);
-      if (c) return c;
-    }
+    for (const r of rows) if (r.messageId && r.caseId && !caseOfMessage.has(r.messageId)) caseOfMessage.set(r.messageId, r.caseId);
   }
-  const reference = caseReferenceIn(input.subject);
-  if (reference && input.customerAddress) {
-    const [c] = await db
-      .select()
-      .from(cases)
-      .where(and(eq(cases.reference, reference), eq(cases.mailboxId, input.mailboxId), eq(cases.customerAddress, input.customerAddress)));
-    if (c) return c;
-  }
-  return null;
+  const subjectReference = caseReferenceIn(input.subject);
+  const which: SQL[] = [];
+  if (caseOfMessage.size > 0) which.push(inArray(cases.id, [...new Set(caseOfMessage.values())]));
+  if (subjectReference) which.push(eq(cases.reference, subjectReference));
+  if (which.length === 0) return null;
+  const found = await db.select().from(cases).where(and(eq(cases.mailboxId, input.mailboxId), or(...which)));
+  const choice = chooseThread(
+    { inReplyTo: input.inReplyTo, references: input.references, subjectReference },
+    caseOfMessage,
+    found.map((c) => ({ caseId: c.id, reference: c.reference, ownCustomer: !!input.customerAddress && c.customerAddress === input.customerAddress })),
+  );
+  return choice ? found.find((c) => c.id === choice.caseId)! : null;
 }
