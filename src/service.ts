@@ -3,7 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { SMTPServer } from 'smtp-server';
 import { createApp } from './api/app.js';
 import type { MailConnectionStatus } from './api/routes/ops.js';
-import { messageIdDomain, type Config, databaseOptions } from './config.js';
+import { messageIdDomain, publicBaseUrl, type Config, databaseOptions } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { EmbeddedMaintenance } from './db/maintenance.js';
 import { loadTemplates } from './domain/acknowledgement.js';
@@ -100,7 +100,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
 
   const embedder = createEmbedder(config, { db, onRetry: (e) => log.warn(e, 'AI request retried') });
   const knowledge = new KnowledgeBase({
-    db, embedder, log, threshold: config.MATCH_THRESHOLD, pollMs: worker ? 60_000 : undefined,
+    db, embedder, log, threshold: config.MATCH_THRESHOLD, pollMs: worker ? 60_000 : undefined, publicBaseUrl: publicBaseUrl(config),
     onArticlesChanged: async (ids) => {
       const stale = await refreshStaleDrafts(db, ids);
       if (stale.redrafted) draftWorker.kick();

@@ -16,7 +16,8 @@ import type { KnowledgeMatch, Suggestion } from '../kb/knowledge.js';
 import type { Logger } from '../logger.js';
 import { parseBounded, type ParseLimits } from '../mail/parse.js';
 import type { RawStore } from '../mail/raw-store.js';
-import { MailboxSettings } from '../mailboxes/settings.js';
+import { MailboxSettings, type MailboxThreshold } from '../mailboxes/settings.js';
+import { NON_KNOWLEDGE_REASON_CODES } from '../domain/escalation-rules.js';
 import { audit, SYSTEM_ACTOR } from '../review/audit.js';
 import { onCustomerMessage } from '../sla/timers.js';
 import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
@@ -42,12 +43,14 @@ export interface ProcessDeps {
   checkSender(raw: Buffer, envelope: SmtpEnvelope | null): Promise<SenderAuthVerdict>;
   log?: Logger;
   /** The knowledge-base seam: which articles answer the customer, and which to suggest in the acknowledgement. */
-  matchKnowledge(input: { mailbox: Mailbox; text: string; language: string }): Promise<KnowledgeOutcome>;
+  matchKnowledge(input: { mailbox: Mailbox; text: string; language: string; threshold: MailboxThreshold | null }): Promise<KnowledgeOutcome>;
 }
 
 export interface KnowledgeOutcome {
   match: KnowledgeMatch | null;
   suggestions: Suggestion[];
+  /** set when an escalation reason says the message is no question for the knowledge base */
+  nonKnowledge?: boolean;
 }
 
 export type ProcessOutcome =
@@ -76,9 +79,16 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
   const customerAddress = parsed.replyTo ?? parsed.from?.address ?? null;
   // Matched before the transaction: it reads only the knowledge base, and a slow embedding call must not hold locks.
   const knowledge: KnowledgeOutcome = customerAddress && !parsed.parseFailed
-    ? await deps.matchKnowledge({ mailbox, text, language })
+    ? await deps.matchKnowledge({ mailbox, text, language, threshold: inForce.threshold })
     : { match: null, suggestions: [] };
-  const articles: SuggestedArticle[] = knowledge.suggestions.map((s) => ({ title: s.title, url: s.url }));
+  let articles: SuggestedArticle[] = knowledge.suggestions.map((s) => ({ title: s.title, url: s.url }));
+  /** The message asks for a person, complains, threatens or steers: no article links, no knowledge gap. */
+  const notForKnowledge = (reasons: readonly { code: string }[]) => {
+    if (!reasons.some((r) => NON_KNOWLEDGE_REASON_CODES.has(r.code))) return;
+    articles = [];
+    knowledge.suggestions = [];
+    knowledge.nonKnowledge = true;
+  };
 
   return deps.db.transaction(async (tx) => {
     const [locked] = await lockReceivedMessage(tx, { id: messageId, recipient: customerAddress, since: new Date(Date.now() - 24 * 3600_000) });
@@ -118,6 +128,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
         settings: inForce, customerAddress, customerName: parsed.from?.name, subject: parsed.subject, text, language,
         receivedAt: row.receivedAt, acknowledging: acknowledge, match: knowledge.match, log: deps.log,
       });
+      notForKnowledge(plan.escalation?.records ?? []);
       ({ kase, acknowledged: queuedWithCase } = await insertCase(tx, plan, acknowledge ? acknowledgementFor : undefined));
       writes.push(...plan.writes);
       events.push({ type: 'case_opened', detail: {} });
@@ -141,6 +152,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
     if (kase && !machineWritten && !opening) {
       escalation = await escalateIfNeeded(tx, { kase, mailbox, text, language, customerAddress, messageId, opening, match: knowledge.match, subject: parsed.subject, messageIdDomain: deps.messageIdDomain, log: deps.log });
       if (escalation) kase = escalation.kase;
+      notForKnowledge(kase.escalationReasons);
     }
     if (escalation) events.push({ type: 'escalated', detail: { reasons: escalation.added, team: escalation.team } });
 
@@ -176,7 +188,8 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       }),
     ]);
     // an empty knowledge base leaves every question unanswered: nothing to learn about its gaps yet
-    const unanswered = kase && !machineWritten && knowledge.match?.escalate && knowledge.match.reason === 'below_threshold' ? { inboundMessageId: messageId, caseId: kase.id, text, language } : undefined;
+    const unanswered = kase && !machineWritten && !knowledge.nonKnowledge && knowledge.match?.escalate && knowledge.match.reason === 'below_threshold'
+      ? { inboundMessageId: messageId, caseId: kase.id, text, language } : undefined;
     return { status: 'processed', caseId, acknowledged, decision: { acknowledge: acknowledged, reasons }, flags, escalation, unanswered } as const;
   });
 }

@@ -15,6 +15,15 @@ export const PHRASE_REASON_CODES = [
 ] as const;
 export type PhraseReasonCode = (typeof PHRASE_REASON_CODES)[number];
 
+/**
+ * Reasons that say the message is not a question for the knowledge base: a person is wanted, or the customer is
+ * unhappy, threatening or steering. Its acknowledgement carries no article links (a link would say we did not read
+ * it) and its question is no knowledge-gap candidate.
+ */
+export const NON_KNOWLEDGE_REASON_CODES: ReadonlySet<string> = new Set<EscalationReasonCode>([
+  'asks_for_human', 'negative_sentiment', 'complaint', 'legal_threat', 'cancellation_threat', 'prompt_injection',
+]);
+
 export const DEFAULT_TEAM = 'support';
 /** Merged under whatever a mailbox configures: a mailbox can re-route legal threats, not lose the route by accident. */
 export const DEFAULT_TEAM_BY_REASON: Partial<Record<EscalationReasonCode, string>> = { legal_threat: 'legal' };

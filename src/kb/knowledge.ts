@@ -12,8 +12,8 @@ import { articles } from '../db/schema/kb.js';
 import type { Logger } from '../logger.js';
 import { contentHash } from './indexing/chunks.js';
 import { indexKnowledgeBase, storedVectors, type IndexedArticle, type IndexReport } from './indexing/indexer.js';
-import { Matcher } from './matching/matcher.js';
-import type { EscalationMetrics } from './matching/calibration.js';
+import { baseLanguage, matchingLanguages, restrict, trainByLanguage, type Calibration, type LanguageModel, type ThresholdSource } from './language-models.js';
+import { articlePublicUrl } from './public-url.js';
 import { searchChunks, type ChunkSearchResult, type PublishedArticle } from './search.js';
 
 /** A ranked article: its published details (the id as articleId), score and the signals behind it. */
@@ -28,9 +28,13 @@ export interface KnowledgeMatch {
   model: string;
   confidence: number;
   threshold: number;
+  /** how the threshold in force was chosen */
+  thresholdSource: ThresholdSource;
   escalate: boolean;
   /** why the answer is "escalate", in words a knowledge manager understands */
-  reason: 'empty_knowledge_base' | 'below_threshold' | null;
+  reason: 'empty_knowledge_base' | 'no_article_in_language' | 'below_threshold' | null;
+  /** the language whose articles were matched (the customer's, or a fallback), null when none could be */
+  articleLanguage: string | null;
   candidates: Candidate[];
 }
 
@@ -49,6 +53,8 @@ export interface KnowledgeOptions {
   log: Logger;
   /** global override of the threshold the matcher chose from the knowledge base's data */
   threshold?: number;
+  /** where the help centre is served (publicBaseUrl): an article without its own URL is linked there */
+  publicBaseUrl?: string;
   /** how often to look for changes made by other processes */
   pollMs?: number;
   /** after an index run that changed articles (edited, published, archived): e.g. re-draft stale drafts */
@@ -56,13 +62,16 @@ export interface KnowledgeOptions {
 }
 
 interface Snapshot {
-  matcher: Matcher;
+  byLanguage: Map<string, LanguageModel>;
   signature: string;
   articles: number;
 }
 
-/** Confidence of an uncalibrated (tiny) knowledge base: the matcher's fallback; escalate below one half. */
-const UNCALIBRATED_THRESHOLD = 0.5;
+/**
+ * The threshold on the prior confidence (priorConfidence), used until examples or agents' labels allow better:
+ * conservative, since a wrong link in an acknowledgement is worse than none.
+ */
+export const PRIOR_THRESHOLD = 0.8;
 /** Runner-up articles are suggested too when they score at least this share of the top article's score. */
 const RUNNER_UP_SHARE = 0.6;
 
@@ -94,12 +103,28 @@ export class KnowledgeBase {
     await this.firstRefresh;
   }
 
-  /** Threshold and the cross-validation figures it was chosen from, for the API and the eval command. */
-  get calibration(): { threshold: number; chosenBy: 'configuration' | 'cross-validation' | 'default'; metrics?: EscalationMetrics } {
+  /** The languages the knowledge base has articles in, with how many articles and example questions each has. */
+  get languages(): { language: string; articles: number; questions: number }[] {
+    return [...(this.snapshot?.byLanguage.values() ?? [])].map((m) => ({ language: m.language, articles: m.articleIds.size, questions: m.questions }));
+  }
+
+  /**
+   * The threshold in force for a language and how it was chosen: a mailbox's own (fitted from its agents' labels, or
+   * set by an admin) wins, then MATCH_THRESHOLD, then cross-validation on the articles' example questions, else the prior.
+   */
+  calibrationFor(language: string, mailbox?: MatchInput['threshold']): Calibration {
+    if (typeof mailbox === 'number') return { threshold: mailbox, chosenBy: 'configuration' };
+    if (mailbox) return mailbox;
     if (this.opts.threshold !== undefined) return { threshold: this.opts.threshold, chosenBy: 'configuration' };
-    const m = this.snapshot?.matcher;
+    const m = this.snapshot?.byLanguage.get(baseLanguage(language))?.matcher;
     if (m?.calibration) return { threshold: m.threshold, chosenBy: 'cross-validation', metrics: m.calibration };
-    return { threshold: UNCALIBRATED_THRESHOLD, chosenBy: 'default' };
+    return { threshold: PRIOR_THRESHOLD, chosenBy: 'prior' };
+  }
+
+  /** The calibration of the knowledge base's largest language (one figure for the eval command and reports). */
+  get calibration(): Calibration {
+    const main = [...(this.snapshot?.byLanguage.values() ?? [])].sort((a, b) => b.articleIds.size - a.articleIds.size)[0];
+    return this.calibrationFor(main?.language ?? 'en');
   }
 
   /** Index changed articles and retrain when anything changed; concurrent calls share one run. */
@@ -133,25 +158,41 @@ export class KnowledgeBase {
     const signature = signatureOf(report.articles);
     if (signature !== this.snapshot?.signature) {
       const started = performance.now();
-      const matcher = report.articles.length
-        ? await Matcher.train(
-            report.articles.map((a) => ({ id: a.id, title: a.title, examples: a.trainingTexts })),
-            { embedder: new IndexedVectors(db, embedder) },
-          )
-        : undefined;
-      this.snapshot = matcher ? { matcher, signature, articles: report.articles.length } : undefined;
-      log.info({ articles: report.articles.length, trainMs: Math.round(performance.now() - started), threshold: matcher?.threshold, embedded: report.chunksEmbedded }, 'knowledge base trained');
+      const byLanguage = await trainByLanguage(report.articles, new IndexedVectors(db, embedder));
+      this.snapshot = byLanguage.size ? { byLanguage, signature, articles: report.articles.length } : undefined;
+      log.info({ articles: report.articles.length, languages: [...byLanguage.keys()], trainMs: Math.round(performance.now() - started), embedded: report.chunksEmbedded }, 'knowledge base trained');
     }
     return report;
   }
 
-  async match(text: string, input: { language: string; threshold?: number | null; limit?: number }): Promise<KnowledgeMatch> {
+  /**
+   * Which articles answer the question, and how sure we are. Only articles in the customer's language are candidates,
+   * then those of `fallbackLanguages` (in order) when the customer's language has none or none confident.
+   */
+  async match(text: string, input: MatchInput): Promise<KnowledgeMatch> {
     const snapshot = this.snapshot;
-    const threshold = input.threshold ?? this.calibration.threshold;
-    if (!snapshot) return { model: this.model, confidence: 0, threshold, escalate: true, reason: 'empty_knowledge_base', candidates: [] };
+    const languages = snapshot ? matchingLanguages(input.language, input.fallbackLanguages ?? [], snapshot.byLanguage) : [];
+    const { threshold, chosenBy } = this.calibrationFor(languages[0] ?? input.language, input.threshold);
+    const none = (reason: KnowledgeMatch['reason']): KnowledgeMatch => ({
+      model: this.model, confidence: 0, threshold, thresholdSource: chosenBy, escalate: true, reason, articleLanguage: null, candidates: [],
+    });
+    if (!snapshot) return none('empty_knowledge_base');
+    if (languages.length === 0) return none('no_article_in_language');
     const [vector] = await this.opts.embedder.embed([text]);
     const found = await searchChunks(this.opts.db, { model: this.model, dimensions: vector!.length, vector: vector!, text, language: input.language });
-    const result = snapshot.matcher.matchWithSignals(text, found, input.limit ?? 5, threshold);
+    let first: KnowledgeMatch | undefined;
+    for (const language of languages) {
+      const match = await this.matchIn(snapshot.byLanguage.get(language)!, text, found, input);
+      if (!match.escalate) return match;
+      first ??= match;
+    }
+    return first!;
+  }
+
+  private async matchIn(model: LanguageModel, text: string, found: ChunkSearchResult, input: MatchInput): Promise<KnowledgeMatch> {
+    const { threshold, chosenBy } = this.calibrationFor(model.language, input.threshold);
+    const signals = { vector: restrict(found.vector, model.articleIds), fts: restrict(found.fts, model.articleIds) };
+    const result = model.matcher.matchWithSignals(text, signals, input.limit ?? 5, threshold);
     const { details, translations } = await rankedDetails(this.opts.db, result.ranked.map((r) => r.articleId), found);
     const candidates = result.ranked.flatMap((r) => {
       const d = details.get(r.articleId);
@@ -160,14 +201,21 @@ export class KnowledgeBase {
       return [{ ...published, articleId: r.articleId, score: r.score, signals: r.signals, contributions: r.contributions }];
     });
     const escalate = result.escalate || candidates.length === 0;
-    const match: KnowledgeMatch = { model: this.model, confidence: result.confidence, threshold, escalate, reason: escalate ? 'below_threshold' : null, candidates };
+    const match: KnowledgeMatch = {
+      model: this.model, confidence: result.confidence, threshold, thresholdSource: chosenBy, escalate,
+      reason: escalate ? 'below_threshold' : null, articleLanguage: model.language, candidates,
+    };
     this.translationsFound.set(match, translations);
     return match;
   }
 
-  /** Up to `max` articles with a URL for the acknowledgement, each in the customer's language when translated. */
+  /**
+   * Up to `max` articles for the acknowledgement, each in the customer's language when translated, else in the
+   * matched fallback language; never in any other. Every published article has a link: its own URL, or its page in
+   * the help centre.
+   */
   async suggestions(match: KnowledgeMatch, language: string, max: number): Promise<Suggestion[]> {
-    if (match.escalate || max <= 0) return [];
+    if (match.escalate || max <= 0 || !match.articleLanguage) return [];
     const top = match.candidates[0]!;
     const chosen = match.candidates.filter((c, i) => i === 0 || c.score >= RUNNER_UP_SHARE * top.score);
     // Read with the match's candidates (match()); a match from elsewhere gets each article in its own language.
@@ -175,8 +223,10 @@ export class KnowledgeBase {
     const out: Suggestion[] = [];
     for (const c of chosen) {
       const own = sameLanguage(c.language, language) ? undefined : translations.find((t) => t.translationGroup === c.translationGroup && sameLanguage(t.language, language));
-      const pick = own ? { articleId: own.id, version: own.version, title: own.title, url: own.url } : { articleId: c.articleId, version: c.version, title: c.title, url: c.url };
-      if (pick.url && !out.some((o) => o.articleId === pick.articleId)) out.push({ ...pick, url: pick.url, matchedArticleId: c.articleId });
+      const pick = own ?? { ...c, id: c.articleId };
+      if (!sameLanguage(pick.language, language) && !sameLanguage(pick.language, match.articleLanguage)) continue;
+      const url = articlePublicUrl(pick, this.opts.publicBaseUrl ?? '');
+      if (!out.some((o) => o.articleId === pick.id)) out.push({ articleId: pick.id, version: pick.version, title: pick.title, url, matchedArticleId: c.articleId });
       if (out.length >= max) break;
     }
     return out;
@@ -187,7 +237,16 @@ export class KnowledgeBase {
   }
 }
 
-const sameLanguage = (a: string, b: string) => a.slice(0, 2).toLowerCase() === b.slice(0, 2).toLowerCase();
+const sameLanguage = (a: string, b: string) => baseLanguage(a) === baseLanguage(b);
+
+export interface MatchInput {
+  language: string;
+  /** the mailbox's threshold (a number: set by an admin or a caller) and where it came from */
+  threshold?: number | { threshold: number; chosenBy: ThresholdSource } | null;
+  /** the mailbox's fallback languages, in order */
+  fallbackLanguages?: readonly string[];
+  limit?: number;
+}
 
 function signatureOf(list: IndexedArticle[]): string {
   return createHash('sha256').update(list.map((a) => `${a.id}:${a.fingerprint}`).join('\n')).digest('hex');

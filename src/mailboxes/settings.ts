@@ -1,11 +1,20 @@
 import { eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
+import { mailboxCalibrations } from '../db/schema/labels.js';
 import { effectivePolicy, type SlaPolicy } from '../domain/sla-policy.js';
 import { loadPolicies } from '../sla/timers.js';
 
+/** A mailbox's own escalation threshold: set by an admin, or fitted from its agents' labels. */
+export interface MailboxThreshold {
+  threshold: number;
+  chosenBy: 'configuration' | 'agent-labels';
+}
+
 export interface MailboxWithPolicies {
   mailbox: Mailbox;
+  /** null: the knowledge base's own (MATCH_THRESHOLD, cross-validation or the prior) */
+  threshold: MailboxThreshold | null;
   /** the SLA policy in force for a priority (the mailbox's own row, else the derived default) */
   policyFor(priority: string): SlaPolicy;
 }
@@ -32,11 +41,18 @@ export class MailboxSettings {
   }
 
   private async load(mailboxId: number): Promise<MailboxWithPolicies | null> {
-    const [[mailbox], policies] = await Promise.all([
+    const [[mailbox], policies, [fitted]] = await Promise.all([
       this.db.select().from(mailboxes).where(eq(mailboxes.id, mailboxId)),
       loadPolicies(this.db, mailboxId),
+      this.db.select({ threshold: mailboxCalibrations.threshold }).from(mailboxCalibrations).where(eq(mailboxCalibrations.mailboxId, mailboxId)),
     ]);
     if (!mailbox) return null;
-    return { mailbox, policyFor: (priority) => effectivePolicy(mailbox, policies, priority) };
+    return { mailbox, threshold: mailboxThreshold(mailbox, fitted), policyFor: (priority) => effectivePolicy(mailbox, policies, priority) };
   }
+}
+
+/** An admin's threshold wins over the one fitted from agents' labels. */
+export function mailboxThreshold(mailbox: Pick<Mailbox, 'matchThreshold'>, fitted: { threshold: number } | undefined): MailboxThreshold | null {
+  if (mailbox.matchThreshold !== null) return { threshold: mailbox.matchThreshold, chosenBy: 'configuration' };
+  return fitted ? { threshold: fitted.threshold, chosenBy: 'agent-labels' } : null;
 }

@@ -16,8 +16,10 @@ export interface IndexedArticle {
   version: number;
   title: string;
   language: string;
-  /** sections, examples and learned examples as chunked: what the learned signal trains on */
-  trainingTexts: string[];
+  /** the body's sections as chunked: what the article says, learned from */
+  sections: string[];
+  /** example questions and questions learned from agents' decisions: learned from, and held out to calibrate */
+  questions: string[];
   fingerprint: string;
 }
 
@@ -117,7 +119,8 @@ async function loadPublished(db: Db): Promise<Pending[]> {
     const chunks = chunkArticle({ title: r.title, body: r.body, examples: r.examples, learnedExamples });
     return {
       id: r.id, version: r.version, title: r.title, language: r.language, chunks, fingerprint: fingerprint(chunks),
-      trainingTexts: chunks.filter((c) => c.kind !== 'title').map((c) => c.text),
+      sections: chunks.filter((c) => c.kind === 'section').map((c) => c.text),
+      questions: chunks.filter((c) => c.kind === 'example' || c.kind === 'learned_example').map((c) => c.text),
     };
   });
 }

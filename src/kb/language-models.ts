@@ -1,0 +1,56 @@
+// One matcher per language of the knowledge base. A customer is matched against the articles written in their
+// language (then the mailbox's fallback languages, in order), never against all of them at once: trained on every
+// language together, the learned model learns the language instead of the topic (with one Spanish article, every
+// Spanish question scored it 0.75 and every English or German article under 0.05 — issue 16).
+import type { Embedder } from '../ai/embedder.js';
+import type { IndexedArticle } from './indexing/indexer.js';
+import type { EscalationMetrics } from './matching/calibration.js';
+import { Matcher } from './matching/matcher.js';
+
+export interface LanguageModel {
+  language: string;
+  matcher: Matcher;
+  articleIds: ReadonlySet<string>;
+  /** example questions the matcher learned from (authored or learned from agents) */
+  questions: number;
+}
+
+export type ThresholdSource = 'configuration' | 'agent-labels' | 'cross-validation' | 'prior';
+
+export interface Calibration {
+  threshold: number;
+  chosenBy: ThresholdSource;
+  /** cross-validation figures at the chosen threshold, when it was chosen that way */
+  metrics?: EscalationMetrics;
+}
+
+/** Two-letter code: 'de-AT' and 'de' are one language for matching. */
+export const baseLanguage = (code: string) => code.slice(0, 2).toLowerCase();
+
+export async function trainByLanguage(articles: IndexedArticle[], embedder: Embedder): Promise<Map<string, LanguageModel>> {
+  const groups = new Map<string, IndexedArticle[]>();
+  for (const a of articles) {
+    const lang = baseLanguage(a.language);
+    groups.set(lang, [...(groups.get(lang) ?? []), a]);
+  }
+  const models = new Map<string, LanguageModel>();
+  for (const [language, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const matcher = await Matcher.train(
+      list.map((a) => ({ id: a.id, title: a.title, texts: a.sections, examples: a.questions })),
+      { embedder },
+    );
+    models.set(language, { language, matcher, articleIds: new Set(list.map((a) => a.id)), questions: list.reduce((n, a) => n + a.questions.length, 0) });
+  }
+  return models;
+}
+
+/** The languages whose articles a customer writing in `language` may be matched against, in order. */
+export function matchingLanguages(language: string, fallbacks: readonly string[], available: ReadonlyMap<string, unknown>): string[] {
+  const order = [...new Set([language, ...fallbacks].map(baseLanguage))];
+  return order.filter((l) => available.has(l));
+}
+
+/** Keeps the scores of one language's articles. */
+export function restrict<T>(scores: ReadonlyMap<string, T>, ids: ReadonlySet<string>): Map<string, T> {
+  return new Map([...scores].filter(([id]) => ids.has(id)));
+}
