@@ -95,6 +95,9 @@ export const configSchema = z.object({
   OPENAI_MAX_RETRIES: z.coerce.number().int().nonnegative().default(4),
   EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
   CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  // English sentence vectors (Universal Sentence Encoder-lite from npm, offline) as an extra matching signal:
+  // 'auto' = on with the local provider; 'off' saves its 200-300 MB and 10-20 ms of CPU per new sentence.
+  SEMANTIC_MODEL: z.enum(['auto', 'off']).default('auto'),
   // Below this calibrated confidence no article is suggested and the case is marked for escalation.
   // Default chosen from the eval trade-off curve (see README, "Choosing the threshold"); per mailbox override below.
   MATCH_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
