@@ -1,6 +1,8 @@
 // The public help centre over HTTP against the real service: published articles only, per language, linked to their
 // published translations, cacheable (ETag / 304), with the pages' strict headers and no sign-in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession } from '../src/auth/sessions.js';
+import { createUser } from '../src/auth/users.js';
 import { archiveArticle, createArticle, publishArticle, updateArticle } from '../src/kb/articles.js';
 import type { Service } from '../src/service.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
@@ -16,7 +18,7 @@ describe('help centre', () => {
 
   beforeAll(async () => {
     t = await openTestDatabase();
-    service = await startTestService(t);
+    service = await startTestService(t, { PUBLIC_BASE_URL: 'https://support.shop.test/' });
     base = `http://127.0.0.1:${service.httpPort}`;
     const db = t.database.db;
     const article = async (id: string, language: string, title: string, status: 'draft' | 'published' | 'archived', extra: { tags?: string[]; translationGroup?: string; url?: string } = {}) => {
@@ -145,5 +147,27 @@ describe('help centre', () => {
     expect(list.status).toBe(200);
     const page = await list.text();
     for (const [lang, name] of [['de', 'Deutsch'], ['en', 'English'], ['es', 'español']]) expect(page).toContain(`hreflang="${lang}">${name}</a>`);
+  });
+
+  it('the knowledge-base pages say which link an acknowledgement carries, and link to the help centre once published', async () => {
+    const km = await createUser(t.database.db, { email: 'km@shop.test', name: 'KM', role: 'knowledge_manager', password: 'km-password-1234' });
+    const cookie = `firstreply_session=${(await createSession(t.database.db, km.id, { ttlHours: 1 })).token}`;
+    const page = async (path: string) => (await get(path, { cookie })).text();
+    const ackLink = (html: string) => /<dt>Acknowledgements link to<\/dt><dd><a href="([^"]+)"/.exec(html)?.[1];
+
+    const own = await page('/app/kb/articles/returns');
+    expect(ackLink(own)).toBe('https://support.shop.test/help/en/returns');
+    expect(own).toContain('(the help centre)');
+    expect(own).toContain('<a href="/help/en/returns">View in the help centre</a>');
+    const external = await page('/app/kb/articles/warranty');
+    expect(ackLink(external)).toBe('https://help.shop.test/warranty');
+    expect(external).toContain('(its own URL)');
+    const draft = await page('/app/kb/articles/gift-cards');
+    expect(ackLink(draft)).toBe('https://support.shop.test/help/en/gift-cards');
+    expect(draft).toContain('in the help centre once published');
+    expect(draft).not.toContain('View in the help centre');
+
+    expect(await page('/app/kb/articles/versand/edit')).toContain('Acknowledgements link to: <code>https://support.shop.test/help/de/versand</code>');
+    expect(await page('/app/kb/new')).toContain('Acknowledgements link to: <code>https://support.shop.test/help/en/… (the id is generated on save)</code>');
   });
 });

@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from '../api/app.js';
+import { publicBaseUrl } from '../config.js';
 import { AppError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { assetRoutes } from './assets.js';
@@ -108,7 +109,7 @@ export function webRoutes(deps: WebDeps) {
   pages.route('/', homeRoutes(db, deps.config));
   pages.route('/', caseRoutes({ db, review: deps.review, rawStore: deps.rawStore, hub, config: deps.config }));
   pages.route('/kb', playgroundRoutes(deps.knowledge));
-  pages.route('/kb', kbPageRoutes(db, deps.knowledge));
+  pages.route('/kb', kbPageRoutes(db, deps.knowledge, publicBaseUrl(deps.config)));
   pages.route('/admin', adminRoutes(db, deps.config));
   pages.all('*', (c) => render(c, <ErrorPage status={404} viewer={c.get('viewer')} message="There is no page at this address." />, 404));
   pages.onError(onError);

@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import type { getArticle } from '../../kb/articles.js';
+import { articlePublicUrl, helpCentrePath } from '../../kb/public-url.js';
 import { mayUse } from '../access.js';
 import { CsrfField, Notice, StatusBadge, TableWrap, Time } from '../components.js';
 import type { Viewer } from '../env.js';
@@ -20,7 +21,8 @@ function StatusButton({ viewer, a, to, label }: { viewer: Viewer; a: ArticleWith
   );
 }
 
-export function KbArticlePage({ viewer, article: a, notice }: { viewer: Viewer; article: ArticleWithVersions; notice?: string }) {
+export function KbArticlePage({ viewer, article: a, notice, publicBase }: { viewer: Viewer; article: ArticleWithVersions; notice?: string; publicBase: string }) {
+  const ackLink = articlePublicUrl(a, publicBase);
   const canWrite = mayUse(viewer.role, 'kbWrite');
   const recent = a.versions.slice(0, 5);
   return (
@@ -43,6 +45,16 @@ export function KbArticlePage({ viewer, article: a, notice }: { viewer: Viewer; 
         <div><dt>Updated</dt><dd><Time value={a.updatedAt} /> by {a.updatedBy}</dd></div>
         <div><dt>Tags</dt><dd>{a.tags.length ? a.tags.join(', ') : '—'}</dd></div>
         <div><dt>URL</dt><dd>{a.url ? <a href={a.url} rel="noopener noreferrer">{a.url}</a> : '—'}</dd></div>
+        <div>
+          <dt>Acknowledgements link to</dt>
+          <dd>
+            <a href={ackLink} rel="noopener noreferrer" data-ack-link>{ackLink}</a>{' '}
+            <span class="muted">{a.url ? '(its own URL)' : '(the help centre)'}</span>
+            {a.status === 'published'
+              ? <> · <a href={helpCentrePath(a)}>View in the help centre</a></>
+              : <span class="muted"> · in the help centre once published</span>}
+          </dd>
+        </div>
         <div><dt>Translation group</dt><dd>{a.translationGroup ?? '—'}</dd></div>
       </dl>
       <article class="prose" aria-label="Article body">{raw(renderMarkdown(a.body))}</article>

@@ -3,6 +3,7 @@ import type { ArticleFormValues } from '../article-form.js';
 import { CsrfField, ErrorSummary, Field } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
+import { articlePublicUrl } from '../../kb/public-url.js';
 import { articleHref } from './kb-article.js';
 
 export interface EditorProps {
@@ -14,6 +15,16 @@ export interface EditorProps {
   formError?: string;
   /** Sanitised HTML of the body. */
   previewHtml?: string;
+  /** publicBaseUrl(config): the help centre's address, for the link acknowledgements carry. */
+  publicBase: string;
+}
+
+/** What an acknowledgement will link to, from what the form holds now (a new article's id may not be chosen yet). */
+function ackLinkOf(p: EditorProps): string {
+  const id = p.articleId ?? p.values.id.trim();
+  const language = p.values.language.trim().toLowerCase() || 'en';
+  if (!id && !p.values.url.trim()) return `${articlePublicUrl({ id: '', language, url: null }, p.publicBase)}… (the id is generated on save)`;
+  return articlePublicUrl({ id, language, url: p.values.url || null }, p.publicBase);
 }
 
 export function KbEditorPage(p: EditorProps) {
@@ -54,12 +65,14 @@ export function KbEditorPage(p: EditorProps) {
           <legend>Details</legend>
           <div class="grid-2">
             <Field name="language" label="Language" value={v.language} error={e.language} required maxlength={2} spellcheck={false} hint="ISO 639-1 code: en, es, de…" />
-            <Field name="url" label="Public URL" type="url" value={v.url} error={e.url} hint="Optional link to the article on your help site." />
+            <Field name="url" label="Public URL" type="url" value={v.url} error={e.url}
+              hint="Optional link to the article on your help site. Empty: acknowledgements link to its page in this service's help centre (once published)." />
             <Field name="tags" label="Tags" value={v.tags} error={e.tags} hint="Separated by commas." />
             <Field name="translationGroup" label="Translation group" value={v.translationGroup} error={e.translationGroup} spellcheck={false}
               hint="Optional: the same value on each language version of one article." />
           </div>
         </fieldset>
+        <p class="hint" data-ack-link>Acknowledgements link to: <code>{ackLinkOf(p)}</code></p>
         <Field name="examples" label="Example questions" value={v.examples} error={e.examples} rows={6}
           hint="One per line: how customers actually ask. They teach the matcher when to suggest this article." />
         <Field name="changeNote" label="Change note" value={v.changeNote} error={e.changeNote} maxlength={1000} hint="Optional: why you changed it, shown in the history." />

@@ -24,14 +24,15 @@ const versionNumber = z.coerce.number().int().positive();
 export const who = (c: Context<WebEnv>) => ({ by: c.get('viewer').name });
 
 /** Validation and version conflicts go back to the editor with what was typed; anything else is a real error. */
-function editorError(c: Context<WebEnv>, err: unknown, values: ArticleFormValues, articleId?: string) {
+function editorError(c: Context<WebEnv>, publicBase: string, err: unknown, values: ArticleFormValues, articleId?: string) {
   if (!(err instanceof AppError) || !['bad_request', 'conflict'].includes(err.code)) throw err;
   const errors = err.code === 'bad_request' ? fieldErrors(err.details) : {};
   const formError = err.code === 'conflict' ? err.message : Object.keys(errors).length ? undefined : err.message;
-  return render(c, <KbEditorPage viewer={c.get('viewer')} articleId={articleId} values={values} errors={errors} formError={formError} />, err.code === 'conflict' ? 409 : 400);
+  return render(c, <KbEditorPage viewer={c.get('viewer')} publicBase={publicBase} articleId={articleId} values={values} errors={errors} formError={formError} />, err.code === 'conflict' ? 409 : 400);
 }
 
-export function kbPageRoutes(db: Db, knowledge?: Pick<KnowledgeBase, 'requestRefresh'>) {
+/** `publicBase`: publicBaseUrl(config), for the link an acknowledgement carries (src/kb/public-url.ts). */
+export function kbPageRoutes(db: Db, knowledge?: Pick<KnowledgeBase, 'requestRefresh'>, publicBase = '') {
   const write = allow('kbWrite');
   const read = allow('kb');
 
@@ -62,16 +63,16 @@ export function kbPageRoutes(db: Db, knowledge?: Pick<KnowledgeBase, 'requestRef
         return render(c, <KbListPage viewer={c.get('viewer')} articles={[]} total={0} filters={filters} error={`Check the filters — ${err.message}`} />, 400);
       }
     })
-    .get('/new', write, (c) => render(c, <KbEditorPage viewer={c.get('viewer')} values={emptyArticleValues} />))
+    .get('/new', write, (c) => render(c, <KbEditorPage viewer={c.get('viewer')} publicBase={publicBase} values={emptyArticleValues} />))
     .post('/new', write, async (c) => {
       const form = await formOf(c);
       const values = valuesFromForm(form);
-      if (field(form, 'intent') === 'preview') return render(c, <KbEditorPage viewer={c.get('viewer')} values={values} previewHtml={renderMarkdown(values.body)} />);
+      if (field(form, 'intent') === 'preview') return render(c, <KbEditorPage viewer={c.get('viewer')} publicBase={publicBase} values={values} previewHtml={renderMarkdown(values.body)} />);
       try {
         const article = await createArticle(db, createInput(values), who(c));
         return c.redirect(`${articleHref(article.id)}?done=created`, 303);
       } catch (err) {
-        return editorError(c, err, values);
+        return editorError(c, publicBase, err, values);
       }
     })
     // For app.js's live preview: an HTML fragment, sanitised like the article page.
@@ -79,25 +80,25 @@ export function kbPageRoutes(db: Db, knowledge?: Pick<KnowledgeBase, 'requestRef
     .route('/', transferRoutes(db))
     .get('/articles/:id', async (c) => {
       const article = await getArticle(db, c.req.param('id'));
-      return render(c, <KbArticlePage viewer={c.get('viewer')} article={article} notice={c.req.query('done')} />);
+      return render(c, <KbArticlePage viewer={c.get('viewer')} publicBase={publicBase} article={article} notice={c.req.query('done')} />);
     })
     .get('/articles/:id/edit', write, async (c) => {
       const article = await getArticle(db, c.req.param('id'));
-      return render(c, <KbEditorPage viewer={c.get('viewer')} articleId={article.id} values={valuesFromArticle(article)} />);
+      return render(c, <KbEditorPage viewer={c.get('viewer')} publicBase={publicBase} articleId={article.id} values={valuesFromArticle(article)} />);
     })
     .post('/articles/:id/edit', write, async (c) => {
       const id = c.req.param('id');
       const form = await formOf(c);
       const values = valuesFromForm(form);
       if (field(form, 'intent') === 'preview') {
-        return render(c, <KbEditorPage viewer={c.get('viewer')} articleId={id} values={values} previewHtml={renderMarkdown(values.body)} />);
+        return render(c, <KbEditorPage viewer={c.get('viewer')} publicBase={publicBase} articleId={id} values={values} previewHtml={renderMarkdown(values.body)} />);
       }
       try {
         const input = updateInput(values);
         const saved = await updateArticle(db, id, input, who(c));
         return c.redirect(`${articleHref(id)}?done=${saved.version === input.expectedVersion ? 'unchanged' : 'saved'}`, 303);
       } catch (err) {
-        return editorError(c, err, values, id);
+        return editorError(c, publicBase, err, values, id);
       }
     })
     .post('/articles/:id/publish', write, statusChange(publishArticle, 'published'))
