@@ -81,6 +81,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   const metrics = createMetrics();
   const templates = await loadTemplates();
   const domain = messageIdDomain(config);
+  const appUrl = publicBaseUrl(config);
   const sender: MailSender = config.SMTP_URL ? smtpSender(config.SMTP_URL) : fileSender(path.resolve(config.DATA_DIR, 'outbox'));
   const worker = config.ROLE !== 'api';
   const workerName = config.WORKER_NAME ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -119,7 +120,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   const ingestion = new IngestionGate();
   const pipeline = new PipelineWorker(
     {
-      db, templates, messageIdDomain: domain, rawStore, maxMessageAgeHours: config.MAX_MESSAGE_AGE_HOURS,
+      db, templates, messageIdDomain: domain, appUrl, rawStore, maxMessageAgeHours: config.MAX_MESSAGE_AGE_HOURS,
       ourAddresses: [...new Set([config.SUPPORT_ADDRESS.toLowerCase(), ...mailboxRows.map((m) => m.address)])],
       parseLimits: {
         maxParseBytes: config.MAX_PARSE_BYTES, maxMimeParts: config.MAX_MIME_PARTS, maxHeaderBytes: config.MAX_HEADER_BYTES,
@@ -145,7 +146,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   const chat = createChatClient(config, { onRetry: (e) => log.warn(e, 'AI request retried') });
   const gaps = new GapMaintainer({ db, embedder, log, chat });
   const review = new Review({
-    db, messageIdDomain: domain,
+    db, messageIdDomain: domain, appUrl,
     onReplyQueued: () => outboxWorker.kick(),
     onEscalated: () => outboxWorker.kick(),
     onExamplesLearned: () => knowledge.requestRefresh(),
@@ -160,7 +161,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     },
   });
   const slaWorker = new SlaWorker({
-    db, log, messageIdDomain: domain, templates: await loadSlaTemplates(),
+    db, log, messageIdDomain: domain, appUrl, templates: await loadSlaTemplates(),
     teamAddress: (mailbox, team) => {
       const rules = mailboxRules(mailbox as Mailbox, log);
       return teamAddressFor(rules, team ?? rules.defaultTeam, null);

@@ -180,7 +180,8 @@ describe('escalation notice (outbox row)', () => {
     { code: 'asks_for_human', detail: 'The customer asks for a person: "mit einer Person sprechen".' },
     { code: 'legal_threat', detail: 'The customer mentions legal action: "meinen Anwalt".' },
   ];
-  const row = escalationNoticeRow({ kase, mailbox, team: 'legal', teamAddress: 'legal@example.com', reasons, messageIdDomain: 'firstreply.test' });
+  const APP = 'https://support.example.com';
+  const row = escalationNoticeRow({ kase, mailbox, team: 'legal', teamAddress: 'legal@example.com', reasons, messageIdDomain: 'firstreply.test', appUrl: APP });
 
   it('is a notification to the team address, most severe reason first', () => {
     expect(row).toMatchObject({
@@ -202,7 +203,7 @@ describe('escalation notice (outbox row)', () => {
     expect(text).toContain('Customer: Anna Schmidt <anna@customer.example>');
     expect(text).toContain('- legal threat: The customer mentions legal action: "meinen Anwalt".');
     expect(text).toContain('- asks for a person: The customer asks for a person: "mit einer Person sprechen".');
-    expect(text).toContain(`Open the case: /app/cases/${kase.id}`);
+    expect(text).toContain(`Open the case: ${APP}/app/cases/${kase.id}`);
     expect(text).toContain('Subject:  My order Bcc: evil@example.com'); // customer text stays on one line
     expect(text.indexOf('legal threat')).toBeLessThan(text.indexOf('asks for a person'));
   });
@@ -212,24 +213,26 @@ describe('escalation notice (outbox row)', () => {
     expect(escalationDedupeKey(kase.id, [reasons[0]!])).not.toBe(row.dedupeKey);
   });
 
-  it('links to the public app when its URL is known', () => {
-    const withUrl = escalationNoticeRow({
-      kase, mailbox, team: 'legal', teamAddress: 'legal@example.com', reasons, messageIdDomain: 'firstreply.test', appUrl: 'https://help.example.com/',
-    });
-    expect(withUrl.textBody).toContain(`Open the case: https://help.example.com/app/cases/${kase.id}`);
+  it.each([
+    ['https://help.example.com/', `https://help.example.com/app/cases/${kase.id}`],
+    ['https://example.com/support', `https://example.com/support/app/cases/${kase.id}`],
+    ['http://127.0.0.1:3000', `http://127.0.0.1:3000/app/cases/${kase.id}`],
+  ])('links absolutely under the public base URL %s', (appUrl, link) => {
+    const withUrl = escalationNoticeRow({ kase, mailbox, team: 'legal', teamAddress: 'legal@example.com', reasons, messageIdDomain: 'firstreply.test', appUrl });
+    expect(withUrl.textBody).toContain(`Open the case: ${link}\n`);
   });
 
   it('needs a reason', () => {
-    expect(() => escalationNoticeRow({ kase, mailbox, team: 'x', teamAddress: 'x@example.com', reasons: [], messageIdDomain: 'd' })).toThrow();
+    expect(() => escalationNoticeRow({ kase, mailbox, team: 'x', teamAddress: 'x@example.com', reasons: [], messageIdDomain: 'd', appUrl: APP })).toThrow();
   });
 
   it('has a webhook payload with the case, the team and the reasons', () => {
-    const body = escalationWebhookPayload({ kase, team: 'legal', reasons, at: new Date('2025-03-03T12:00:00Z') });
+    const body = escalationWebhookPayload({ kase, team: 'legal', reasons, at: new Date('2025-03-03T12:00:00Z'), appUrl: APP });
     expect(body).toMatchObject({
       event: 'case.escalated',
       occurredAt: '2025-03-03T12:00:00.000Z',
       team: 'legal',
-      case: { id: kase.id, reference: 'FR-7K3Q9X', status: 'escalated', link: `/app/cases/${kase.id}` },
+      case: { id: kase.id, reference: 'FR-7K3Q9X', status: 'escalated', link: `${APP}/app/cases/${kase.id}` },
       reasons: [{ code: 'legal_threat', label: 'legal threat' }, { code: 'asks_for_human', label: 'asks for a person' }],
     });
   });

@@ -263,7 +263,7 @@ describe('fuzzing parse → guard → thread', () => {
         templates,
         parseLimits: LIMITS,
         ourAddresses: OURS,
-        messageIdDomain: DOMAIN,
+        messageIdDomain: DOMAIN, appUrl: 'https://support.shop.test',
         // Real SPF/DKIM/DMARC code on the hostile headers, over an empty fake DNS.
         checkSender: senderCheck({ SENDER_AUTH: 'verify', AUTHSERV_ID: undefined, DNS_TIMEOUT_MS: 200 }, fakeResolver({})),
         log: createLogger('silent'),

@@ -93,7 +93,7 @@ describe(`SLA timers and worker (${process.env.TEST_DB ?? 'pglite'})`, () => {
 
   function worker(clock: TestClock, extra: Partial<ConstructorParameters<typeof SlaWorker>[0]> = {}): SlaWorker {
     const w = new SlaWorker({
-      db: q(), log, messageIdDomain: 'firstreply.test', now: clock.now, pollMs: 20,
+      db: q(), log, messageIdDomain: 'firstreply.test', appUrl: 'https://support.shop.test', now: clock.now, pollMs: 20,
       teamAddress: (_mailbox, team) => (team ? `${team}@shop.test` : null),
       onQueued: (item) => queued.push(item),
       ...extra,

@@ -74,21 +74,21 @@ export function escalationAudit(caseId: string, before: Pick<Case, 'status' | 't
 }
 
 /** One notice and one webhook per distinct set of reasons (the team notice only if the team has an address). */
-export function queueEscalationNotice(tx: Tx, input: { kase: Case; mailbox: Mailbox; plan: EscalationPlan; messageIdDomain: string; messageId: string }) {
+export function queueEscalationNotice(tx: Tx, input: { kase: Case; mailbox: Mailbox; plan: EscalationPlan; messageIdDomain: string; appUrl: string; messageId: string }) {
   const { plan, kase } = input;
   return announceEscalation(tx, {
     kase, mailbox: input.mailbox, rules: plan.rules, team: plan.team, reasons: plan.reasons, key: escalationDedupeKey(kase.id, plan.reasons),
-    messageIdDomain: input.messageIdDomain, inboundMessageId: input.messageId,
+    messageIdDomain: input.messageIdDomain, appUrl: input.appUrl, inboundMessageId: input.messageId,
   });
 }
 
-export async function escalateIfNeeded(tx: Tx, input: EscalationInput & { kase: Case; messageId: string; messageIdDomain: string }): Promise<Escalation | undefined> {
+export async function escalateIfNeeded(tx: Tx, input: EscalationInput & { kase: Case; messageId: string; messageIdDomain: string; appUrl: string }): Promise<Escalation | undefined> {
   const now = new Date();
   const plan = planEscalation(input, now);
   if (!plan) return undefined;
   const [kase] = await tx.update(cases).set({ status: 'escalated', team: plan.team, escalationReasons: plan.records, updatedAt: now }).where(eq(cases.id, input.kase.id)).returning();
   await audit(tx, escalationAudit(kase!.id, input.kase, plan));
-  const announced = await queueEscalationNotice(tx, { kase: kase!, mailbox: input.mailbox, plan, messageIdDomain: input.messageIdDomain, messageId: input.messageId });
+  const announced = await queueEscalationNotice(tx, { kase: kase!, mailbox: input.mailbox, plan, messageIdDomain: input.messageIdDomain, appUrl: input.appUrl, messageId: input.messageId });
   return { kase: kase!, team: plan.team, added: plan.added, reasons: plan.reasons, rules: plan.rules, ...announced };
 }
 

@@ -39,6 +39,8 @@ export interface ProcessDeps {
   parseLimits: ParseLimits;
   ourAddresses: string[];
   messageIdDomain: string;
+  /** the web app's public base URL (publicBaseUrl(config)): links in escalation notices */
+  appUrl: string;
   /** SPF/DKIM/DMARC for one message; `envelope` only for mail that came through our SMTP listener. */
   checkSender(raw: Buffer, envelope: SmtpEnvelope | null): Promise<SenderAuthVerdict>;
   log?: Logger;
@@ -133,7 +135,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       writes.push(...plan.writes);
       events.push({ type: 'case_opened', detail: {} });
       if (plan.escalation) {
-        const announced = await queueEscalationNotice(tx, { kase, mailbox, plan: plan.escalation, messageIdDomain: deps.messageIdDomain, messageId });
+        const announced = await queueEscalationNotice(tx, { kase, mailbox, plan: plan.escalation, messageIdDomain: deps.messageIdDomain, appUrl: deps.appUrl, messageId });
         const { team, added, reasons, rules } = plan.escalation;
         escalation = { kase, team, added, reasons, rules, ...announced };
       }
@@ -150,7 +152,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       events.push(...matchRecord.events);
     }
     if (kase && !machineWritten && !opening) {
-      escalation = await escalateIfNeeded(tx, { kase, mailbox, text, language, customerAddress, messageId, opening, match: knowledge.match, subject: parsed.subject, messageIdDomain: deps.messageIdDomain, log: deps.log });
+      escalation = await escalateIfNeeded(tx, { kase, mailbox, text, language, customerAddress, messageId, opening, match: knowledge.match, subject: parsed.subject, messageIdDomain: deps.messageIdDomain, appUrl: deps.appUrl, log: deps.log });
       if (escalation) kase = escalation.kase;
       notForKnowledge(kase.escalationReasons);
     }

@@ -19,15 +19,10 @@ export async function findCaseForMessage(
   const caseOfMessage = new Map<string, string>();
   if (ids.length > 0) {
     const rows = await db
-      .select({ messageId: outbox.messageId, caseId: outbox.caseId })
-      .from(outbox)
-      .where(inArray(outbox.messageId, ids))
-      .union(
-        db
-          .select({ messageId: inboundMessages.messageId, caseId: inboundMessages.caseId })
-          .from(inboundMessages)
-          .where(and(eq(inboundMessages.mailboxId, input.mailboxId), inArray(inboundMessages.messageId, ids))),
-      );
+      .select({ messageId: inboundMessages.messageId, caseId: inboundMessages.caseId })
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.mailboxId, input.mailboxId), inArray(inboundMessages.messageId, ids)))
+      .union(db.select({ messageId: outbox.messageId, caseId: outbox.caseId }).from(outbox).where(inArray(outbox.messageId, ids)));
     for (const r of rows) if (r.messageId && r.caseId && !caseOfMessage.has(r.messageId)) caseOfMessage.set(r.messageId, r.caseId);
   }
   const subjectReference = caseReferenceIn(input.subject);

@@ -23,8 +23,8 @@ export interface Announcement {
   key: string;
   messageIdDomain: string;
   inboundMessageId?: string | null;
-  /** public base URL of the web app for links; a path without it */
-  appUrl?: string;
+  /** public base URL of the web app for links (publicBaseUrl(config)) */
+  appUrl: string;
   now?: Date;
 }
 

@@ -27,7 +27,8 @@ export interface EscalateCase {
   reasonDetail?: Record<string, unknown>;
   eventDetail?: Record<string, unknown>;
   auditAfter?: Record<string, unknown>;
-  appUrl?: string;
+  /** public base URL of the web app for the notice's link (publicBaseUrl(config)) */
+  appUrl: string;
   log?: Logger;
 }
 

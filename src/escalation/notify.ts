@@ -13,8 +13,13 @@ export const DEFAULT_SIGNATURE_TOLERANCE_SECONDS = 300;
 
 type NoticeCase = Pick<Case, 'id' | 'reference' | 'customerAddress' | 'customerName' | 'subject' | 'language' | 'firstReplyDueAt'>;
 
-/** The path of a case in the web app; prefix it with the public base URL where one is known. */
-export const caseLink = (caseId: string, baseUrl = '') => `${baseUrl.replace(/\/+$/, '')}/app/cases/${encodeURIComponent(caseId)}`;
+/** `path` under the public base URL (PUBLIC_BASE_URL, see publicBaseUrl in config.ts): links in mail must be absolute. */
+export function absoluteUrl(baseUrl: string, path: string): string {
+  return new URL(path.replace(/^\/*/, ''), `${baseUrl.replace(/\/+$/, '')}/`).toString();
+}
+
+/** A case in the web app, as a full URL under the public base URL. */
+export const caseLink = (caseId: string, baseUrl: string) => absoluteUrl(baseUrl, `/app/cases/${encodeURIComponent(caseId)}`);
 
 /** Customer-supplied text on one line, bounded: it ends up in a notification written by us. */
 function oneLine(value: string | null | undefined, max = 200): string {
@@ -39,8 +44,8 @@ export function escalationNoticeRow(input: {
   reasons: readonly EscalationReason[];
   messageIdDomain: string;
   inboundMessageId?: string | null;
-  /** public base URL of the web app, e.g. https://support.example.com; without it the link is a path */
-  appUrl?: string;
+  /** public base URL of the web app, e.g. https://support.example.com (publicBaseUrl(config)) */
+  appUrl: string;
 }): typeof outbox.$inferInsert {
   const { kase, mailbox } = input;
   const reasons = bySeverity(input.reasons);
@@ -92,7 +97,7 @@ export function escalationWebhookPayload(input: {
   team: string;
   reasons: readonly EscalationReason[];
   at?: Date;
-  appUrl?: string;
+  appUrl: string;
 }) {
   const { kase } = input;
   return {

@@ -21,6 +21,8 @@ const OPEN_DRAFT = ['proposed', 'edited'] as const;
 export interface ReviewDeps {
   db: Db;
   messageIdDomain: string;
+  /** the web app's public base URL (publicBaseUrl(config)): links in escalation notices */
+  appUrl: string;
   /** called after commit: a reply was queued (kick the outbox worker) */
   onReplyQueued?(): void;
   /** called after commit: articles gained examples from an approved reply (re-index and retrain) */
@@ -225,7 +227,7 @@ export class Review {
       // One announcement per agent escalation (a second one to another team is news too).
       const escalated = await escalateCase(tx, {
         kase, mailbox, actor, reason, team: input.team ?? kase.team ?? null, key: `escalation:${caseId}:agent:${reason.at}`,
-        messageIdDomain: this.deps.messageIdDomain, now, auditAfter: { reason: input.reason },
+        messageIdDomain: this.deps.messageIdDomain, appUrl: this.deps.appUrl, now, auditAfter: { reason: input.reason },
       });
       await this.deps.sla?.onStatusChanged(tx, kase, mailbox, 'escalated', now);
       return escalated;

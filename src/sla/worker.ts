@@ -30,6 +30,8 @@ export interface SlaWorkerOptions {
   log: Logger;
   /** right-hand side of our Message-IDs */
   messageIdDomain: string;
+  /** the web app's public base URL (publicBaseUrl(config)): links in escalation notices */
+  appUrl: string;
   /** the clock deadlines are compared with and breaches/reminders are stamped with */
   now?: () => Date;
   pollMs?: number;
@@ -136,7 +138,7 @@ export class SlaWorker extends WakingWorker {
     }
     // The same escalation as the pipeline's and an agent's: history, audit row, team notice and webhook.
     const escalated = await escalateCase(tx, {
-      kase, mailbox, actor: SYSTEM_ACTOR, reason, key: `escalation:${kase.id}:sla:${timer.id}`, messageIdDomain: this.o.messageIdDomain, now,
+      kase, mailbox, actor: SYSTEM_ACTOR, reason, key: `escalation:${kase.id}:sla:${timer.id}`, messageIdDomain: this.o.messageIdDomain, appUrl: this.o.appUrl, now,
       reasonDetail: { timer: timer.kind, timerId: timer.id, dueAt: timer.dueAt.toISOString() }, eventDetail: { customerUpdate },
       auditAfter: { timer: timer.kind }, log: this.o.log,
     });
