@@ -90,13 +90,15 @@ export class LeaseKeeper {
       let ours: boolean;
       try {
         ours = await acquireLease(this.db, w.name, this.holder, this.ttlSeconds);
+        // Only a renewal the database confirmed moves the deadline: counting a failed one as renewed kept a worker
+        // cut off from the database reading forever, beside the worker that took the lease over.
+        if (ours) this.renewedAt.set(w.name, Date.now());
       } catch (err) {
         // Cannot reach the database: keep working until the lease would have run out, then stop (another worker
         // may have taken it over by then).
         this.log.warn({ err: errorMessage(err), lease: w.name }, 'could not renew a lease');
         ours = this.held.has(w.name) && Date.now() - (this.renewedAt.get(w.name) ?? 0) < this.ttlSeconds * 1000;
       }
-      if (ours) this.renewedAt.set(w.name, Date.now());
       if (ours && !this.held.has(w.name)) {
         this.held.add(w.name);
         this.log.info({ lease: w.name, holder: this.holder }, 'lease taken: starting its work');
