@@ -33,14 +33,17 @@ export async function openTestDatabase(mode: TestDbMode = testDbMode): Promise<T
   };
 }
 
-let created = 0;
+let databasesCreated = 0;
 
-/** A database of its own for each call, copied from the migrated template, so files running in parallel never meet. */
-async function openPostgresTestDatabase(): Promise<TestDatabase> {
+/**
+ * A new database on the test run's PostgreSQL: a copy of the migrated template, or with `empty`, one without even
+ * the vector extension (to test migrating). `drop` removes it, whoever is still connected.
+ */
+export async function createPostgresDatabase(opts: { empty?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const provided = inject('postgres');
   if (!provided) throw new Error('no PostgreSQL for the tests: run them through vitest.config.ts (its globalSetup starts one)');
   if ('unavailable' in provided) throw new Error(provided.unavailable);
-  const name = `test_${process.pid}_${++created}_${Date.now().toString(36)}`;
+  const name = `test_${process.pid}_${++databasesCreated}_${Date.now().toString(36)}`;
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: provided.adminUrl });
     await client.connect();
@@ -50,20 +53,26 @@ async function openPostgresTestDatabase(): Promise<TestDatabase> {
       await client.end();
     }
   };
-  await admin(`CREATE DATABASE ${name} TEMPLATE ${provided.template}`);
+  await admin(`CREATE DATABASE ${name} TEMPLATE ${opts.empty ? 'template0' : provided.template}`);
   const url = new URL(provided.adminUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString() });
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** A database of its own for each call, copied from the migrated template, so files running in parallel never meet. */
+async function openPostgresTestDatabase(): Promise<TestDatabase> {
+  const created = await createPostgresDatabase();
+  const database = await openDatabase({ databaseUrl: created.url });
   // Already migrated by the template: this proves a second migrate() finds nothing to do.
   await database.migrate();
   return {
     database,
     mode: 'pg',
-    url: url.toString(),
+    url: created.url,
     reset: () => truncateAll(database),
     async stop() {
       await database.close();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await created.drop();
     },
   };
 }
