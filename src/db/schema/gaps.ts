@@ -5,7 +5,8 @@ import { cases } from './cases.js';
 import { articles, vectorAnySize } from './kb.js';
 import { inboundMessages } from './messages.js';
 
-export const gapSources = ['no_article', 'uncited_reply', 'rewritten_draft'] as const;
+/** 'rejected_draft': an agent rejected the case's draft, saying why (`reason`). */
+export const gapSources = ['no_article', 'uncited_reply', 'rewritten_draft', 'rejected_draft'] as const;
 export type GapSource = (typeof gapSources)[number];
 export const gapStatuses = ['open', 'accepted', 'merged', 'dismissed'] as const;
 export type GapStatus = (typeof gapStatuses)[number];
@@ -55,6 +56,8 @@ export const gapQuestions = pgTable(
     language: text('language').notNull(),
     source: text('source', { enum: gapSources }).notNull(),
     agentReply: text('agent_reply'),
+    /** an agent's word on why nothing answered it (a rejected draft's reason), personal data removed */
+    reason: text('reason'),
     model: text('model').notNull(),
     embedding: vectorAnySize('embedding').notNull(),
     clusterId: bigint('cluster_id', { mode: 'number' }).references((): AnyPgColumn => gapClusters.id, { onDelete: 'set null' }),

@@ -1,0 +1,1 @@
+ALTER TABLE "gap_questions" ADD COLUMN "reason" text;
