@@ -150,6 +150,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     onReplyQueued: () => outboxWorker.kick(),
     onEscalated: () => outboxWorker.kick(),
     onExamplesLearned: () => knowledge.requestRefresh(),
+    onNoArticle: ({ caseId, text, language }) => void gaps.record({ caseId, text, language, source: 'no_article' }),
     onAgentReply: (reply) => {
       const source = gapSourceOfReply(reply);
       if (source && reply.question) void gaps.record({ inboundMessageId: reply.inboundMessageId, caseId: reply.caseId, text: reply.question, language: reply.language, source, agentReply: reply.sentBody });

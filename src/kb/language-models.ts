@@ -5,7 +5,7 @@
 import type { Embedder } from '../ai/embedder.js';
 import type { IndexedArticle } from './indexing/indexer.js';
 import type { EscalationMetrics } from './matching/calibration.js';
-import { Matcher } from './matching/matcher.js';
+import { Matcher, MIN_CALIBRATED_ARTICLES } from './matching/matcher.js';
 
 export interface LanguageModel {
   language: string;
@@ -35,9 +35,12 @@ export async function trainByLanguage(articles: IndexedArticle[], embedder: Embe
   }
   const models = new Map<string, LanguageModel>();
   for (const [language, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    // Questions learned from agents make the model better but do not switch its confidence to cross-validation: the
+    // mailbox thresholds fitted from those agents' labels were measured on the prior's scale (kb/labels.ts).
+    const authored = list.filter((a) => a.authoredQuestions >= 3).length;
     const matcher = await Matcher.train(
       list.map((a) => ({ id: a.id, title: a.title, texts: a.sections, examples: a.questions })),
-      { embedder },
+      { embedder, calibrate: authored >= MIN_CALIBRATED_ARTICLES },
     );
     models.set(language, { language, matcher, articleIds: new Set(list.map((a) => a.id)), questions: list.reduce((n, a) => n + a.questions.length, 0) });
   }

@@ -8,12 +8,14 @@ import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
 import { drafts, type Draft } from '../db/schema/review.js';
+import { caseMatches } from '../db/schema/matches.js';
 import { customerText } from '../domain/language.js';
 import { AppError } from '../errors.js';
 import { audit, changedFields, SYSTEM_ACTOR, type Actor } from './audit.js';
 import { decideAutoSend, type AutoSendVerdict } from '../domain/auto-send.js';
 import { replyOutboxRow } from './reply.js';
 import { escalateCase } from '../escalation/escalate-case.js';
+import { labelCaseQuestion, type LabelResult } from '../kb/labels.js';
 
 export const CLAIM_MINUTES = 30;
 const OPEN_DRAFT = ['proposed', 'edited'] as const;
@@ -27,6 +29,8 @@ export interface ReviewDeps {
   onReplyQueued?(): void;
   /** called after commit: articles gained examples from an approved reply (re-index and retrain) */
   onExamplesLearned?(): void;
+  /** called after commit: an agent said no article answers the case's question (a knowledge-gap candidate) */
+  onNoArticle?(question: { caseId: string; text: string; language: string }): Promise<void> | void;
   /** called after commit: an agent's reply was queued (knowledge-gap tracking looks at uncited or rewritten replies) */
   onAgentReply?(reply: { caseId: string; inboundMessageId: string; question: string | null; language: string; generatedBody: string | null; sentBody: string; citations: number }): void;
   /** called after commit: the case was escalated by an agent, its notice and webhook queued (kick the outbox worker) */
@@ -199,6 +203,8 @@ export class Review {
     await this.deps.sla?.onStatusChanged(tx, kase, mailbox, 'waiting', now);
     const question = last ? customerText(last.subject ?? '', last.textBody ?? '') : null;
     const learned = await learnFromApproval(tx, draft, caseId, actor, question);
+    // The approved reply is the agents' label for the question: the first article it cites answers it.
+    if (learned[0]) await labelCaseQuestion(tx, { caseId, articleId: learned[0], source: 'approved_reply', actor });
     await audit(tx, {
       caseId, actor, action,
       before: { body: draft.generatedBody, status: kase.status },
@@ -215,6 +221,8 @@ export class Review {
       const [rejected] = await tx.update(drafts).set({ status: 'rejected', rejectReason: input.reason, decidedBy: actor.name, decidedAt: now, updatedAt: now })
         .where(eq(drafts.id, draft.id)).returning();
       await audit(tx, { caseId, actor, action: 'draft_rejected', before: { status: draft.status }, after: { status: 'rejected', reason: input.reason } });
+      // A rejected draft is a label too: what the match offered was not an answer (kb/labels.ts).
+      if (await hasMatch(tx, caseId)) await labelCaseQuestion(tx, { caseId, articleId: null, source: 'rejected_draft', actor });
       return rejected!;
     });
   }
@@ -234,6 +242,15 @@ export class Review {
     });
     await this.deps.onEscalated?.(result.kase, [{ code: 'agent_escalated', detail: input.reason }]);
     return result.kase;
+  }
+
+  /** An agent's word on which article answers the case's question (null: none does); see kb/labels.ts. */
+  async labelQuestion(caseId: string, actor: Actor, input: { articleId: string | null }): Promise<LabelResult> {
+    const source = input.articleId ? 'agent_pick' : 'no_article';
+    const result = await this.deps.db.transaction((tx) => labelCaseQuestion(tx, { caseId, articleId: input.articleId, source, actor }));
+    if (result.learned) this.deps.onExamplesLearned?.();
+    if (!input.articleId) await this.deps.onNoArticle?.({ caseId, text: result.question, language: result.language });
+    return result;
   }
 
   resolve(caseId: string, actor: Actor): Promise<Case> {
@@ -290,3 +307,8 @@ async function learnFromApproval(tx: Tx, draft: Draft, caseId: string, actor: Ac
   return rows.map((r) => r.articleId);
 }
 
+
+async function hasMatch(tx: Tx, caseId: string): Promise<boolean> {
+  const [row] = await tx.select({ id: caseMatches.id }).from(caseMatches).where(eq(caseMatches.caseId, caseId)).limit(1);
+  return row !== undefined;
+}

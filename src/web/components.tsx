@@ -102,6 +102,7 @@ const notices: Record<string, string> = {
   resolved: 'Case resolved.',
   reopened: 'Case reopened.',
   triaged: 'Priority and category saved.',
+  labelled: 'Thank you: the matcher learns from it, and the question is counted for the mailbox’s threshold.',
   'queue-empty': 'No case is waiting for someone to take it.',
   'taken-meanwhile': 'Someone took that case at the same moment. Try again.',
   'mailbox-saved': 'Mailbox settings saved.',

@@ -21,6 +21,7 @@ const editInput = z.object({ body: z.string().min(1).max(100_000), citations: z.
 const approveInput = z.object({ body: z.string().min(1).max(100_000).optional() });
 const reasonInput = z.object({ reason: z.string().trim().min(1).max(2000) });
 const escalateInput = reasonInput.extend({ team: z.string().max(100).optional() });
+const labelInput = z.object({ articleId: z.string().trim().min(1).max(100).nullable() });
 const triageInput = z.object({ priority: z.enum(casePriorities).optional(), category: z.string().max(100).nullable().optional() });
 
 /** The review loop for agents: the queue, one case, and the actions on it. Thin: Review does the work. */
@@ -50,5 +51,7 @@ export function reviewRoutes(db: Db, auth: MiddlewareHandler<AuthEnv>, review: R
     .post('/cases/:id/escalate', async (c) => c.json(await review.escalate(id(c), who(c), parseInput(escalateInput, await jsonBody(c)))))
     .post('/cases/:id/resolve', async (c) => c.json(await review.resolve(id(c), who(c))))
     .post('/cases/:id/reopen', async (c) => c.json(await review.reopen(id(c), who(c))))
+    // "The right article is X" (it becomes an example of X) or, with null, "no article answers this".
+    .post('/cases/:id/label', async (c) => c.json(await review.labelQuestion(id(c), who(c), parseInput(labelInput, await jsonBody(c)))))
     .post('/cases/:id/triage', async (c) => c.json(await review.triage(id(c), who(c), parseInput(triageInput, await jsonBody(c)))));
 }

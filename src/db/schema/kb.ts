@@ -148,7 +148,8 @@ export const articleLearnedExamples = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     articleId: text('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
     text: text('text').notNull(),
-    source: text('source', { enum: ['approved_reply'] }).notNull(),
+    /** 'approved_reply': the approved reply cited it; 'agent_pick': an agent said it is the right article */
+    source: text('source', { enum: ['approved_reply', 'agent_pick'] }).notNull(),
     caseId: uuid('case_id'),
     createdBy: text('created_by').notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),

@@ -20,6 +20,8 @@ export interface IndexedArticle {
   sections: string[];
   /** example questions and questions learned from agents' decisions: learned from, and held out to calibrate */
   questions: string[];
+  /** how many of the questions the knowledge manager wrote (the rest were learned from agents' decisions) */
+  authoredQuestions: number;
   fingerprint: string;
 }
 
@@ -121,6 +123,7 @@ async function loadPublished(db: Db): Promise<Pending[]> {
       id: r.id, version: r.version, title: r.title, language: r.language, chunks, fingerprint: fingerprint(chunks),
       sections: chunks.filter((c) => c.kind === 'section').map((c) => c.text),
       questions: chunks.filter((c) => c.kind === 'example' || c.kind === 'learned_example').map((c) => c.text),
+      authoredQuestions: chunks.filter((c) => c.kind === 'example').length,
     };
   });
 }

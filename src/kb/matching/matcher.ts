@@ -38,6 +38,8 @@ export interface MatcherOptions {
   /** cap on held-out questions per fold, keeps KB load time bounded */
   maxHeldOutPerFold?: number;
   maxAccuracyLoss?: number;
+  /** false: no cross-validation, the prior confidence (see trainByLanguage) */
+  calibrate?: boolean;
 }
 
 /**
@@ -123,7 +125,7 @@ export class Matcher {
     const model = await buildModel(articles, opts);
     const folds = opts.folds ?? 3;
     const questioned = articles.filter((a) => a.examples.length >= folds).length;
-    if (folds < 2 || articles.length < 2 * folds || questioned < MIN_CALIBRATED_ARTICLES) return new Matcher(model, opts, undefined, undefined);
+    if (opts.calibrate === false || folds < 2 || articles.length < 2 * folds || questioned < MIN_CALIBRATED_ARTICLES) return new Matcher(model, opts, undefined, undefined);
     const { samples, thresholdSamples } = await crossValidate(articles, opts, folds);
     const calibrator = fitCalibrator(samples);
     thresholdSamples.forEach((s, i) => (s.confidence = confidence(calibrator, samples[i]!.features)));

@@ -33,8 +33,30 @@ const percent = (x: number | null | undefined) => (x === null || x === undefined
 const actionLabels: Record<string, string> = {
   claimed: 'claimed the case', released: 'released the case', draft_edited: 'edited the draft', reply_approved: 'approved and sent the reply',
   reply_auto_sent: 'sent the reply automatically', draft_rejected: 'rejected the draft', escalated: 'escalated', resolved: 'resolved the case',
-  reopened: 'reopened the case', triaged: 'changed priority or category',
+  reopened: 'reopened the case', triaged: 'changed priority or category', match_labelled: 'said which article answers the question',
 };
+
+/** The agent's label for the question: it teaches the matcher and re-fits the mailbox's threshold (kb/labels.ts). */
+function LabelForms({ caseId, viewer, ranked }: { caseId: string; viewer: Viewer; ranked: { articleId: string; title: string }[] }) {
+  const action = `/app/cases/${encodeURIComponent(caseId)}/label`;
+  return (
+    <div class="label-forms">
+      <form method="post" action={action} class="inline">
+        <CsrfField viewer={viewer} />
+        <label for="label-article">The right article is</label>{' '}
+        <select name="articleId" id="label-article" required>
+          {ranked.map((r) => <option value={r.articleId}>{r.title}</option>)}
+        </select>{' '}
+        <button type="submit">Teach the matcher</button>
+      </form>
+      <form method="post" action={action} class="inline">
+        <CsrfField viewer={viewer} />
+        <input type="hidden" name="articleId" value="" />
+        <button type="submit" class="secondary">No article answers this</button>
+      </form>
+    </div>
+  );
+}
 
 function summary(value: Record<string, unknown> | null): string {
   if (!value) return '';
@@ -234,6 +256,7 @@ export function CasePage(p: CasePageProps) {
                   </tbody>
                 </table>
               </TableWrap>
+              <LabelForms caseId={k.id} viewer={p.viewer} ranked={match.ranked} />
             </>
           )}
         </section>

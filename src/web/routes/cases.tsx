@@ -216,6 +216,7 @@ export function caseRoutes(deps: { db: Db; review: Review; rawStore: RawStore; h
       const team = field(f, 'team').trim().slice(0, 100);
       return review.escalate(id, actor(c), { reason: reason(f, 'escalating'), ...(team ? { team } : {}) });
     }))
+    .post('/cases/:id/label', action('labelled', (id, f, c) => review.labelQuestion(id, actor(c), { articleId: field(f, 'articleId').trim() || null })))
     .post('/cases/:id/resolve', action('resolved', (id, _f, c) => review.resolve(id, actor(c))))
     .post('/cases/:id/reopen', action('reopened', (id, _f, c) => review.reopen(id, actor(c))))
     .post('/cases/:id/triage', action('triaged', (id, f, c) => {
