@@ -3,6 +3,7 @@ import type { Case } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import type { outbox } from '../db/schema/outbox.js';
 import { renderAcknowledgement, type TemplateSet } from '../domain/acknowledgement.js';
+import { senderCapKey } from '../domain/address-identity.js';
 
 export interface SuggestedArticle {
   title: string;
@@ -42,6 +43,11 @@ export function acknowledgementOutboxRow(input: {
   kase: AcknowledgedCase;
   mailbox: Mailbox;
   recipient: string;
+  /**
+   * false for an address sender authentication did not prove: the subject and the name are the sender's words, and
+   * an acknowledgement repeating them to a stranger would carry the sender's spam (issue 17). Default true.
+   */
+  echoCustomerText?: boolean;
   customerMessageId: string | null;
   customerReferences: string[];
   inboundMessageId: string;
@@ -50,12 +56,13 @@ export function acknowledgementOutboxRow(input: {
   messageIdDomain: string;
 }): typeof outbox.$inferInsert {
   const { kase, mailbox } = input;
+  const echo = input.echoCustomerText ?? true;
   const rendered = renderAcknowledgement(
     {
       language: kase.language,
       reference: kase.reference,
-      customerName: kase.customerName,
-      subject: kase.subject,
+      customerName: echo ? kase.customerName : null,
+      subject: echo ? kase.subject : '',
       expectedReplyAt: kase.firstReplyDueAt,
       timeZone: mailbox.timeZone,
       articles: input.articles,
@@ -78,6 +85,7 @@ export function acknowledgementOutboxRow(input: {
     fromAddress: mailbox.address,
     fromName: mailbox.displayName,
     toAddress: input.recipient,
+    recipientKey: senderCapKey(input.recipient),
     subject: rendered.subject,
     textBody: rendered.text,
     headers,

@@ -9,6 +9,8 @@ import { outbox } from '../db/schema/outbox.js';
 import { insertRows, insertStatement, statement, updateById, writeTogether, type Write } from '../db/statement.js';
 import { pgText } from '../db/text.js';
 import type { TemplateSet } from '../domain/acknowledgement.js';
+import { chooseAcknowledgementRecipient } from '../domain/acknowledgement-recipient.js';
+import { senderCapKey } from '../domain/address-identity.js';
 import { decideAcknowledgement, type GuardDecision, type SuppressionReason } from '../domain/guard.js';
 import { customerText, detectLanguage } from '../domain/language.js';
 import type { SenderAuthVerdict } from '../domain/sender-trust.js';
@@ -20,7 +22,8 @@ import { MailboxSettings, type MailboxThreshold } from '../mailboxes/settings.js
 import { NON_KNOWLEDGE_REASON_CODES } from '../domain/escalation-rules.js';
 import { audit, SYSTEM_ACTOR } from '../review/audit.js';
 import { onCustomerMessage } from '../sla/timers.js';
-import { acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
+import { acknowledgementDedupeKey, acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
+import { AUTOMATIC_REPLY_FLAG, caseOfRepeatedText, isQuickReply } from './automatic-replies.js';
 import { escalateIfNeeded, queueEscalationNotice, type Escalation } from './escalate.js';
 import { insertCase, planNewCase, type AcknowledgementFor } from './new-case.js';
 import { findCaseForMessage } from './thread.js';
@@ -28,7 +31,7 @@ import { findCaseForMessage } from './thread.js';
 /** Reasons that say a machine wrote the message: it is kept, but opens no case of its own. */
 const MACHINE_REASONS = new Set<SuppressionReason>([
   'auto_submitted', 'precedence_bulk', 'list_mail', 'autoreply_header', 'delivery_report', 'failed_recipients',
-  'system_sender', 'empty_return_path', 'no_sender', 'own_address', 'own_message_id',
+  'system_sender', 'empty_return_path', 'no_sender', 'own_address', 'own_message_id', 'repeated_message',
 ]);
 
 export interface ProcessDeps {
@@ -79,6 +82,11 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
   const text = customerText(parsed.subject, parsed.text);
   const language = detectLanguage(text).language;
   const customerAddress = parsed.replyTo ?? parsed.from?.address ?? null;
+  // Automatic mail goes only to an address we can stand behind (issue 17: backscatter through Reply-To).
+  const recipient = chooseAcknowledgementRecipient({
+    from: parsed.from?.address ?? null, replyTo: parsed.replyTo ?? null, trustedRelays: mailbox.trustedRelays,
+    dmarc: senderAuth?.dmarc ?? null, authSkipped: senderAuth?.method === 'skipped',
+  });
   // Matched before the transaction: it reads only the knowledge base, and a slow embedding call must not hold locks.
   const knowledge: KnowledgeOutcome = customerAddress && !parsed.parseFailed
     ? await deps.matchKnowledge({ mailbox, text, language, threshold: inForce.threshold })
@@ -93,9 +101,17 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
   };
 
   return deps.db.transaction(async (tx) => {
-    const [locked] = await lockReceivedMessage(tx, { id: messageId, recipient: customerAddress, since: new Date(Date.now() - 24 * 3600_000) });
+    const [locked] = await lockReceivedMessage(tx, { id: messageId, recipient: senderCapKey(recipient?.address ?? customerAddress ?? ''),
+      ownAcknowledgement: recipient ? acknowledgementDedupeKey(recipient.address, parsed.messageId) : null, since: new Date(Date.now() - 24 * 3600_000) });
     if (!locked) return { status: 'skipped' } as const;
     let kase = await findCaseForMessage(tx, { mailboxId: mailbox.id, inReplyTo: parsed.inReplyTo, references: parsed.references, subject: parsed.subject, customerAddress });
+    // A naive responder's repeated text joins its first message's case (src/cases/automatic-replies.ts).
+    const since24h = new Date(Date.now() - 24 * 3600_000);
+    const repeated = !kase && customerAddress && locked.lastAutomaticToSender
+      ? await caseOfRepeatedText(tx, { mailboxId: mailbox.id, messageId, customerAddress, subject: parsed.subject, text: parsed.text ?? '', since: since24h })
+      : null;
+    if (repeated) kase = repeated;
+    const quickReply = isQuickReply(row.receivedAt, locked.lastAutomaticToSender);
     const decision = decideAcknowledgement({
       headers: parsed.headers,
       ourAddresses: deps.ourAddresses,
@@ -107,15 +123,22 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       ageHours: parsed.date ? (row.receivedAt.getTime() - parsed.date.getTime()) / 3_600_000 : null,
       maxAgeHours: deps.maxMessageAgeHours,
       senderAuth,
+      unverifiedSenders: { none: mailbox.dmarcNoneAction, temperror: mailbox.dmarcTemperrorAction },
+      envelopeSender: row.envelope?.mailFrom ?? null,
+      recipient,
+      repeatsEarlierMessage: repeated !== null,
+      quickReplySeconds: quickReply ? (row.receivedAt.getTime() - locked.lastAutomaticToSender!.getTime()) / 1000 : null,
     });
     const machineWritten = decision.reasons.some((r) => MACHINE_REASONS.has(r.code));
+    // read by the SLA worker: no "still on it" update answers only machines (src/cases/automatic-replies.ts)
+    if (machineWritten || quickReply) flags.push(AUTOMATIC_REPLY_FLAG);
     const acknowledge = decision.acknowledge && (kase !== null || (!machineWritten && customerAddress !== null));
     const events: (typeof caseEvents.$inferInsert)[] = [];
     // Rows nothing in between reads, written together at the end (writeTogether): one statement.
     const writes: (Write | false | undefined)[] = [];
     let escalation: Escalation | undefined;
     const acknowledgementFor: AcknowledgementFor = (k) => acknowledgementOutboxRow({
-      kase: k, mailbox, recipient: customerAddress!, customerMessageId: parsed.messageId, customerReferences: parsed.references,
+      kase: k, mailbox, recipient: recipient!.address, echoCustomerText: recipient!.proven, customerMessageId: parsed.messageId, customerReferences: parsed.references,
       inboundMessageId: messageId, articles, templates: deps.templates, messageIdDomain: deps.messageIdDomain,
     });
     /** whether the acknowledgement was queued, when it was written with a new case */
@@ -175,7 +198,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       }
     }
     events.push(acknowledged
-      ? { type: 'acknowledgement_queued', detail: { articles: articles.length } }
+      ? { type: 'acknowledgement_queued', detail: { articles: articles.length, recipient: recipient && { ...recipient } } }
       : { type: 'acknowledgement_suppressed', detail: { reasons } });
     await writeTogether(tx, [
       ...writes,
@@ -246,8 +269,13 @@ const receivedMessage = statement((q) => q
 const lockReceivedMessage = statement((q) => q
   .select({
     id: inboundMessages.id,
-    acknowledgementsToSender: sql<number>`(select count(*) from ${outbox} where ${outbox.toAddress} = ${sql.placeholder('recipient')}
+    acknowledgementsToSender: sql<number>`(select count(*) from ${outbox} where ${outbox.recipientKey} = ${sql.placeholder('recipient')}
       and ${outbox.kind} = 'acknowledgement' and ${outbox.createdAt} > ${sql.placeholder('since')})`.mapWith(Number),
+    // the last automatic mail we queued for this sender, to tell an auto-responder's instant answer (same index); not
+    // the acknowledgement of this very email, which a copy reaching a second mailbox finds
+    lastAutomaticToSender: sql<Date | null>`(select max(${outbox.createdAt}) from ${outbox} where ${outbox.recipientKey} = ${sql.placeholder('recipient')}
+      and ${outbox.kind} in ('acknowledgement', 'update') and ${outbox.createdAt} > ${sql.placeholder('since')}
+      and ${outbox.dedupeKey} is distinct from ${sql.placeholder('ownAcknowledgement')})`.mapWith(outbox.createdAt),
   })
   .from(inboundMessages)
   .where(and(eq(inboundMessages.id, sql.placeholder('id')), eq(inboundMessages.status, 'received')))

@@ -85,6 +85,34 @@ describe('decideAcknowledgement: each rule', () => {
     ['DMARC failed, verdict without a reason', mail(), 'sender_not_authenticated', {
       senderAuth: { acknowledge: false, dmarc: 'fail', fromDomain: 'customer.example' },
     }],
+    // issue 17 item 5: bounces and list mail from other servers
+    ['From post_master (Apache James, Verizon)', mail(['From: post_master@mx.example'], ['from']), 'system_sender'],
+    ['From post.master', mail(['From: Post.Master@mx.example'], ['from']), 'system_sender'],
+    ['Sender list-bounces+ (Mailman)', mail(['Sender: news-bounces+anna=customer.example@lists.example']), 'system_sender'],
+    ['From list-owner', mail(['From: news-owner@lists.example'], ['from']), 'system_sender'],
+    ...['X-MLServer: fml [fml 4.0]', 'X-ML-Name: neko', 'X-Mailman-Version: 2.1.39', 'X-BeenThere: news@lists.example',
+      'X-Ecartis-Version: Ecartis v1.0.0', 'X-ListProcessor-Version: 8.2.10'].map(
+      (h): [string, string, SuppressionReason] => [`list software: ${h.split(':')[0]}`, mail([h]), 'list_mail']),
+    ['envelope sender MAIL FROM:<>', mail(), 'empty_return_path', { envelopeSender: '' }],
+    ['envelope sender MAILER-DAEMON', mail(), 'system_sender', { envelopeSender: 'MAILER-DAEMON@mx.example' }],
+    ['only a Reply-To: nobody to stand behind', mail(['Reply-To: victim@victim.example'], ['from']), 'no_provable_recipient', { recipient: null }],
+    ['the same text again today', mail(), 'repeated_message', { repeatsEarlierMessage: true }],
+    ['seconds after our acknowledgement', mail(), 'quick_reply_to_automatic_mail', { quickReplySeconds: 3 }],
+    ['a person forwarding a bounce', mail(['Subject: Fwd: Returned mail: see transcript for details'], ['subject']), 'forwarded_bounce'],
+    ['a person answering a bounce', mail(['Subject: RE: AW: Undeliverable: order 42'], ['subject']), 'forwarded_bounce'],
+    // issue 17 item 3: look-alikes of our address and of system senders
+    ['From our address with a Cyrillic о', mail(['From: supp\u043ert@example.com'], ['from']), 'own_address'],
+    ['From our address in fullwidth letters', mail(['From: \uff53\uff55\uff50\uff50\uff4f\uff52\uff54@example.com'], ['from']), 'own_address'],
+    ['From nо-reply with a Cyrillic о', mail(['From: n\u043e-reply@shop.example'], ['from']), 'system_sender'],
+    ['From mailer‐daemon with U+2010', mail(['From: mailer\u2010daemon@mx.example'], ['from']), 'system_sender'],
+    ['From a fullwidth postmaster', mail(['From: \uff50\uff4f\uff53\uff54\uff4d\uff41\uff53\uff54\uff45\uff52@mx.example'], ['from']), 'system_sender'],
+    // issue 17 item 2: the mailbox decides what an unverifiable sender gets
+    ['DNS failed and the mailbox withholds', mail(), 'sender_not_verified', {
+      senderAuth: { acknowledge: true, dmarc: 'temperror', fromDomain: 'paypal.example' }, unverifiedSenders: { none: 'acknowledge', temperror: 'withhold' },
+    }],
+    ['no DMARC policy and the mailbox withholds', mail(), 'sender_not_verified', {
+      senderAuth: { acknowledge: true, dmarc: 'none', fromDomain: 'customer.example' }, unverifiedSenders: { none: 'withhold', temperror: 'withhold' },
+    }],
   ])('%s', (_, raw, expected, context) => {
     const decision = decide(raw, context);
     expect(decision.acknowledge).toBe(false);
@@ -114,6 +142,15 @@ describe('decideAcknowledgement: messages that deserve an acknowledgement', () =
       senderAuth: { acknowledge: true, dmarc: 'temperror', fromDomain: 'customer.example', reason: 'DMARC could not be checked' },
     }],
     ['no verdict (check not run)', mail(), { senderAuth: null }],
+    ['a person writing about returned mail', mail(['Subject: Question about returned mail: can I get a refund?'], ['subject'])],
+    ['an ordinary envelope sender', mail(), { envelopeSender: 'anna@customer.example' }],
+    ['a sysadmin is a person', mail(['From: it-admin@customer.example'], ['from'])],
+    ['DNS failed and the mailbox acknowledges', mail(), {
+      senderAuth: { acknowledge: true, dmarc: 'temperror', fromDomain: 'customer.example' }, unverifiedSenders: { none: 'acknowledge', temperror: 'acknowledge' },
+    }],
+    ['no DMARC policy, mailbox default', mail(), {
+      senderAuth: { acknowledge: true, dmarc: 'none', fromDomain: 'customer.example' }, unverifiedSenders: { none: 'acknowledge', temperror: 'withhold' },
+    }],
   ])('%s', (_, raw, context) => {
     expect(decide(raw, context)).toEqual({ acknowledge: true, reasons: [] });
   });

@@ -9,6 +9,8 @@ import { outbox } from '../db/schema/outbox.js';
 import { slaTimers, type SlaTimer, type SlaTimerKind } from '../db/schema/sla.js';
 import { users } from '../db/schema/users.js';
 import { newMessageId } from '../cases/acknowledgement.js';
+import { acknowledgedRecipient, onlyAutomaticRepliesSinceOurLastMail } from '../cases/automatic-replies.js';
+import { senderCapKey } from '../domain/address-identity.js';
 import { formatExpectedReply } from '../domain/acknowledgement.js';
 import { addBusinessMinutes } from '../domain/sla-clock.js';
 import { mailboxHours } from '../domain/sla-policy.js';
@@ -153,11 +155,18 @@ export class SlaWorker extends WakingWorker {
     templates: SlaTemplateSet, queued: SlaQueued[],
   ): Promise<string> {
     if (!kase.acknowledgedAt) return 'not_acknowledged';
-    if (!/^[^@\s]+@[^@\s]+$/.test(kase.customerAddress)) return 'no_address';
+    // The update goes where the acknowledgement went (never to an unproven Reply-To), with the same care about echoing.
+    const recipient = (await acknowledgedRecipient(tx, kase.id)) ?? { address: kase.customerAddress, proven: true };
+    if (!/^[^@\s]+@[^@\s]+$/.test(recipient.address)) return 'no_address';
+    // A naive vacation responder answered our last mail and nobody else wrote: an update would only feed the loop.
+    if (await onlyAutomaticRepliesSinceOurLastMail(tx, kase.id)) return 'only_automatic_replies';
     const policy = await loadPolicy(tx, mailbox, kase.priority);
     const expectedReplyAt = addBusinessMinutes(now, policy.nextReplyMinutes, hours);
     const rendered = renderSlaUpdate(
-      { language: kase.language, reference: kase.reference, customerName: kase.customerName, subject: kase.subject, expectedReplyAt, timeZone: mailbox.timeZone },
+      {
+        language: kase.language, reference: kase.reference, customerName: recipient.proven ? kase.customerName : null,
+        subject: recipient.proven ? kase.subject : '', expectedReplyAt, timeZone: mailbox.timeZone,
+      },
       templates,
     );
     const last = await this.lastCustomerMessage(tx, kase);
@@ -180,7 +189,8 @@ export class SlaWorker extends WakingWorker {
         messageId: newMessageId('sla', kase.reference, this.o.messageIdDomain),
         fromAddress: mailbox.address,
         fromName: mailbox.displayName,
-        toAddress: kase.customerAddress,
+        toAddress: recipient.address,
+        recipientKey: senderCapKey(recipient.address),
         subject: rendered.subject,
         textBody: rendered.text,
         headers,

@@ -1,0 +1,85 @@
+// Naive auto-responders: vacation programs that write no RFC 3834 header, and answer every mail they get, threaded or
+// not. The guard cannot see them by their headers, so two traces in the database give them away: they answer our
+// automatic mail within seconds, and they answer with the same text each time. Neither trace hides a person's mail:
+// such a message still reaches an agent, it only gets no automatic mail of its own (issue 17, item 4).
+import { and, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/client.js';
+import { caseEvents, cases, type Case } from '../db/schema/cases.js';
+import { inboundMessages } from '../db/schema/messages.js';
+import { outbox } from '../db/schema/outbox.js';
+import type { RecipientChoice } from '../domain/acknowledgement-recipient.js';
+
+/** The flag a stored message carries when a machine wrote it, or very likely did (see the window below). */
+export const AUTOMATIC_REPLY_FLAG = 'automatic_reply';
+/** Outgoing kinds a responder answers: ours to the customer (acknowledgement, update, agent reply). */
+const TO_CUSTOMER = ['acknowledgement', 'update', 'reply'] as const;
+
+/**
+ * A message that reaches us sooner than this after we queued automatic mail to its sender is taken for an automatic
+ * answer to it: nobody reads an acknowledgement and writes back within a minute and a half, an auto-responder
+ * answers in seconds (measured from the outbox row's creation, since a responder may answer before we record "sent").
+ */
+export const QUICK_REPLY_SECONDS = 90;
+
+export function isQuickReply(receivedAt: Date, lastAutomaticAt: Date | null): boolean {
+  if (!lastAutomaticAt) return false;
+  const seconds = (receivedAt.getTime() - lastAutomaticAt.getTime()) / 1000;
+  // after it only: a copy of the same email reaching a second mailbox arrived before our acknowledgement of the first
+  return seconds > 0 && seconds < QUICK_REPLY_SECONDS;
+}
+
+/**
+ * The case of an earlier message with exactly this subject and text from the same customer address within 24 hours:
+ * a responder's second "I am on vacation" joins its first instead of opening a case. Read only for a sender who got
+ * automatic mail from us that day and whose message threads nowhere, so ordinary mail pays no extra statement.
+ */
+export async function caseOfRepeatedText(
+  q: Queryable, input: { mailboxId: number; messageId: string; customerAddress: string; subject: string; text: string; since: Date },
+): Promise<Case | null> {
+  if (!input.text.trim()) return null;
+  const [row] = await q
+    .select({ kase: cases })
+    .from(cases)
+    .innerJoin(inboundMessages, eq(inboundMessages.caseId, cases.id))
+    .where(and(
+      eq(cases.mailboxId, input.mailboxId), eq(cases.customerAddress, input.customerAddress), gt(cases.updatedAt, input.since),
+      ne(inboundMessages.id, input.messageId), gt(inboundMessages.receivedAt, input.since),
+      sql`btrim(${inboundMessages.textBody}) = btrim(${input.text})`,
+      sql`btrim(${inboundMessages.subject}) = btrim(${input.subject})`,
+    ))
+    .orderBy(desc(inboundMessages.receivedAt))
+    .limit(1);
+  return row?.kase ?? null;
+}
+
+/**
+ * Whether the customer has written since our last mail to them, and only machines did: then a "still working on it"
+ * update would only feed the responder another message to answer. No message since: the customer is still waiting on
+ * the question we acknowledged, and the update is due.
+ */
+export async function onlyAutomaticRepliesSinceOurLastMail(q: Queryable, caseId: string): Promise<boolean> {
+  const [row] = await q
+    .select({
+      total: sql<number>`count(*)`.mapWith(Number),
+      automatic: sql<number>`count(*) filter (where ${AUTOMATIC_REPLY_FLAG} = any(${inboundMessages.flags}))`.mapWith(Number),
+    })
+    .from(inboundMessages)
+    .where(and(
+      eq(inboundMessages.caseId, caseId),
+      sql`${inboundMessages.receivedAt} > coalesce((select max(${outbox.createdAt}) from ${outbox}
+        where ${outbox.caseId} = ${caseId} and ${inArray(outbox.kind, [...TO_CUSTOMER])}), 'infinity'::timestamptz)`,
+    ));
+  return (row?.total ?? 0) > 0 && row!.total === row!.automatic;
+}
+
+/** Who the case's acknowledgement went to and why, as the pipeline recorded it; null for a case never acknowledged. */
+export async function acknowledgedRecipient(q: Queryable, caseId: string): Promise<RecipientChoice | null> {
+  const [row] = await q
+    .select({ detail: caseEvents.detail })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.type, 'acknowledgement_queued')))
+    .orderBy(desc(caseEvents.createdAt))
+    .limit(1);
+  const recipient = (row?.detail as { recipient?: RecipientChoice | null } | undefined)?.recipient;
+  return recipient?.address ? recipient : null;
+}
