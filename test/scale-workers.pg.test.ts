@@ -5,22 +5,17 @@
 // acknowledgement; the sink received each at most once (a send cut off mid-SMTP is 'uncertain', never resent); and
 // the IMAP lease moved to a surviving worker, which read the mail appended after the kill.
 //
-// The database is PGlite served on the PostgreSQL wire protocol (test/support/pglite-wire.ts), node-postgres in each
-// worker. PGlite is one session, so the server makes clients take turns per transaction: the workers contend as they
-// would for row locks on a real server, but never run SQL in parallel. With SCALE_TEST_POSTGRES_URL (a PostgreSQL
-// server with pgvector and a user that may create databases) the same test runs on a fresh database there instead,
-// where the workers' transactions do run in parallel (docs/deployment.md: how it was run).
+// The database is the test run's real PostgreSQL (a database of its own, test/support/database.ts), node-postgres with
+// a normal pool in each worker: their transactions run in parallel and contend for row locks as in production.
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { startChildService, type ChildService } from './support/child-service.js';
-import { freePort, startDovecot, type DovecotServer } from './support/dovecot.js';
+import { createPostgresDatabase } from './support/database.js';
+import { startDovecot, type DovecotServer } from './support/dovecot.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
-import { servePglite, type WireServer } from './support/pglite-wire.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 
 const TOTAL = 2000;
@@ -30,34 +25,23 @@ const WORKERS = 3;
 type Row = Record<string, unknown>;
 
 describe('three workers on one database', () => {
-  let pglite: PGlite | undefined;
-  let wire: WireServer | undefined;
-  let server: { url: string; database: Database; drop(): Promise<void> } | undefined;
+  let server: { url: string; drop(): Promise<void> } | undefined;
+  let database: Database | undefined;
   let dovecot: DovecotServer;
   let sink: SmtpSink;
   let dataDir: string;
   const workers: ChildService[] = [];
   const query = async (text: string, values: unknown[] = []): Promise<Row[]> => {
-    if (pglite) return (await pglite.query<Row>(text, values)).rows;
-    const result = await server!.database.execute(text, values);
+    const result = await database!.execute(text, values);
     return (Array.isArray(result) ? result[0]! : result).rows;
   };
 
   beforeAll(async () => {
-    let url: string;
-    if (process.env.SCALE_TEST_POSTGRES_URL) {
-      server = await freshPostgresDatabase(process.env.SCALE_TEST_POSTGRES_URL);
-      url = server.url;
-    } else {
-      pglite = await PGlite.create('memory://', { extensions: { vector } });
-      const port = await freePort();
-      wire = await servePglite(pglite, port);
-      url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-    }
-    // Migrate once up front, as an upgrade does before the workers roll over.
-    const database = await openDatabase({ databaseUrl: url, maxConnections: 1 });
+    server = await createPostgresDatabase();
+    const url = server.url;
+    // Migrate once up front, as an upgrade does before the workers roll over (the copied template needs nothing).
+    database = await openDatabase({ databaseUrl: url, maxConnections: 2 });
     await database.migrate();
-    await database.close();
     dovecot = await startDovecot();
     sink = await startSmtpSink();
     dataDir = mkdtempSync(path.join(tmpdir(), 'firstreply-scale-'));
@@ -65,7 +49,7 @@ describe('three workers on one database', () => {
       workers.push(await startChildService({
         ROLE: 'worker', WORKER_NAME: `worker-${i + 1}`, DATABASE_URL: url, DATA_DIR: path.join(dataDir, String(i)),
         IMAP_URL: dovecot.url(), SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SUPPORT_ADDRESS: 'support@shop.test',
-        MAX_ACKS_PER_SENDER_24H: '1000000',
+        MAX_ACKS_PER_SENDER_24H: '1000000', DATABASE_POOL_MAX: '10',
         // Fast takeover for a test: a dead worker's lease and jobs are given to the others within seconds.
         MAILBOX_LEASE_SECONDS: '4', PIPELINE_JOB_TIMEOUT_SECONDS: '10', QUEUE_MAINTENANCE_SECONDS: '2', QUEUE_SWEEP_SECONDS: '5',
         OUTBOX_LEASE_SECONDS: '5', QUEUE_POLL_SECONDS: '0.5',
@@ -77,8 +61,7 @@ describe('three workers on one database', () => {
     await Promise.all(workers.map((w) => w.stop('SIGKILL')));
     await sink?.stop();
     await dovecot?.stop();
-    await wire?.server.stop().catch(() => undefined);
-    await pglite?.close();
+    await database?.close();
     await server?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
@@ -169,22 +152,3 @@ describe('three workers on one database', () => {
     }
   }, 1_200_000);
 });
-
-/** A new database on a PostgreSQL server (dropped afterwards), for SCALE_TEST_POSTGRES_URL. */
-async function freshPostgresDatabase(adminUrl: string): Promise<{ url: string; database: Database; drop(): Promise<void> }> {
-  const name = `firstreply_scale_${process.pid}_${Date.now()}`;
-  const admin = await openDatabase({ databaseUrl: adminUrl, maxConnections: 1 });
-  await admin.execute(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), maxConnections: 2 });
-  return {
-    url: url.toString(),
-    database,
-    async drop() {
-      await database.close();
-      await admin.execute(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.close();
-    },
-  };
-}
