@@ -1,5 +1,6 @@
 import { mayUse } from '../access.js';
 import type { ChartData } from '../dashboard-data.js';
+import { outcomeShares, type VolumeTotals } from '../dashboard-shares.js';
 import { Field, Select, TableWrap } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
@@ -8,7 +9,6 @@ import type { ResponseBucket, SlaAttainmentRow } from '../../insight/reports.js'
 export interface DashboardFilters { from: string; to: string; bucket: string; mailbox: string; tz: string }
 
 const fmt = (x: number | null, unit = '') => (x === null ? '—' : `${Math.round(x * 10) / 10}${unit}`);
-const pct = (n: number, of: number) => (of ? `${Math.round((100 * n) / of)}%` : '—');
 
 /** The chart data for app.js, as JSON in a non-executable script element (the CSP allows no inline script). */
 function ChartJson({ charts }: { charts: ChartData[] }) {
@@ -18,7 +18,7 @@ function ChartJson({ charts }: { charts: ChartData[] }) {
 
 export function DashboardPage(p: {
   viewer: Viewer; articles: Record<string, number>; filters: DashboardFilters; query: string; mailboxes: { id: number; label: string }[];
-  charts: ChartData[]; total: ResponseBucket; volumeTotal: { messages: number; cases: number; acknowledged: number; suppressed: number; escalated: number; answeredFromKb: number };
+  charts: ChartData[]; total: ResponseBucket; volumeTotal: VolumeTotals;
   sla: SlaAttainmentRow[]; error?: string;
 }) {
   const f = p.filters;
@@ -44,10 +44,12 @@ export function DashboardPage(p: {
           <li><div class="tile"><span class="stat-number">{fmt(p.total.firstHumanMedianMinutes, ' min')}</span> <span class="stat-label">median first human reply</span></div></li>
           <li><div class="tile"><span class="stat-number">{fmt(p.total.resolutionMedianHours, ' h')}</span> <span class="stat-label">median resolution</span></div></li>
           <li><div class="tile"><span class="stat-number">{p.total.slaAttainment === null ? '—' : `${Math.round(p.total.slaAttainment * 100)}%`}</span> <span class="stat-label">SLA met</span></div></li>
-          <li><div class="tile"><span class="stat-number">{pct(v.acknowledged, v.cases)}</span> <span class="stat-label">acknowledged</span></div></li>
-          <li><div class="tile"><span class="stat-number">{pct(v.suppressed, v.cases)}</span> <span class="stat-label">suppressed</span></div></li>
-          <li><div class="tile"><span class="stat-number">{pct(v.escalated, v.cases)}</span> <span class="stat-label">escalated</span></div></li>
-          <li><div class="tile"><span class="stat-number">{pct(v.answeredFromKb, v.cases)}</span> <span class="stat-label">answered from the knowledge base</span></div></li>
+          {outcomeShares(v).map((s) => (
+            <li><div class="tile" data-share={s.key}>
+              <span class="stat-number">{s.percent === null ? '—' : `${s.percent}%`}</span> <span class="stat-label">{s.label}</span>
+              <span class="stat-of">{s.count} of {s.of} {s.ofLabel}</span>
+            </div></li>
+          ))}
         </ul>
       </section>
 
