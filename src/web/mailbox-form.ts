@@ -1,5 +1,8 @@
 // The admin's mailbox form: parsing and validation of its fields into a mailbox update, the SLA policy rows, and
 // the "test connection" check of the configured IMAP/SMTP servers.
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { casePriorities } from '../db/schema/cases.js';
@@ -135,7 +138,7 @@ function targetOf(url: string): string {
 }
 
 /** Tests the connections a mailbox uses, as configured: its IMAP_URL (if it is an IMAP mailbox) and SMTP_URL. */
-export async function testConnections(mailbox: Pick<Mailbox, 'key'>, config: { IMAP_URL: string[]; SMTP_URL?: string }, timeoutMs = 10_000): Promise<ConnectionResult[]> {
+export async function testConnections(mailbox: Pick<Mailbox, 'key'>, config: { IMAP_URL: string[]; SMTP_URL?: string; DATA_DIR: string }, timeoutMs = 10_000): Promise<ConnectionResult[]> {
   const results: Promise<ConnectionResult>[] = [];
   const imapUrl = config.IMAP_URL.find((u) => imapMailboxKey(u) === mailbox.key);
   if (imapUrl) {
@@ -168,7 +171,19 @@ export async function testConnections(mailbox: Pick<Mailbox, 'key'>, config: { I
       }
     })());
   } else {
-    results.push(Promise.resolve({ name: 'SMTP (outgoing)', target: 'not configured', ok: false, detail: 'SMTP_URL is not set: replies are written to files in DATA_DIR/outbox instead of being sent' }));
+    results.push(outboxFolder(path.resolve(config.DATA_DIR, 'outbox')));
   }
   return Promise.all(results);
+}
+
+/** Without SMTP_URL outgoing mail is written as .eml files (the documented default): fine if the folder is writable. */
+async function outboxFolder(dir: string): Promise<ConnectionResult> {
+  const name = 'Outgoing mail (.eml files)';
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+    return { name, target: dir, ok: true, detail: 'SMTP_URL is not set: the outbox writes .eml files to DATA_DIR/outbox, nothing is sent; set SMTP_URL to send mail' };
+  } catch (err) {
+    return { name, target: dir, ok: false, detail: `the outbox cannot write .eml files to DATA_DIR/outbox: ${describe(err)}` };
+  }
 }

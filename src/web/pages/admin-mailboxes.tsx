@@ -109,7 +109,7 @@ export function AdminMailboxPage(p: {
             </fieldset>
             <Field name="holidays" label="Holidays" value={v.holidays} error={e.holidays} hint="Optional. Dates like 2026-12-25, separated by commas." />
           </fieldset>
-          <p class="small muted">Note: business hours, time zone and first-reply minutes are also set by the configuration and are refreshed from it when the service restarts.</p>
+          <p class="small muted">Business hours, time zone and first-reply minutes come from the configuration (TIME_ZONE, BUSINESS_DAYS, BUSINESS_OPEN, BUSINESS_CLOSE, HOLIDAYS, FIRST_REPLY_MINUTES) only when a mailbox is first created. After that they are changed here, and a restart does not overwrite them.</p>
           <div><button type="submit" class="primary">Save settings</button></div>
         </form>
       </section>

@@ -25,7 +25,7 @@ const mailboxId = (c: Context) => {
   return Number(id);
 };
 
-export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL'>) {
+export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL' | 'DATA_DIR'>) {
   const mailboxPage = async (c: Context<WebEnv>, extra: Partial<Parameters<typeof AdminMailboxPage>[0]> = {}, status: 200 | 400 = 200) => {
     const mailbox = await getMailbox(db, mailboxId(c));
     const policies = await db.select().from(slaPolicies).where(eq(slaPolicies.mailboxId, mailbox.id));
