@@ -10,17 +10,27 @@ import { startService } from './service.js';
 const USAGE = `firstreply — instant, honest first replies to customer email
 
 Usage:
-  firstreply start                       run the HTTP API, SMTP listener, IMAP watchers and workers
-  firstreply migrate                     apply database migrations
-  firstreply import PATH [--mailbox KEY] import .eml files, maildirs or mbox files (idempotent)
-  firstreply messages [--attention]      list stored messages (flagged or failed ones with --attention)
+  firstreply start                           run the HTTP API, SMTP listener, IMAP watchers and workers
+  firstreply migrate                         apply database migrations
+  firstreply import PATH [--mailbox KEY]     import .eml files, maildirs or mbox files (idempotent)
+  firstreply messages [--attention]          list stored messages (flagged or failed ones with --attention)
   firstreply tokens create --name NAME --role admin|agent|knowledge_manager   create an API token (printed once)
-  firstreply users create --email E --name N --role admin|agent|knowledge_manager [--password-stdin]   web app sign-in
-  firstreply kb import PATH | kb export --format jsonl|markdown --out PATH    knowledge-base articles
-  firstreply kb reindex                  embed changed articles now (normally automatic)
-  firstreply eval --kb KB.jsonl --queries Q.jsonl [--threshold T]   measure matching on a labelled set
-  firstreply privacy export --email ADDRESS [--out FILE] | privacy erase --email ADDRESS [--yes]   GDPR access and erasure
-  firstreply backup --out FILE | restore --from FILE   embedded setup: copy of DATA_DIR (service stopped; see docs/operations.md)
+  firstreply tokens list                     API tokens (never their secrets)
+  firstreply tokens revoke ID                revoke a token
+  firstreply users create --email EMAIL --role admin|agent|knowledge_manager [--name NAME] [--password-stdin]
+                                             a web app user (the name defaults to the address before the @)
+  firstreply users set-password --email EMAIL [--password-stdin]   reset a password (ends that user's sessions)
+  firstreply users list                      web app users
+  firstreply kb import PATH                  knowledge-base articles: a .jsonl file or a folder of .md files (README, Formats)
+  firstreply kb export --format jsonl|markdown --out PATH
+  firstreply kb reindex                      embed changed articles now (normally automatic)
+  firstreply kb gaps [--recompute] [--json]  questions no article answers, clustered
+  firstreply eval --kb KB.jsonl --queries Q.jsonl [--threshold T]   measure matching on a labelled set (README, Formats)
+  firstreply privacy export --email ADDRESS [--out FILE]   everything stored about a customer (GDPR access)
+  firstreply privacy erase --email ADDRESS [--yes]         erase it (shows what would go without --yes)
+  firstreply backup --out FILE               embedded setup: copy of DATA_DIR (service stopped; see docs/operations.md)
+  firstreply restore --from FILE             restore such a copy into an empty DATA_DIR
+  firstreply help | --help                   this list
 
 Settings come from environment variables or .env (see README).`;
 

@@ -7,7 +7,8 @@ import { roles, type Role } from '../db/schema/auth.js';
 import { AppError } from '../errors.js';
 
 const USAGE = `Usage:
-  firstreply users create --email EMAIL --name NAME --role ${roles.join('|')} [--password-stdin]
+  firstreply users create --email EMAIL --role ${roles.join('|')} [--name NAME] [--password-stdin]
+    (the name defaults to the address before the @: ana.lopez@shop.example -> ana.lopez)
   firstreply users set-password --email EMAIL [--password-stdin]   reset a password (ends that user's sessions)
   firstreply users list
 Without --password-stdin the password is asked for on the terminal (not echoed).`;
@@ -62,7 +63,7 @@ export async function usersCommand(config: Config, args: string[]): Promise<numb
   });
   const [sub] = positionals;
   const invalid =
-    (sub === 'create' && (!values.email || !values.name || !roles.includes(values.role as Role))) ||
+    (sub === 'create' && (!values.email || !roles.includes(values.role as Role))) ||
     (sub === 'set-password' && !values.email) ||
     !['create', 'set-password', 'list'].includes(sub ?? '');
   if (invalid) {
@@ -74,7 +75,7 @@ export async function usersCommand(config: Config, args: string[]): Promise<numb
   return withDatabase(databaseOptions(config), async (database) => {
     try {
       if (sub === 'create') {
-        const user = await createUser(database.db, { email: values.email!, name: values.name!, role: values.role as Role, password });
+        const user = await createUser(database.db, { email: values.email!, name: values.name?.trim() || defaultUserName(values.email!), role: values.role as Role, password });
         console.log(`created ${user.role} ${user.email} (${user.id})`);
       } else if (sub === 'set-password') {
         const user = await setUserPassword(database.db, values.email!, password);
@@ -89,4 +90,9 @@ export async function usersCommand(config: Config, args: string[]): Promise<numb
       return err.code === 'not_found' ? 1 : 2;
     }
   });
+}
+
+/** The name a user gets when none is given: the address before the @ (what sign-in pages and the history show). */
+export function defaultUserName(email: string): string {
+  return email.trim().split('@')[0]!.slice(0, 100) || email.trim();
 }

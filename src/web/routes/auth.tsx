@@ -1,4 +1,4 @@
-// GET/POST /signin and POST /signout.
+// GET / (to the start page or sign-in), GET/POST /signin and POST /signout.
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { createSession, deleteSession, purgeExpiredSessions } from '../../auth/sessions.js';
@@ -32,6 +32,11 @@ export function authRoutes(db: Db, config: AuthConfig) {
   const limiter = new FailureLimiter(config.SIGNIN_MAX_ATTEMPTS_PER_15MIN, WINDOW_MS);
 
   return new Hono()
+    // The bare address leads somewhere useful: the viewer's start page, or sign-in.
+    .get('/', async (c) => {
+      const session = await sessionOf(c, db, config);
+      return c.redirect(session ? homeFor(session.principal.role) : '/signin', 303);
+    })
     .get('/signin', async (c) => {
       const next = safeNext(c.req.query('next'));
       const session = await sessionOf(c, db, config);
