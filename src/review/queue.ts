@@ -16,6 +16,17 @@ export interface QueueFilter {
   limit?: number;
 }
 
+/**
+ * The reply the customer waits for now: the running first- or next-reply timer's deadline (a follow-up or a reopened
+ * case owes a next reply). Null when no reply clock runs (answered, waiting on the customer, resolved).
+ */
+const replyTimer = (column: 'due_at' | 'kind') => sql.raw(`(select t.${column} from sla_timers t where t.case_id = "cases"."id"
+  and t.kind in ('first_reply', 'next_reply') and t.stopped_at is null and t.paused_at is null order by t.due_at limit 1)`);
+const replyDueAt = sql<Date | null>`${replyTimer('due_at')}`.mapWith(cases.firstReplyDueAt);
+const replyKind = sql<'first_reply' | 'next_reply' | null>`${replyTimer('kind')}`;
+/** the queue's order: the reply deadline in force, else the first-reply promise */
+const dueOrder = sql`coalesce(${replyTimer('due_at')}, ${cases.firstReplyDueAt})`;
+
 /** urgent first among cases due at the same time */
 const priorityRank = sql`case ${cases.priority} when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
 
@@ -33,12 +44,15 @@ export async function reviewQueue(db: Db, filter: QueueFilter = {}) {
       // "cases"."id" spelled out: drizzle renders ${cases.id} unqualified, which inside the subquery is the draft's id
       draftStatus: sql<string | null>`(select d.status from drafts d where d.case_id = "cases"."id" and d.status in ('pending','proposed','edited') order by d.created_at desc limit 1)`,
       draftConfidence: sql<number | null>`(select d.confidence from drafts d where d.case_id = "cases"."id" and d.status in ('proposed','edited') order by d.created_at desc limit 1)`,
+      replyDueAt, replyKind,
     })
     .from(cases)
     .where(and(...conditions))
-    .orderBy(asc(cases.firstReplyDueAt), asc(priorityRank), asc(cases.createdAt))
+    .orderBy(asc(dueOrder), asc(priorityRank), asc(cases.createdAt))
     .limit(filter.limit ?? 100);
-  return rows.map((r) => ({ ...r.case, draftStatus: r.draftStatus, draftConfidence: r.draftConfidence === null ? null : Number(r.draftConfidence) }));
+  return rows.map((r) => ({
+    ...r.case, draftStatus: r.draftStatus, draftConfidence: r.draftConfidence === null ? null : Number(r.draftConfidence), replyDueAt: r.replyDueAt, replyKind: r.replyKind,
+  }));
 }
 
 /** The first case nobody holds (or whose claim expired), in queue order. */
@@ -46,7 +60,7 @@ export async function nextUnclaimed(db: Db, filter: QueueFilter, now: Date) {
   const [row] = await db.select({ id: cases.id }).from(cases)
     .where(and(inArray(cases.status, filter.status?.length ? filter.status : ['open', 'escalated']), or(isNull(cases.assigneeId), lte(cases.claimExpiresAt, now)),
       filter.mailboxId !== undefined ? eq(cases.mailboxId, filter.mailboxId) : undefined))
-    .orderBy(asc(cases.firstReplyDueAt), asc(priorityRank), asc(cases.createdAt))
+    .orderBy(asc(dueOrder), asc(priorityRank), asc(cases.createdAt))
     .limit(1);
   return row?.id ?? null;
 }
@@ -55,13 +69,14 @@ export async function nextUnclaimed(db: Db, filter: QueueFilter, now: Date) {
 export async function caseDetail(db: Db, idOrReference: string) {
   const base = await getCase(db, idOrReference);
   const id = base.case.id;
-  const [draftRows, matches, history] = await Promise.all([
+  const [draftRows, matches, history, [reply]] = await Promise.all([
     db.select().from(drafts).where(eq(drafts.caseId, id)).orderBy(desc(drafts.createdAt)),
     db.select().from(caseMatches).where(eq(caseMatches.caseId, id)).orderBy(desc(caseMatches.id)),
     db.select().from(auditLog).where(eq(auditLog.caseId, id)).orderBy(asc(auditLog.id)),
+    db.select({ replyDueAt, replyKind }).from(cases).where(eq(cases.id, id)),
   ]);
   const current = draftRows.find((d) => ['pending', 'proposed', 'edited'].includes(d.status)) ?? null;
-  return { ...base, draft: current, drafts: draftRows, matches, audit: history };
+  return { ...base, case: { ...base.case, replyDueAt: reply?.replyDueAt ?? null, replyKind: reply?.replyKind ?? null }, draft: current, drafts: draftRows, matches, audit: history };
 }
 
 /**

@@ -10,7 +10,8 @@ import {
 } from '../domain/sla-policy.js';
 import type { BusinessHours } from '../domain/sla-clock.js';
 
-export type SlaCase = Pick<Case, 'id' | 'priority'>;
+/** `status`: the case's status before the change, where the caller knows it (a reopen is resolved → open). */
+export type SlaCase = Pick<Case, 'id' | 'priority'> & { status?: Case['status'] };
 const REPLY_KINDS: SlaTimerKind[] = ['first_reply', 'next_reply'];
 
 /** A mailbox's sla_policies rows (one per priority it overrides). */
@@ -101,13 +102,23 @@ export async function onCustomerMessage(q: Queryable, kase: SlaCase, mailbox: Sl
 
 /**
  * waiting → every active timer pauses, keeping its remaining business minutes; open / escalated → paused timers
- * resume (due = now + remaining business minutes); resolved → every timer stops.
+ * resume (due = now + remaining business minutes); resolved → every timer stops. A resolved case reopened (by an
+ * agent) owes the customer a reply again: its next-reply and resolution timers start under the case's policy.
  */
 export async function onStatusChanged(q: Queryable, kase: SlaCase, mailbox: SlaMailbox, newStatus: Case['status'], now: Date): Promise<void> {
   const hours = mailboxHours(mailbox);
   if (newStatus === 'waiting') await pauseAll(q, kase.id, hours, now);
-  else if (newStatus === 'open' || newStatus === 'escalated') await resumeAll(q, kase.id, hours, now);
-  else if (newStatus === 'resolved') await stopAllTimers(q, kase.id, now);
+  else if (newStatus === 'open' || newStatus === 'escalated') {
+    await resumeAll(q, kase.id, hours, now);
+    if (kase.status === 'resolved') await onReopened(q, kase, mailbox, hours, now);
+  } else if (newStatus === 'resolved') await stopAllTimers(q, kase.id, now);
+}
+
+async function onReopened(q: Queryable, kase: SlaCase, mailbox: SlaMailbox, hours: BusinessHours, now: Date): Promise<void> {
+  const active = new Set((await activeTimers(q, kase.id)).map((t) => t.kind));
+  const policy = await loadPolicy(q, mailbox, kase.priority);
+  if (!active.has('first_reply') && !active.has('next_reply')) await startTimer(q, kase.id, 'next_reply', policy, hours, now);
+  if (!active.has('resolution')) await startTimer(q, kase.id, 'resolution', policy, hours, now);
 }
 
 export async function stopAllTimers(q: Queryable, caseId: string, now: Date): Promise<number> {

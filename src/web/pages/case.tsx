@@ -86,6 +86,7 @@ export function CasePage(p: CasePageProps) {
   const others = p.viewers.filter((v) => v.id !== p.viewer.id).map((v) => v.name);
   const match = p.detail.matches[0];
   const base = `/app/cases/${k.id}`;
+  const urgency = urgencyOf(k, p.now);
   return (
     <Layout title={`${k.reference} ${k.subject}`} viewer={p.viewer} area="inbox">
       <p class="breadcrumb"><a href="/app/inbox">Inbox</a> / <code>{k.reference}</code></p>
@@ -98,7 +99,7 @@ export function CasePage(p: CasePageProps) {
         </p>
         <dl class="meta">
           <div><dt>Customer</dt><dd>{k.customerName ? `${k.customerName} <${k.customerAddress}>` : k.customerAddress}</dd></div>
-          <div><dt>First reply</dt><dd><Urgency k={k} now={p.now} /> {urgencyOf(k, p.now).left} <span class="small muted">(due <Time value={k.firstReplyDueAt} />)</span></dd></div>
+          <div><dt>{urgency.deadline?.kind === 'next_reply' ? 'Next reply' : 'First reply'}</dt><dd><Urgency k={k} now={p.now} /> {urgency.left} {urgency.deadline && <span class="small muted">(due <Time value={urgency.deadline.dueAt} />)</span>}</dd></div>
           <div><dt>Priority / category</dt><dd><span class={`prio prio-${k.priority}`}>{k.priority}</span> · {k.category ?? <span class="muted">no category</span>}</dd></div>
           <div><dt>Language · mailbox</dt><dd>{k.language}{p.mailbox && <> · {p.mailbox}</>}</dd></div>
           <div><dt>Held by</dt><dd id="holder">{held ? <>{mine ? 'You' : k.assigneeName} <span class="small muted">until <Time value={k.claimExpiresAt} /></span></> : <span class="muted">nobody</span>}</dd></div>

@@ -9,15 +9,35 @@ export type QueueRow = Awaited<ReturnType<typeof reviewQueue>>[number];
 export interface InboxFilters { mailbox?: string; status?: string; priority?: string; category?: string; language?: string; assignee?: string }
 export interface FilterChoices { mailboxes: { id: number; displayName: string; address: string }[]; categories: string[]; languages: string[]; assignees: string[] }
 
-/** Time left to the first-reply deadline, as a traffic light that also says it in words (colour is never the only cue). */
-export function urgencyOf(k: Pick<QueueRow, 'firstReplyDueAt' | 'firstHumanReplyAt' | 'status'>, now: Date) {
-  if (k.firstHumanReplyAt || k.status === 'resolved') return { level: 'done' as const, label: 'Replied', left: '—' };
-  const minutes = Math.round((k.firstReplyDueAt.getTime() - now.getTime()) / 60_000);
+type UrgencyCase = Pick<QueueRow, 'firstReplyDueAt' | 'firstHumanReplyAt' | 'status'> & Partial<Pick<QueueRow, 'replyDueAt' | 'replyKind'>>;
+
+/** The reply deadline in force: a running first- or next-reply clock's, else the first-reply promise until answered. */
+export function replyDeadline(k: UrgencyCase): { dueAt: Date; kind: 'first_reply' | 'next_reply' } | null {
+  if (k.status === 'resolved') return null;
+  if (k.replyDueAt) return { dueAt: k.replyDueAt, kind: k.replyKind ?? 'first_reply' };
+  return k.firstHumanReplyAt ? null : { dueAt: k.firstReplyDueAt, kind: 'first_reply' };
+}
+
+/** Time left to the reply deadline, as a traffic light that also says it in words (colour is never the only cue). */
+export function urgencyOf(k: UrgencyCase, now: Date) {
+  const deadline = replyDeadline(k);
+  if (!deadline) return { level: 'done' as const, label: k.status === 'resolved' ? 'Resolved' : 'Replied', left: '—', deadline };
+  const minutes = Math.round((deadline.dueAt.getTime() - now.getTime()) / 60_000);
   const span = (m: number) => (Math.abs(m) >= 60 * 24 ? `${Math.floor(Math.abs(m) / (60 * 24))} d ${Math.floor((Math.abs(m) % (60 * 24)) / 60)} h`
     : Math.abs(m) >= 60 ? `${Math.floor(Math.abs(m) / 60)} h ${Math.abs(m) % 60} min` : `${Math.abs(m)} min`);
-  if (minutes < 0) return { level: 'red' as const, label: 'Overdue', left: `${span(minutes)} overdue` };
-  if (minutes < 60) return { level: 'amber' as const, label: 'Due soon', left: `${span(minutes)} left` };
-  return { level: 'green' as const, label: 'On time', left: `${span(minutes)} left` };
+  if (minutes < 0) return { level: 'red' as const, label: 'Overdue', left: `${span(minutes)} overdue`, deadline };
+  if (minutes < 60) return { level: 'amber' as const, label: 'Due soon', left: `${span(minutes)} left`, deadline };
+  return { level: 'green' as const, label: 'On time', left: `${span(minutes)} left`, deadline };
+}
+
+function DeadlineCell({ k, now }: { k: UrgencyCase; now: Date }) {
+  const u = urgencyOf(k, now);
+  return (
+    <>
+      <span class="nowrap">{u.left}</span>
+      {u.deadline && <div class="small muted">{u.deadline.kind === 'next_reply' ? 'next reply ' : ''}<Time value={u.deadline.dueAt} /></div>}
+    </>
+  );
 }
 
 export function Urgency({ k, now }: { k: Parameters<typeof urgencyOf>[0]; now: Date }) {
@@ -53,7 +73,7 @@ export function InboxTable({ cases, now, limit }: { cases: QueueRow[]; now: Date
                     <a href={`/app/cases/${k.id}`}>{k.subject || '(no subject)'}</a>
                     <div class="small muted"><code>{k.reference}</code> · {k.customerName ? `${k.customerName} <${k.customerAddress}>` : k.customerAddress}</div>
                   </td>
-                  <td><span class="nowrap">{urgencyOf(k, now).left}</span><div class="small muted"><Time value={k.firstReplyDueAt} /></div></td>
+                  <td><DeadlineCell k={k} now={now} /></td>
                   <td><span class={`prio prio-${k.priority}`}>{k.priority}</span></td>
                   <td>{k.language}</td>
                   <td><StatusBadge status={k.status} />{k.category && <div class="small muted">{k.category}</div>}</td>
