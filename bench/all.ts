@@ -10,8 +10,8 @@
 //   --no-write  print the section on stdout instead of writing BENCHMARKS.md
 //   --from-json FILE  run nothing: render (and write) the section again from a saved JSON line of an earlier run
 //
-// Parts: workers (bench/workers.ts: embedded vs one and three workers on the wire, and on a real PostgreSQL when
-// BENCH_POSTGRES_URL is set; its knobs BENCH_MESSAGES,
+// Parts: workers (bench/workers.ts: embedded vs one and three workers on the wire and on a real PostgreSQL — the
+// server BENCH_POSTGRES_URL names, else a throwaway PostgreSQL 15 it starts; its knobs BENCH_MESSAGES,
 // BENCH_THROUGHPUT_MESSAGES, BENCH_WORKER_SETUPS, … pass through the environment), search-latency
 // (bench/search-latency.ts --sizes …). A part that fails (exit code, no JSON line, crash) is recorded as failed in the
 // output and the next part runs; BENCH_PART_TIMEOUT_MIN (unset: none) stops a part that runs longer than that.
@@ -67,8 +67,7 @@ const PARTS: Part[] = [
       ...quickEnv({ BENCH_MESSAGES: '200', BENCH_THROUGHPUT_MESSAGES: '200' }),
       // three throughput runs per setup, the median reported (a shared machine: single runs vary by ±10%)
       ...(process.env.BENCH_THROUGHPUT_RUNS || quick ? {} : { BENCH_THROUGHPUT_RUNS: '3' }),
-      // A real PostgreSQL with pgvector named by BENCH_POSTGRES_URL adds its setups (docs/deployment.md shows one way).
-      ...(process.env.BENCH_POSTGRES_URL && !process.env.BENCH_WORKER_SETUPS ? { BENCH_WORKER_SETUPS: 'embedded,wire-1,wire-3,pg-1,pg-3' } : {}),
+      // pg-1 and pg-3 are among bench/workers.ts's default setups: on BENCH_POSTGRES_URL, else on its own PostgreSQL.
     },
   },
   { name: 'search-latency', script: 'bench/search-latency.ts', args: ['--sizes', sizes], env: {} },

@@ -5,8 +5,10 @@
 //   wire-1    one ROLE=worker child, DATABASE_URL=postgres://… to PGlite served on the wire protocol (node-postgres)
 //   wire-3    three ROLE=worker children against the same wire-served PGlite (any wire-N works)
 //   pg-1/pg-3 ROLE=worker children against a real PostgreSQL with pgvector (any pg-N works): --postgres-url (or
-//             BENCH_POSTGRES_URL) names a server and a user that may create databases; each phase gets a database
-//             of its own (created, migrated, dropped). DATABASE_POOL_MAX stays at its default (10) per worker.
+//             BENCH_POSTGRES_URL) names a server and a user that may create databases; without one, a throwaway
+//             PostgreSQL 15 cluster is started on this machine for the run (test/support/postgres-cluster.ts, with
+//             PostgreSQL's default settings; scripts/install-test-deps.sh installs it). Each phase gets a database of
+//             its own (created, migrated, dropped). DATABASE_POOL_MAX stays at its default (10) per worker.
 //
 //   npx tsx bench/workers.ts [--setups embedded,wire-1,wire-3,pg-1,pg-3] [--postgres-url URL] [--messages 400] [--rate 20]
 //                            [--throughput-messages 1000] [--throughput-runs 1] [--concurrency 16] [--smtp-connections 4]
@@ -32,7 +34,7 @@
 //
 // The wire-served PGlite runs in a process of its own (bench/support/wire-db-server.ts) so that its WASM Postgres does
 // not block this process's event loop, which holds the clocks; BENCH_WIRE_DB=inline serves it from this process as
-// test/scale-workers.test.ts does. Either way PGlite is ONE session that the workers take turns on per transaction:
+// the tests once did. Either way PGlite is ONE session that the workers take turns on per transaction:
 // three workers share one database session, so wire-3 measures coordination overhead and the parallelism of the
 // non-database work, not what several workers would get from a real PostgreSQL server.
 //
@@ -55,6 +57,7 @@ import { startChildService, type ChildService } from '../test/support/child-serv
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../test/support/smtp-sink.js';
 import { generateCorpus, type BenchEmail } from './support/corpus.js';
 import { parseFlags } from './support/mta.js';
+import { postgresMissing, startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const intEnv = (name: string, fallback: number) => {
@@ -62,7 +65,7 @@ const intEnv = (name: string, fallback: number) => {
   return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
 };
 const flags = parseFlags({
-  setups: process.env.BENCH_WORKER_SETUPS ?? 'embedded,wire-1,wire-3',
+  setups: process.env.BENCH_WORKER_SETUPS ?? 'embedded,wire-1,wire-3,pg-1,pg-3',
   messages: intEnv('BENCH_MESSAGES', 400),
   rate: intEnv('BENCH_RATE', 20),
   'throughput-messages': intEnv('BENCH_THROUGHPUT_MESSAGES', 1000),
@@ -99,10 +102,7 @@ function parseSetups(list: string): SetupSpec[] {
     const m = /^wire-(\d+)$/.exec(name);
     if (m && Number(m[1]) >= 1) return { name, kind: 'wire', workers: Number(m[1]) };
     const pgm = /^pg-(\d+)$/.exec(name);
-    if (pgm && Number(pgm[1]) >= 1) {
-      if (!flags['postgres-url']) throw new Error(`setup ${name} needs --postgres-url (or BENCH_POSTGRES_URL): a PostgreSQL with pgvector`);
-      return { name, kind: 'postgres', workers: Number(pgm[1]) };
-    }
+    if (pgm && Number(pgm[1]) >= 1) return { name, kind: 'postgres', workers: Number(pgm[1]) };
     throw new Error(`unknown setup ${name}: expected embedded, wire-N or pg-N`);
   });
 }
@@ -114,8 +114,11 @@ const killAll = () => {
   for (const p of live) if (p.exitCode === null && p.signalCode === null) try { p.kill('SIGKILL'); } catch { /* gone */ }
 };
 const tempDirs = new Set<string>();
+/** the throwaway PostgreSQL of a run without --postgres-url */
+let ownPostgres: PostgresCluster | undefined;
 process.on('exit', () => {
   killAll();
+  ownPostgres?.stopSync();
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
 });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -568,7 +571,7 @@ async function runSetup(spec: SetupSpec): Promise<SetupResult> {
     database: spec.kind === 'embedded'
       ? 'PGlite on disk on a worker thread of the service (DATA_DIR only)'
       : spec.kind === 'postgres'
-      ? `PostgreSQL at ${new URL(flags['postgres-url']).host} (a fresh database per phase), node-postgres, DATABASE_POOL_MAX=10 per worker`
+      ? `PostgreSQL ${ownPostgres ? '15 started for this run' : `at ${new URL(flags['postgres-url']).host}`} (a fresh database per phase), node-postgres, DATABASE_POOL_MAX=10 per worker`
       : `PGlite in memory on the wire protocol (${WIRE_DB === 'inline' ? 'served from the benchmark process' : 'its own process'}), node-postgres, DATABASE_POOL_MAX=1 per worker`,
     memory: [], errors: [], throughputRuns: [],
   };
@@ -660,6 +663,13 @@ async function main() {
   };
   log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; node ${process.version}; load ${os.loadavg().map((l) => round(l, 2)).join(' ')}`);
   log(`setups ${SETUPS.map((s) => s.name).join(', ')}; latency ${MESSAGES} at ${RATE}/s; throughput ${THROUGHPUT_MESSAGES} with ${CONCURRENCY} in flight; ${SMTP_CONNECTIONS} SMTP connections per worker; wire database: ${WIRE_DB}`);
+  if (SETUPS.some((s) => s.kind === 'postgres') && !flags['postgres-url']) {
+    const missing = postgresMissing();
+    if (missing) throw new Error(`the pg-N setups: ${missing}; or name a server with --postgres-url (BENCH_POSTGRES_URL)`);
+    ownPostgres = await startPostgresCluster();
+    flags['postgres-url'] = ownPostgres.url();
+    log(`started a throwaway PostgreSQL 15 on port ${ownPostgres.port} for the pg-N setups`);
+  }
   const results: SetupResult[] = [];
   for (const spec of SETUPS) {
     try {
@@ -694,7 +704,7 @@ async function main() {
     config: {
       setups: SETUPS.map((s) => s.name), messages: MESSAGES, rate: RATE, throughputMessages: THROUGHPUT_MESSAGES, throughputRuns: THROUGHPUT_RUNS,
       concurrency: CONCURRENCY, smtpConnectionsPerWorker: SMTP_CONNECTIONS, wireDb: WIRE_DB,
-      postgres: flags['postgres-url'] ? new URL(flags['postgres-url']).host : null,
+      postgres: ownPostgres ? 'throwaway PostgreSQL 15 cluster on this machine' : flags['postgres-url'] ? new URL(flags['postgres-url']).host : null,
       ackStallSeconds: ACK_STALL_MS / 1000, warmupMessages: WARMUP_MESSAGES,
     },
     setups: results,
@@ -703,6 +713,8 @@ async function main() {
     wallSeconds: round((performance.now() - started) / 1000, 1),
   })}\n`);
   log(`finished in ${round((performance.now() - started) / 1000, 1)} s`);
+  await ownPostgres?.stop();
+  ownPostgres = undefined;
   return failed ? 1 : 0;
 }
 

@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL 15 cluster with pgvector (scripts/install-test-deps.sh installs both) for the tests and the
 // benchmarks: initdb in a temp directory, trust authentication, listening on loopback only, on a free port; stop()
 // shuts it down and deletes it. Nothing depends on a system service, and nothing outlives the run but a crash.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,8 @@ export interface PostgresCluster {
   /** postgres:// URL of one database of the cluster, as the superuser 'postgres' */
   url(database?: string): string;
   stop(): Promise<void>;
+  /** for process 'exit' handlers, which cannot wait for a promise */
+  stopSync(): void;
 }
 
 export interface ClusterOptions {
@@ -42,6 +44,7 @@ export async function startPostgresCluster(opts: ClusterOptions = {}): Promise<P
   const asRoot = userInfo().uid === 0;
   const wrap = (cmd: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]);
   const exec = (cmd: string, args: string[]) => run(...wrap(path.join(PG_BIN, cmd), args), { cwd: '/' });
+  const stopArgs = (data: string) => ['-D', data, '-m', 'immediate', '-w', 'stop'];
 
   const dir = mkdtempSync(path.join(tmpdir(), 'firstreply-pg-'));
   if (asRoot) {
@@ -71,12 +74,22 @@ export async function startPostgresCluster(opts: ClusterOptions = {}): Promise<P
         if (attempt < 3) continue;
         throw new Error(`PostgreSQL did not start: ${String(err)}\n${existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : ''}`);
       }
+      watchOwner(dir, asRoot);
       return {
         port,
         url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
+        // 'immediate': the cluster is deleted right after, so nothing needs to reach the disk first.
         async stop() {
-          // 'immediate': the cluster is deleted right after, so nothing needs to reach the disk first.
-          await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+          await exec('pg_ctl', stopArgs(data)).catch(() => undefined);
+          rmSync(dir, { recursive: true, force: true });
+        },
+        stopSync() {
+          if (!existsSync(dir)) return;
+          try {
+            execFileSync(...wrap(path.join(PG_BIN, 'pg_ctl'), stopArgs(data)), { cwd: '/', stdio: 'ignore' });
+          } catch {
+            // already stopped
+          }
           rmSync(dir, { recursive: true, force: true });
         },
       };
@@ -85,4 +98,21 @@ export async function startPostgresCluster(opts: ClusterOptions = {}): Promise<P
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * pg_ctl detaches the server, so a test run killed before its teardown (a timeout, Ctrl-C, SIGKILL) would leave it
+ * running for good. A small shell watches this process and stops and deletes the cluster once it is gone; after a
+ * normal stop() it finds the data directory gone and simply ends.
+ */
+function watchOwner(dir: string, asRoot: boolean): void {
+  const script = `while kill -0 "$OWNER" 2>/dev/null && [ -d "$DIR/data" ]; do sleep 2; done
+if [ -d "$DIR/data" ]; then
+  if [ "$AS_ROOT" = 1 ]; then runuser -u postgres -- "$PG_CTL" -D "$DIR/data" -m immediate -w stop; else "$PG_CTL" -D "$DIR/data" -m immediate -w stop; fi
+  rm -rf "$DIR"
+fi`;
+  spawn('sh', ['-c', script], {
+    detached: true, stdio: 'ignore', cwd: '/',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', OWNER: String(process.pid), DIR: dir, PG_CTL: path.join(PG_BIN, 'pg_ctl'), AS_ROOT: asRoot ? '1' : '0' },
+  }).unref();
 }
