@@ -9,6 +9,7 @@ import { mailboxCalibrations, matchLabels } from '../src/db/schema/labels.js';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { caseMatches } from '../src/db/schema/matches.js';
 import { outbox } from '../src/db/schema/outbox.js';
+import { PRIOR_THRESHOLD } from '../src/kb/knowledge.js';
 import type { Service } from '../src/service.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
@@ -124,7 +125,11 @@ describe(`matching in the customer's language (${process.env.TEST_DB ?? 'pglite'
     expect(fitted!.curve.length).toBeGreaterThan(2);
     const later = await ask('Delivery', 'how many days does delivery take?');
     const [record] = await eventually(async () => db.database.db.select().from(caseMatches).where(eq(caseMatches.caseId, later.kase.id)), 15_000, 'match');
-    expect(record!.threshold).toBeCloseTo(fitted!.threshold, 5);
+    // labels may make the threshold stricter than the prior, never looser (kb/knowledge.ts calibrationFor)
+    expect(record!.threshold).toBeCloseTo(Math.max(fitted!.threshold, PRIOR_THRESHOLD), 5);
+    expect(service.knowledge.calibrationFor('en', { threshold: 0.95, chosenBy: 'agent-labels' })).toEqual({ threshold: 0.95, chosenBy: 'agent-labels' });
+    expect(service.knowledge.calibrationFor('en', { threshold: 0.2, chosenBy: 'agent-labels' }).chosenBy).toBe('prior');
+    expect(service.knowledge.calibrationFor('en', { threshold: 0.2, chosenBy: 'configuration' }).threshold).toBe(0.2);
   });
 });
 

@@ -9,7 +9,7 @@ import { createLogger } from '../logger.js';
 import { KnowledgeBase } from './knowledge.js';
 import { importJsonl } from './transfer.js';
 
-const queryLine = z.object({ text: z.string(), expected: z.string().nullable() });
+const queryLine = z.object({ text: z.string(), expected: z.string().nullable(), language: z.string().optional() });
 export type EvalQuery = z.infer<typeof queryLine>;
 
 export interface EvalSummary {
@@ -20,6 +20,10 @@ export interface EvalSummary {
   inScopeAccuracy: number;
   escalationRecall: number;
   escalationPrecision: number;
+  /** of the queries not escalated, the share whose top article is the expected one: what customers see */
+  answeredPrecision: number;
+  /** the same figures per query language, when the queries carry a `language` */
+  byLanguage?: Record<string, ReturnType<typeof scoreAt> & { queries: number }>;
   msPerQuery: number;
   provider: string;
   threshold: number;
@@ -32,6 +36,7 @@ export interface EvalSummary {
 
 export interface EvalOutcome {
   expected: string | null;
+  language?: string;
   /** rank of the expected article (0 = top), -1 if absent */
   rank: number;
   confidence: number;
@@ -49,10 +54,14 @@ export function parseQueries(jsonl: string): EvalQuery[] {
 
 /** The issue's definitions, at one threshold. Pure, so the trade-off curve is the same function swept. */
 export function scoreAt(outcomes: EvalOutcome[], threshold: number) {
-  let inScope = 0, top1 = 0, top3 = 0, mrr = 0, answeredRight = 0, oos = 0, oosEscalated = 0, escalated = 0;
+  let inScope = 0, top1 = 0, top3 = 0, mrr = 0, answeredRight = 0, oos = 0, oosEscalated = 0, escalated = 0, answered = 0, answeredGood = 0;
   for (const o of outcomes) {
     const esc = o.confidence < threshold;
     if (esc) escalated++;
+    else {
+      answered++;
+      if (o.expected !== null && o.rank === 0) answeredGood++;
+    }
     if (o.expected === null) {
       oos++;
       if (esc) {
@@ -72,6 +81,7 @@ export function scoreAt(outcomes: EvalOutcome[], threshold: number) {
     inScopeAccuracy: share(answeredRight, inScope),
     escalationRecall: share(oosEscalated, oos),
     escalationPrecision: share(oosEscalated, escalated),
+    answeredPrecision: share(answeredGood, answered),
   };
 }
 
@@ -102,8 +112,8 @@ export async function runEval(opts: EvalOptions): Promise<{ summary: EvalSummary
     const outcomes: EvalOutcome[] = [];
     for (const [i, q] of opts.queries.entries()) {
       const text = customerText('', q.text);
-      const match = await kb.match(text, { language: detectLanguage(text).language, limit: 10, threshold: 0 });
-      outcomes.push({ expected: q.expected, rank: q.expected === null ? -1 : match.candidates.findIndex((c) => c.articleId === q.expected), confidence: match.confidence });
+      const match = await kb.match(text, { language: q.language ?? detectLanguage(text).language, limit: 10, threshold: 0 });
+      outcomes.push({ expected: q.expected, language: q.language, rank: q.expected === null ? -1 : match.candidates.findIndex((c) => c.articleId === q.expected), confidence: match.confidence });
       if ((i + 1) % 500 === 0) say(`${i + 1}/${opts.queries.length} queries`);
     }
     const finished = performance.now();
@@ -115,6 +125,7 @@ export async function runEval(opts: EvalOptions): Promise<{ summary: EvalSummary
       summary: {
         queries: outcomes.length,
         ...scoreAt(outcomes, threshold),
+        ...byLanguage(outcomes, threshold),
         msPerQuery: (finished - loaded) / Math.max(1, outcomes.length),
         provider: opts.provider,
         threshold,
@@ -136,4 +147,15 @@ export function tradeOffCurve(outcomes: EvalOutcome[], steps = 20) {
     const threshold = i / steps;
     return { threshold, ...scoreAt(outcomes, threshold) };
   });
+}
+
+function byLanguage(outcomes: EvalOutcome[], threshold: number): { byLanguage?: EvalSummary['byLanguage'] } {
+  const languages = [...new Set(outcomes.map((o) => o.language).filter((l): l is string => l !== undefined))].sort();
+  if (languages.length === 0) return {};
+  return {
+    byLanguage: Object.fromEntries(languages.map((l) => {
+      const mine = outcomes.filter((o) => o.language === l);
+      return [l, { queries: mine.length, ...scoreAt(mine, threshold) }];
+    })),
+  };
 }
