@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactPersonalData } from './redact.js';
+import { namesIn, redactPersonalData } from './redact.js';
 
 describe('redactPersonalData', () => {
   it.each([
@@ -63,6 +63,15 @@ describe('redactPersonalData', () => {
     ['Russian', 'Как вернуть товар, купленный в интернет-магазине?'],
   ])('leaves %s alone', (_name, input) => {
     expect(redactPersonalData(input)).toBe(input);
+  });
+
+  it('replaces a name found by its cue everywhere else in the text, and names known from elsewhere', () => {
+    expect(redactPersonalData('Can I pay the invoice for Tom Müller in parts? Müller is my husband.\nThanks, Tom Müller'))
+      .toBe('Can I pay the invoice for [name] in parts? [name] is my husband.\nThanks, [name]');
+    expect(redactPersonalData('Tom Müller needs to know it costs €3.', ['Tom Müller'])).toBe('[name] needs to know it costs [amount].');
+    // a display name that is no person's name is not hunted for
+    expect(redactPersonalData('The Support Team replied', ['Support Team', 'orders@shop.test'])).toBe('The Support Team replied');
+    expect(namesIn("Hi, I'm Anna Berg.\nRegards, Anna")).toEqual(['Anna Berg', 'Anna']);
   });
 
   it('is idempotent', () => {

@@ -81,7 +81,9 @@ function isName(words: string): boolean {
   return words.split(/[ \t]+/).every((w) => new RegExp(`^(?:${PARTICLE})$`, 'u').test(w) || /^\p{Lu}/u.test(w));
 }
 
-function redactNames(text: string): string {
+/** Names the cue words reveal (introductions, signatures, greetings), replaced in place and collected in `found`. */
+function redactNames(text: string, found: Set<string>): string {
+  const take = (person: string) => (found.add(person), NAME);
   // Introductions first: "Hi, I'm Anna." must not read as a greeting to someone called "I'm Anna".
   return text
     .replace(INTRO_RE, (all, cue: string, person: string) => {
@@ -89,14 +91,41 @@ function redactNames(text: string): string {
       const words = person.split(/[ \t]+/);
       let n = 0;
       while (n < words.length && isName(words.slice(0, n + 1).join(' '))) n++;
-      return n ? `${cue}${NAME}${person.slice(words.slice(0, n).join(' ').length)}` : all;
+      const name = words.slice(0, n).join(' ');
+      return n ? `${cue}${take(name)}${person.slice(name.length)}` : all;
     })
-    .replace(CLOSING_RE, (all, cue: string, _title: string, person: string) => (isName(person) ? `${cue}${NAME}` : all))
-    .replace(GREETING_RE, (all, lead: string, cue: string, _title: string, person: string) => (isName(person) ? `${lead}${cue}${NAME}` : all));
+    .replace(CLOSING_RE, (all, cue: string, _title: string, person: string) => (isName(person) ? `${cue}${take(person)}` : all))
+    .replace(GREETING_RE, (all, lead: string, cue: string, _title: string, person: string) => (isName(person) ? `${lead}${cue}${take(person)}` : all));
 }
 
-/** The text with personal data replaced by PLACEHOLDERS; placeholders are left alone, so it may run twice. */
-export function redactPersonalData(text: string): string {
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Every other mention of a known name ("for Tom Müller", "Tom says") and of its parts of three letters or more. */
+function redactKnownNames(text: string, names: Iterable<string>): string {
+  const forms = new Set<string>();
+  for (const name of names) {
+    const clean = name.replace(/\s+/g, ' ').trim();
+    if (!clean || /[@\d]/.test(clean) || clean.split(' ').some((w) => NOT_NAMES.has(w.toLowerCase()))) continue;
+    forms.add(clean);
+    for (const word of clean.split(' ')) if (/^\p{Lu}\p{L}{2,}/u.test(word) && !NOT_NAMES.has(word.toLowerCase())) forms.add(word);
+  }
+  if (!forms.size) return text;
+  const alternation = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  return text.replace(new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternation})(?![\\p{L}\\p{N}])`, 'gu'), NAME);
+}
+
+/** The names the cue words reveal in `text` (to redact them in related texts: an agent's reason, a reply). */
+export function namesIn(text: string): string[] {
+  const found = new Set<string>();
+  redactNames(text, found);
+  return [...found];
+}
+
+/**
+ * The text with personal data replaced by PLACEHOLDERS; placeholders are left alone, so it may run twice.
+ * `knownNames` (the sender's display name, names found in a related text) are replaced wherever they appear.
+ */
+export function redactPersonalData(text: string, knownNames: Iterable<string> = []): string {
   let out = text
     .replace(EMAIL_RE, EMAIL)
     .replace(IBAN_RE, (m) => (digits(m) >= 10 ? ACCOUNT : m))
@@ -107,9 +136,10 @@ export function redactPersonalData(text: string): string {
     .replace(ADDRESS_RE, ADDRESS)
     .replace(ORDER_BY_WORD_RE, (_all, cue: string) => `${cue}${ORDER}`)
     .replace(HASH_NUMBER_RE, ORDER)
-    .replace(MIXED_TOKEN_RE, ORDER)
-    .replace(LONG_NUMBER_RE, ORDER);
-  out = redactNames(out);
-  // "[address], [address]" from a street and its postcode: one placeholder.
+    .replace(MIXED_TOKEN_RE, ORDER);
+  out = out.replace(LONG_NUMBER_RE, ORDER);
+  const found = new Set<string>(knownNames);
+  out = redactKnownNames(redactNames(out, found), found);
+  // "[address], [address]" from a street and its postcode, "[name] [name]" from a first and a last name: one each.
   return out.replace(/\[(\w[\w ]*)\](?:,?[ \t]*\[\1\])+/g, '[$1]');
 }

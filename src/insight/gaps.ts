@@ -20,6 +20,7 @@ import { gapClusters, gapQuestions, type GapBodySource, type GapCluster, type Ga
 import { articles, vectorLiteral } from '../db/schema/kb.js';
 import { AppError } from '../errors.js';
 import { BatchQueue } from '../jobs/batch-queue.js';
+import { namesIn, redactPersonalData } from '../domain/redact.js';
 import { parseInput } from '../kb/article-schema.js';
 import { createArticle, updateArticle, type Article } from '../kb/articles.js';
 import type { Logger } from '../logger.js';
@@ -61,6 +62,10 @@ export interface GapQuestionInput {
   language: string;
   source: GapSource;
   agentReply?: string | null;
+  /** an agent's word on why nothing answered it (a rejected draft's reason) */
+  reason?: string | null;
+  /** the customer's names known elsewhere (the sender's display name): replaced wherever they appear, not stored */
+  names?: string[];
   /** for back-filling from history; defaults to now */
   createdAt?: Date;
 }
@@ -82,12 +87,20 @@ export async function recordGapQuestion(db: Db, embedder: Embedder, input: GapQu
   return (await recordGapQuestions(db, embedder, [checkedGapQuestion(input)], opts))[0]!;
 }
 
-/** The question as recorded (NULs removed, trimmed, bounded); a clear error for one that cannot be. */
+/**
+ * The question as recorded (NULs removed, trimmed, bounded, personal data replaced by placeholders: what a knowledge
+ * manager reads and copies into articles needs no customer's name or order number); a clear error for one that cannot be.
+ */
 export function checkedGapQuestion(input: GapQuestionInput): GapQuestionInput {
-  const text = input.text.replace(/\u0000/g, '').trim().slice(0, MAX_TEXT);
+  const raw = input.text.replace(/\u0000/g, '').trim().slice(0, MAX_TEXT);
+  // A name the question reveals ("Regards, Tom Müller") is hunted for in the reply and the reason too.
+  const names = [...(input.names ?? []), ...namesIn(raw)];
+  const text = redactPersonalData(raw, names);
   if (!text) throw new AppError('bad_request', 'a knowledge-gap question needs text');
   if (!(gapSources as readonly string[]).includes(input.source)) throw new AppError('bad_request', `unknown gap source ${input.source}`);
-  return { ...input, text, agentReply: input.agentReply?.trim() || null };
+  const clean = (v: string | null | undefined) => (v?.trim() ? redactPersonalData(v.replace(/\u0000/g, '').trim().slice(0, MAX_TEXT), names) : null);
+  const { names: _names, ...rest } = input;
+  return { ...rest, text, agentReply: clean(input.agentReply), reason: clean(input.reason) };
 }
 
 /**
@@ -97,15 +110,15 @@ export function checkedGapQuestion(input: GapQuestionInput): GapQuestionInput {
  */
 export async function recordGapQuestions(db: Db, embedder: Embedder, inputs: GapQuestionInput[], opts: GapOptions = {}): Promise<RecordResult[]> {
   const results: (RecordResult | undefined)[] = new Array(inputs.length);
-  // A message seen before (its agent's reply arriving later): only the reply is added, without embedding it again.
-  // The pipeline records each new message's question once and skips this look-up; the insert below still
-  // recognises a question recorded meanwhile.
+  // A message seen before (its agent's reply or a rejected draft's reason arriving later): only that is added,
+  // without embedding it again. The pipeline records each new message's question once and skips this look-up; the
+  // insert below still recognises a question recorded meanwhile.
   for (const [i, input] of inputs.entries()) {
-    if (!input.inboundMessageId || !input.agentReply) continue;
+    if (!input.inboundMessageId || !(input.agentReply || input.reason)) continue;
     const messageId = input.inboundMessageId;
     results[i] = await db.transaction(async (tx) => {
       await lock(tx);
-      return addReplyToKnown(tx, messageId, input.agentReply ?? null);
+      return addReplyToKnown(tx, messageId, input.agentReply ?? null, input.reason ?? null);
     });
   }
   const todo = inputs.flatMap((input, i) => (results[i] ? [] : [{ input, i }]));
@@ -126,10 +139,10 @@ async function addQuestion(tx: Tx, input: GapQuestionInput, vector: Float32Array
   const agentReply = input.agentReply ?? null;
   const question = {
     inboundMessageId: input.inboundMessageId ?? null, caseId: input.caseId ?? null, text, language: input.language || 'en',
-    source: input.source, agentReply, model, embedding: vector, ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+    source: input.source, agentReply, reason: input.reason ?? null, model, embedding: vector, ...(input.createdAt ? { createdAt: input.createdAt } : {}),
   };
   // recorded meanwhile by another process: the same as the early path
-  const recordedMeanwhile = async () => (await addReplyToKnown(tx, input.inboundMessageId!, agentReply))!;
+  const recordedMeanwhile = async () => (await addReplyToKnown(tx, input.inboundMessageId!, agentReply, input.reason ?? null))!;
   const near = await nearestCluster(tx, model, vector, ['open', 'dismissed']);
   if (near && near.similarity >= threshold) {
     // the question and its cluster's new centroid and size in one statement (the size read under the clustering lock)
@@ -155,10 +168,14 @@ const joinCluster = insertThen(gapQuestions, ['id']);
 const insertQuestion = (tx: Tx, row: typeof gapQuestions.$inferInsert) =>
   tx.insert(gapQuestions).values(row).onConflictDoNothing().returning({ id: gapQuestions.id });
 
-/** A message seen before: its agent reply (the answer the article should contain) is added, nothing else changes. */
-async function addReplyToKnown(q: Queryable, inboundMessageId: string, agentReply: string | null): Promise<RecordResult | undefined> {
+/**
+ * A message seen before: its agent reply (the answer the article should contain) or an agent's reason is added,
+ * nothing else changes.
+ */
+async function addReplyToKnown(q: Queryable, inboundMessageId: string, agentReply: string | null, reason: string | null = null): Promise<RecordResult | undefined> {
   const [row] = await q.select({ id: gapQuestions.id, clusterId: gapQuestions.clusterId, reply: gapQuestions.agentReply }).from(gapQuestions).where(eq(gapQuestions.inboundMessageId, inboundMessageId));
   if (!row) return undefined;
+  if (reason) await q.update(gapQuestions).set({ reason }).where(eq(gapQuestions.id, row.id));
   if (agentReply && agentReply !== row.reply) {
     await q.update(gapQuestions).set({ agentReply }).where(eq(gapQuestions.id, row.id));
     if (row.clusterId !== null) await refreshSummary(q, row.clusterId);
@@ -442,7 +459,7 @@ async function draftLargest(db: Db, chat: ChatClient, max: number, log?: Logger)
     try {
       const draft = await draftWithChat(chat, { language: majority(members.map((m) => m.language)) ?? 'en', examples: c.suggestedExamples, replies });
       // only if the cluster did not change meanwhile
-      await db.update(gapClusters).set({ title: draft.title.slice(0, 300), suggestedBody: draft.body, bodySource: 'chat' })
+      await db.update(gapClusters).set({ title: redactPersonalData(draft.title).slice(0, 300), suggestedBody: redactPersonalData(draft.body), bodySource: 'chat' })
         .where(and(eq(gapClusters.id, c.id), eq(gapClusters.size, c.size), eq(gapClusters.status, 'open')));
       drafted++;
     } catch (err) {
@@ -482,6 +499,8 @@ export interface GapSample {
   source: GapSource;
   inboundMessageId: string | null;
   caseId: string | null;
+  /** why an agent said nothing answered it (a rejected draft's reason) */
+  reason: string | null;
   createdAt: string;
 }
 
@@ -526,8 +545,8 @@ export async function listGaps(db: Db, input: { status?: GapStatus; limit?: numb
       count(*) FILTER (WHERE created_at >= ${d14}::timestamptz AND created_at < ${d7}::timestamptz)::int AS prev7,
       count(*) FILTER (WHERE agent_reply IS NOT NULL)::int AS replies
     FROM gap_questions WHERE cluster_id IN (${ids}) GROUP BY cluster_id, source, language`);
-  const samples = await selectRows<{ id: number; cluster_id: number; text: string; language: string; source: GapSource; inbound_message_id: string | null; case_id: string | null; created_at: string | Date }>(db, sql`
-    SELECT id, cluster_id, text, language, source, inbound_message_id, case_id, created_at FROM (
+  const samples = await selectRows<{ id: number; cluster_id: number; text: string; language: string; source: GapSource; inbound_message_id: string | null; case_id: string | null; reason: string | null; created_at: string | Date }>(db, sql`
+    SELECT id, cluster_id, text, language, source, inbound_message_id, case_id, reason, created_at FROM (
       SELECT q.*, row_number() OVER (PARTITION BY cluster_id ORDER BY created_at DESC, id DESC) AS rn
       FROM gap_questions q WHERE cluster_id IN (${ids})
     ) s WHERE rn <= 5 ORDER BY cluster_id, rn`);
@@ -548,11 +567,12 @@ export async function listGaps(db: Db, input: { status?: GapStatus; limit?: numb
       withReplies: sum((s) => s.replies),
       languages,
       samples: samples.filter((s) => Number(s.cluster_id) === c.id).map((s) => ({
-        id: Number(s.id), text: s.text, language: s.language, source: s.source, inboundMessageId: s.inbound_message_id, caseId: s.case_id,
-        createdAt: new Date(s.created_at).toISOString(),
+        // Redacted again on display: questions recorded before redaction existed are still stored as written.
+        id: Number(s.id), text: redactPersonalData(s.text), language: s.language, source: s.source, inboundMessageId: s.inbound_message_id, caseId: s.case_id,
+        reason: s.reason, createdAt: new Date(s.created_at).toISOString(),
       })),
       closestArticle: c.size > 0 ? await closestArticle(db, c.model, Float32Array.from(c.centroid)) : null,
-      suggestion: { title: c.title ?? '', examples: c.suggestedExamples, body: c.suggestedBody ?? '', bodySource: c.bodySource ?? 'placeholder' },
+      suggestion: redactedSuggestion({ title: c.title ?? '', examples: c.suggestedExamples, body: c.suggestedBody ?? '', bodySource: c.bodySource ?? 'placeholder' }),
       articleId: c.articleId,
       resolvedBy: c.resolvedBy,
       createdAt: c.createdAt.toISOString(),
@@ -560,6 +580,11 @@ export async function listGaps(db: Db, input: { status?: GapStatus; limit?: numb
     });
   }
   return out;
+}
+
+/** A stored suggestion with personal data replaced (older rows, and a chat model's draft, may carry some). */
+function redactedSuggestion(s: Suggestion): Suggestion {
+  return { ...s, title: redactPersonalData(s.title), examples: s.examples.map((e) => redactPersonalData(e)), body: redactPersonalData(s.body) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -597,12 +622,13 @@ export async function acceptGap(db: Db, id: number, input: AcceptGapInput, ctx: 
     const cluster = await lockOpenCluster(tx, id);
     const languages = await tx.select({ language: gapQuestions.language }).from(gapQuestions).where(eq(gapQuestions.clusterId, id));
     const language = (parsed.language ?? majority(languages.map((l) => l.language.slice(0, 2).toLowerCase())) ?? 'en');
-    const examples = (parsed.examples ?? cluster.suggestedExamples).map((e) => e.slice(0, MAX_EXAMPLE_CHARS));
+    const suggested = redactedSuggestion({ title: cluster.title ?? '', examples: cluster.suggestedExamples, body: cluster.suggestedBody ?? '', bodySource: 'placeholder' });
+    const examples = (parsed.examples ?? suggested.examples).map((e) => e.slice(0, MAX_EXAMPLE_CHARS));
     // A savepoint inside this transaction: the article and the decision commit together or not at all.
     const article = await createArticle(tx as unknown as Db, {
       id: parsed.articleId,
-      title: (parsed.title ?? cluster.title ?? examples[0] ?? 'New article').slice(0, 300),
-      body: parsed.body ?? (cluster.suggestedBody || placeholderBody(examples)),
+      title: (parsed.title ?? (suggested.title || examples[0]) ?? 'New article').slice(0, 300),
+      body: parsed.body ?? (suggested.body || placeholderBody(examples)),
       language,
       tags: [GAP_TAG],
       examples,
@@ -623,7 +649,7 @@ export async function mergeGap(db: Db, id: number, articleId: string, ctx: Decid
     const [target] = await tx.select({ id: articles.id, examples: articles.examples }).from(articles).where(eq(articles.id, articleId));
     if (!target) throw new AppError('not_found', `no article ${articleId}`);
     const have = new Set(target.examples.map((e) => e.trim()));
-    const fresh = distinct((ctx.examples ?? cluster.suggestedExamples).map((e) => e.slice(0, MAX_EXAMPLE_CHARS)), MAX_EXAMPLES * 5).filter((e) => !have.has(e));
+    const fresh = distinct((ctx.examples ?? cluster.suggestedExamples.map((e) => redactPersonalData(e))).map((e) => e.slice(0, MAX_EXAMPLE_CHARS)), MAX_EXAMPLES * 5).filter((e) => !have.has(e));
     const examples = [...target.examples, ...fresh].slice(0, MAX_ARTICLE_EXAMPLES);
     const added = examples.length - target.examples.length;
     const article = await updateArticle(tx as unknown as Db, articleId, { examples, changeNote: `${added} example questions from knowledge gap ${id}` }, { by: ctx.by });
@@ -733,7 +759,7 @@ export async function exportGapQuestions(q: Queryable, scope: { messageIds: stri
   );
   if (!where) return [];
   return q
-    .select({ id: gapQuestions.id, inboundMessageId: gapQuestions.inboundMessageId, caseId: gapQuestions.caseId, text: gapQuestions.text, language: gapQuestions.language, source: gapQuestions.source, agentReply: gapQuestions.agentReply, clusterId: gapQuestions.clusterId, createdAt: gapQuestions.createdAt })
+    .select({ id: gapQuestions.id, inboundMessageId: gapQuestions.inboundMessageId, caseId: gapQuestions.caseId, text: gapQuestions.text, language: gapQuestions.language, source: gapQuestions.source, agentReply: gapQuestions.agentReply, reason: gapQuestions.reason, clusterId: gapQuestions.clusterId, createdAt: gapQuestions.createdAt })
     .from(gapQuestions)
     .where(where)
     .orderBy(asc(gapQuestions.id));

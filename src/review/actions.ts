@@ -10,9 +10,11 @@ import { outbox } from '../db/schema/outbox.js';
 import { drafts, type Draft } from '../db/schema/review.js';
 import { caseMatches } from '../db/schema/matches.js';
 import { customerText } from '../domain/language.js';
+import { NON_KNOWLEDGE_REASON_CODES } from '../domain/escalation-rules.js';
 import { AppError } from '../errors.js';
 import { audit, changedFields, SYSTEM_ACTOR, type Actor } from './audit.js';
 import { decideAutoSend, type AutoSendVerdict } from '../domain/auto-send.js';
+import { unsupportedCommitments } from '../domain/commitments.js';
 import { replyOutboxRow } from './reply.js';
 import { escalateCase } from '../escalation/escalate-case.js';
 import { labelCaseQuestion, type LabelResult } from '../kb/labels.js';
@@ -31,6 +33,8 @@ export interface ReviewDeps {
   onExamplesLearned?(): void;
   /** called after commit: an agent said no article answers the case's question (a knowledge-gap candidate) */
   onNoArticle?(question: { caseId: string; text: string; language: string }): Promise<void> | void;
+  /** called after commit: an agent rejected a knowledge case's draft, saying why (the question joins the knowledge gaps) */
+  onDraftRejected?(rejection: { caseId: string; inboundMessageId: string; question: string; language: string; reason: string; customerName: string | null }): void;
   /** called after commit: an agent's reply was queued (knowledge-gap tracking looks at uncited or rewritten replies) */
   onAgentReply?(reply: { caseId: string; inboundMessageId: string; question: string | null; language: string; generatedBody: string | null; sentBody: string; citations: number }): void;
   /** called after commit: the case was escalated by an agent, its notice and webhook queued (kick the outbox worker) */
@@ -156,15 +160,23 @@ export class Review {
       const mailbox = (await mailboxOf(tx, kase));
       const cited = [...new Set(draft.citations.map((c) => c.articleId))];
       const published = cited.length
-        ? await tx.select({ id: articles.id, version: articles.version }).from(articles).where(and(inArray(articles.id, cited), eq(articles.status, 'published')))
+        ? await tx.select({ id: articles.id, version: articles.version, body: articles.body }).from(articles).where(and(inArray(articles.id, cited), eq(articles.status, 'published')))
         : [];
       const citedPublished = draft.citations.every((c) => published.some((p) => p.id === c.articleId && p.version === c.version));
+      // Money, dates and actions promised only where a cited article says the same words (domain/commitments.ts).
+      const promises = unsupportedCommitments(draft.sentences.filter((s) => s.kind === 'answer').map((s) => ({
+        text: s.text,
+        citedBodies: s.citations.flatMap((c) => published.filter((p) => p.id === c.articleId && p.version === c.version).map((p) => p.body)),
+      })));
       const verdict = decideAutoSend({
         mode: mailbox.autoSendMode, minConfidence: mailbox.autoSendMinConfidence,
-        draft: { confidence: draft.confidence ?? 0, sentences: draft.sentences, unsupportedSentences: draft.unsupportedSentences, injectionSuspected: draft.injectionSuspected, citedPublished, generator: draft.generator ?? '' },
+        draft: {
+          confidence: draft.confidence ?? 0, sentences: draft.sentences, unsupportedSentences: draft.unsupportedSentences, injectionSuspected: draft.injectionSuspected,
+          citedPublished, generator: draft.generator ?? '', unsupportedCommitments: promises.length,
+        },
         case: { customerMessageCount: kase.customerMessageCount, status: kase.status, acknowledged: kase.acknowledgedAt !== null },
       });
-      await tx.update(drafts).set({ autoSend: { mode: mailbox.autoSendMode, wouldSend: verdict.wouldSend, sent: verdict.send, blockers: verdict.blockers } }).where(eq(drafts.id, draftId));
+      await tx.update(drafts).set({ autoSend: { mode: mailbox.autoSendMode, wouldSend: verdict.wouldSend, sent: verdict.send, blockers: verdict.blockers, ...(promises.length ? { promises } : {}) } }).where(eq(drafts.id, draftId));
       if (!verdict.send || heldByOther(kase, SYSTEM_ACTOR, now)) return { verdict, learned: [] as string[] };
       const sent = await this.send(tx, kase, draft, (draft.body ?? '').trim(), SYSTEM_ACTOR, now, 'reply_auto_sent');
       return { verdict, learned: sent.learned };
@@ -213,8 +225,8 @@ export class Review {
     return { draft: approved!, outboxId: queued!.id, learned, question };
   }
 
-  reject(caseId: string, actor: Actor, input: { reason: string }): Promise<Draft> {
-    return this.inCase(caseId, async (tx, kase, now) => {
+  async reject(caseId: string, actor: Actor, input: { reason: string }): Promise<Draft> {
+    const result = await this.inCase(caseId, async (tx, kase, now) => {
       requireClaim(kase, actor, now);
       const draft = await currentDraft(tx, caseId);
       if (!draft) throw new AppError('conflict', 'this case has no draft to reject');
@@ -223,8 +235,20 @@ export class Review {
       await audit(tx, { caseId, actor, action: 'draft_rejected', before: { status: draft.status }, after: { status: 'rejected', reason: input.reason } });
       // A rejected draft is a label too: what the match offered was not an answer (kb/labels.ts).
       if (await hasMatch(tx, caseId)) await labelCaseQuestion(tx, { caseId, articleId: null, source: 'rejected_draft', actor });
-      return rejected!;
+      // With a reason, the question is a knowledge-gap candidate: the reason tells the knowledge manager what was
+      // missing. Not for a complaint, a request for a person and the like: no article answers those.
+      const knowledgeCase = !kase.escalationReasons.some((r) => NON_KNOWLEDGE_REASON_CODES.has(r.code));
+      const [message] = input.reason.trim() && knowledgeCase
+        ? await tx.select({ subject: inboundMessages.subject, textBody: inboundMessages.textBody, fromName: inboundMessages.fromName }).from(inboundMessages).where(eq(inboundMessages.id, draft.inboundMessageId))
+        : [];
+      const question = message ? customerText(message.subject ?? '', message.textBody ?? '') : '';
+      return { rejected: rejected!, question, language: draft.language ?? kase.language, customerName: message?.fromName ?? null };
     });
+    if (result.question) {
+      const { question, language, customerName } = result;
+      this.deps.onDraftRejected?.({ caseId, inboundMessageId: result.rejected.inboundMessageId, question, language, reason: input.reason.trim(), customerName });
+    }
+    return result.rejected;
   }
 
   async escalate(caseId: string, actor: Actor, input: { reason: string; team?: string }): Promise<Case> {
