@@ -151,6 +151,8 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     onEscalated: () => outboxWorker.kick(),
     onExamplesLearned: () => knowledge.requestRefresh(),
     onNoArticle: ({ caseId, text, language }) => void gaps.record({ caseId, text, language, source: 'no_article' }),
+    onDraftRejected: ({ caseId, inboundMessageId, question, language, reason, customerName }) =>
+      void gaps.record({ caseId, inboundMessageId, text: question, language, source: 'rejected_draft', reason, names: customerName ? [customerName] : [] }),
     onAgentReply: (reply) => {
       const source = gapSourceOfReply(reply);
       if (source && reply.question) void gaps.record({ inboundMessageId: reply.inboundMessageId, caseId: reply.caseId, text: reply.question, language: reply.language, source, agentReply: reply.sentBody });
