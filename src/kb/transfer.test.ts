@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrontMatterError, readFrontMatter, writeFrontMatter, type FrontMatter } from './front-matter.js';
-import { articleToMarkdown, markdownToArticle } from './transfer.js';
+import { articleFromJsonLine, articleToMarkdown, markdownToArticle } from './transfer.js';
 
 describe('front matter writer → reader round trip', () => {
   it.each<[string, FrontMatter]>([
@@ -62,5 +62,30 @@ describe('articles as Markdown', () => {
 
   it('takes the id from the file name and defaults to published', () => {
     expect(markdownToArticle('dir/refunds.md', '---\ntitle: Refunds\nlanguage: en\n---\nMoney back.')).toMatchObject({ id: 'refunds', status: 'published', tags: [], url: null });
+  });
+});
+
+describe('import keys (issue 19 item 9): one spelling, unknown keys named', () => {
+  const line = (extra: Record<string, unknown>) => JSON.stringify({ id: 'refunds-es', title: 'Reembolsos', body: 'Dinero de vuelta.', language: 'es', ...extra });
+  const md = (front: string) => `---\ntitle: Reembolsos\nlanguage: es\n${front}---\nDinero de vuelta.`;
+
+  it.each([
+    ['JSONL translation_group', () => articleFromJsonLine(line({ translation_group: 'refunds' }))],
+    ['JSONL translationGroup (alias)', () => articleFromJsonLine(line({ translationGroup: 'refunds' }))],
+    ['JSONL both, the same', () => articleFromJsonLine(line({ translation_group: 'refunds', translationGroup: 'refunds' }))],
+    ['Markdown translation_group', () => markdownToArticle('refunds-es.md', md('translation_group: refunds\n'))],
+    ['Markdown translationGroup (alias)', () => markdownToArticle('refunds-es.md', md('translationGroup: refunds\n'))],
+  ])('%s links the translation', (_label, parse) => {
+    expect(parse()).toMatchObject({ id: 'refunds-es', translationGroup: 'refunds' });
+  });
+
+  it.each([
+    ['JSONL, one unknown key', () => articleFromJsonLine(line({ translation: 'refunds' })), 'unknown key "translation": expected id, title, body, language, tags, url, examples, status, translation_group'],
+    ['JSONL, several', () => articleFromJsonLine(line({ Tags: ['a'], author: 'me' })), 'unknown keys "Tags", "author"'],
+    ['Markdown, an unknown key', () => markdownToArticle('x.md', md('categry: billing\n')), 'unknown key "categry": expected id, title, language, tags, url, examples, status, translation_group (the body is the text after the front matter)'],
+    ['Markdown, a body key', () => markdownToArticle('x.md', md('body: short\n')), 'unknown key "body"'],
+    ['both spellings, different', () => articleFromJsonLine(line({ translation_group: 'a', translationGroup: 'b' })), 'translationGroup and translation_group differ'],
+  ])('%s is refused with a message naming it', (_label, parse, message) => {
+    expect(parse).toThrow(message);
   });
 });

@@ -33,9 +33,37 @@ export function toRecord(a: Article): ArticleRecord {
   return record;
 }
 
-function fromRecord(value: unknown) {
+/** The keys of a JSONL line and of Markdown front matter (README, Formats). */
+export const RECORD_KEYS = ['id', 'title', 'body', 'language', 'tags', 'url', 'examples', 'status', 'translation_group'] as const;
+/** Also accepted, for the API's spelling; the files are written with the snake_case key. */
+const ALIASES: Record<string, (typeof RECORD_KEYS)[number]> = { translationGroup: 'translation_group' };
+
+/**
+ * A record as read from a file, checked key by key: a key we do not know is an error naming it (it used to be dropped
+ * silently, and with it, for example, every translation link of a file that wrote translationGroup).
+ */
+function knownKeys(value: object, form: 'line' | 'front matter'): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    const name = ALIASES[key] ?? key;
+    if (!(RECORD_KEYS as readonly string[]).includes(name) || (form === 'front matter' && name === 'body')) unknown.push(key);
+    else if (name in record && JSON.stringify(record[name]) !== JSON.stringify(v)) throw new Error(`${key} and ${name} differ: give one of them`);
+    else record[name] = v;
+  }
+  if (unknown.length > 0) {
+    const known = RECORD_KEYS.filter((k) => form === 'line' || k !== 'body').join(', ');
+    const where = form === 'line' ? '' : ' (the body is the text after the front matter)';
+    throw new Error(`unknown ${unknown.length === 1 ? 'key' : 'keys'} ${unknown.map((k) => `"${k}"`).join(', ')}: expected ${known}${where}`);
+  }
+  return record;
+}
+
+function fromRecord(value: unknown, body?: string) {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected a JSON object');
-  const { translation_group, ...rest } = value as Record<string, unknown>;
+  const record = knownKeys(value, body === undefined ? 'line' : 'front matter');
+  const { translation_group, ...rest } = record;
+  if (body !== undefined) rest.body = body;
   return parseInput(importedArticleSchema, { ...rest, translationGroup: translation_group ?? null });
 }
 
@@ -49,15 +77,18 @@ export async function importJsonl(db: Db, text: string, ctx: ChangeContext): Pro
     .split(/\r?\n/)
     .map((source, i) => ({ where: { line: i + 1 }, source }))
     .filter(({ source }) => source.trim() !== '');
-  return importAll(db, items, (source) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(source);
-    } catch (err) {
-      throw new Error(`invalid JSON: ${errorMessage(err)}`);
-    }
-    return fromRecord(value);
-  }, ctx);
+  return importAll(db, items, (source) => articleFromJsonLine(source), ctx);
+}
+
+/** One JSONL line as an article (README, Formats), or an error saying what is wrong with it. */
+export function articleFromJsonLine(source: string) {
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (err) {
+    throw new Error(`invalid JSON: ${errorMessage(err)}`);
+  }
+  return fromRecord(value);
 }
 
 /** File name → Markdown content. File names are `<id>.md`, which ids are constrained to allow. */
@@ -79,7 +110,7 @@ export function articleToMarkdown(a: Article): string {
 export function markdownToArticle(name: string, content: string) {
   const { data, body } = readFrontMatter(content);
   const fallbackId = name.replace(/^.*[\\/]/, '').replace(/\.(md|markdown)$/i, '');
-  return fromRecord({ id: fallbackId, ...data, body });
+  return fromRecord({ id: fallbackId, ...data }, body);
 }
 
 export async function importMarkdown(db: Db, files: Record<string, string>, ctx: ChangeContext): Promise<ImportResult> {
