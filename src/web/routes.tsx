@@ -108,7 +108,7 @@ export function webRoutes(deps: WebDeps) {
   pages.use('*', pageHeaders, formLimit, sessionGate(db, deps.config));
   pages.route('/', homeRoutes(db, deps.config));
   pages.route('/', caseRoutes({ db, review: deps.review, rawStore: deps.rawStore, hub, config: deps.config }));
-  pages.route('/kb', playgroundRoutes(deps.knowledge));
+  pages.route('/kb', playgroundRoutes(deps.knowledge, db));
   pages.route('/kb', kbPageRoutes(db, deps.knowledge, publicBaseUrl(deps.config)));
   pages.route('/admin', adminRoutes(db, deps.config));
   pages.all('*', (c) => render(c, <ErrorPage status={404} viewer={c.get('viewer')} message="There is no page at this address." />, 404));

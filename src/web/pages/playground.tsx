@@ -1,4 +1,5 @@
-import type { KnowledgeBase, KnowledgeMatch, Suggestion } from '../../kb/knowledge.js';
+import type { KnowledgeMatch, Suggestion } from '../../kb/knowledge.js';
+import type { ThresholdSource } from '../../kb/language-models.js';
 import { Field, TableWrap } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
@@ -6,9 +7,17 @@ import { articleHref } from './kb-article.js';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
+/** How the threshold in force was chosen, in words (KnowledgeBase.calibrationFor). */
+export const THRESHOLD_SOURCES: Record<ThresholdSource, string> = {
+  configuration: 'set by an admin',
+  'agent-labels': "fitted from the agents' labels",
+  'cross-validation': "chosen by cross-validation on the articles' example questions",
+  prior: 'the conservative prior for articles without example questions',
+};
+
 export function PlaygroundPage(p: {
   viewer: Viewer; question: string; subject: string; language: string; detected?: string;
-  result?: { match: KnowledgeMatch; suggestions: Suggestion[]; calibration: KnowledgeBase['calibration'] };
+  result?: { match: KnowledgeMatch; suggestions: Suggestion[] };
 }) {
   const r = p.result;
   const signals = r ? [...new Set(r.match.candidates.flatMap((c) => Object.keys(c.contributions)))] : [];
@@ -30,8 +39,10 @@ export function PlaygroundPage(p: {
             {r.match.escalate
               ? r.match.reason === 'empty_knowledge_base'
                 ? 'No article is published yet, so every case would be escalated.'
-                : `Confidence ${pct(r.match.confidence)} is below the threshold ${pct(r.match.threshold)}: no article would be suggested and the case would go to an agent.`
-              : `Confidence ${pct(r.match.confidence)} (threshold ${pct(r.match.threshold)}, chosen by ${r.calibration.chosenBy}): the acknowledgement would suggest ${r.suggestions.length} article${r.suggestions.length === 1 ? '' : 's'}.`}
+                : r.match.reason === 'no_article_in_language'
+                  ? 'No article is written in this language (nor in a fallback language of the mailbox): no article would be suggested and the case would go to an agent.'
+                  : `Confidence ${pct(r.match.confidence)} is below the threshold ${pct(r.match.threshold)} (${THRESHOLD_SOURCES[r.match.thresholdSource]}): no article would be suggested and the case would go to an agent.`
+              : `Confidence ${pct(r.match.confidence)} (threshold ${pct(r.match.threshold)}, ${THRESHOLD_SOURCES[r.match.thresholdSource]}): the acknowledgement would suggest ${r.suggestions.length} article${r.suggestions.length === 1 ? '' : 's'} in ${r.match.articleLanguage}.`}
             {p.detected && ` Language detected: ${p.detected}.`}
           </p>
           {r.suggestions.length > 0 && (
