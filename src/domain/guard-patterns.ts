@@ -25,8 +25,9 @@ export const LIST_HEADERS = new Set([
  * post_master, others mailer.daemon). "-admin" alone is not here: people use it-admin@ and sys-admin@; the list
  * software behind fml's "neko-admin@" is caught by its headers (LIST_HEADERS) instead.
  */
+export const NO_REPLY_LOCAL_PART = /(^|[-._+])(no[-._]?reply|do[-._]?not[-._]?reply)([-._+]|$)/;
 export const SYSTEM_LOCAL_PARTS = [
-  /^mailer[-_.]?daemon$/, /^post[-_.]?master$/, /(^|[-._+])(no[-._]?reply|do[-._]?not[-._]?reply)([-._+]|$)/,
+  /^mailer[-_.]?daemon$/, /^post[-_.]?master$/, NO_REPLY_LOCAL_PART,
   /^(double-)?bounces?([^a-z]|$)/, /-bounces?(\+|$)/, /-request$/, /^owner-/, /-owner$/, /^(listserv|majordomo)$/,
 ];
 // Mailbox providers' complaint feedback loops; Microsoft's JMRP reports carry no report header at all.

@@ -145,6 +145,9 @@ describe('decideAcknowledgement: messages that deserve an acknowledgement', () =
     ['a person writing about returned mail', mail(['Subject: Question about returned mail: can I get a refund?'], ['subject'])],
     ['an ordinary envelope sender', mail(), { envelopeSender: 'anna@customer.example' }],
     ['a sysadmin is a person', mail(['From: it-admin@customer.example'], ['from'])],
+    ['a trusted relay writing from noreply@ for a customer', mail(['From: noreply@ourshop.example', 'Reply-To: carl@customer.example'], ['from']), {
+      recipient: { address: 'carl@customer.example', why: 'reply_to_trusted_relay', proven: true },
+    }],
     ['DNS failed and the mailbox acknowledges', mail(), {
       senderAuth: { acknowledge: true, dmarc: 'temperror', fromDomain: 'customer.example' }, unverifiedSenders: { none: 'acknowledge', temperror: 'acknowledge' },
     }],

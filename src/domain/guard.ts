@@ -6,7 +6,7 @@ import {
 } from './raw-headers.js';
 import { foldAddress, foldedLocalPart } from './address-identity.js';
 import {
-  AUTOREPLY_HEADERS, AUTOREPLY_SUBJECT, BOUNCE_SUBJECT, BULK_PRECEDENCE, FEEDBACK_LOOP_SENDERS, LIST_HEADERS, REPLY_FORWARD_PREFIX,
+  AUTOREPLY_HEADERS, AUTOREPLY_SUBJECT, BOUNCE_SUBJECT, BULK_PRECEDENCE, FEEDBACK_LOOP_SENDERS, LIST_HEADERS, NO_REPLY_LOCAL_PART, REPLY_FORWARD_PREFIX,
   REPORT_TYPES, SYSTEM_LOCAL_PARTS,
 } from './guard-patterns.js';
 import type { RecipientChoice } from './acknowledgement-recipient.js';
@@ -109,6 +109,12 @@ export function decideAcknowledgement(input: GuardInput): GuardDecision {
     else reasons.push({ code, detail });
   };
   // Folded (case, NFKC, confusables): "suppоrt@" with a Cyrillic о is our support@ for this rule.
+  // A relay the mailbox trusts (a web form) writes from noreply@ on the customer's behalf; its Reply-To is answered.
+  const relayed = input.recipient?.why === 'reply_to_trusted_relay';
+  const isSystemSender = (address: string) => {
+    const local = foldedLocalPart(address);
+    return SYSTEM_LOCAL_PARTS.some((re) => re.test(local)) && !(relayed && NO_REPLY_LOCAL_PART.test(local));
+  };
   const ours = new Set(input.ourAddresses.map(foldAddress).filter(Boolean));
 
   for (const v of all('auto-submitted')) if (keyword(v) !== 'no') add('auto_submitted', `Auto-Submitted: ${v}`);
@@ -145,8 +151,7 @@ export function decideAcknowledgement(input: GuardInput): GuardDecision {
 
   for (const name of ['from', 'sender', 'return-path']) {
     for (const token of all(name).flatMap(extractMailboxTokens)) {
-      const local = foldedLocalPart(token);
-      if (SYSTEM_LOCAL_PARTS.some((re) => re.test(local)) || FEEDBACK_LOOP_SENDERS.has(foldAddress(token))) {
+      if (isSystemSender(token) || FEEDBACK_LOOP_SENDERS.has(foldAddress(token))) {
         add('system_sender', `${name}: ${token}`);
       }
     }
@@ -158,7 +163,7 @@ export function decideAcknowledgement(input: GuardInput): GuardDecision {
   // The envelope is what the sending server said, not a header the sender wrote: a bounce or auto-reply relayed with
   // its Return-Path stripped still arrives with MAIL FROM:<>.
   if (input.envelopeSender === '') add('empty_return_path', 'SMTP envelope sender MAIL FROM:<>');
-  else if (input.envelopeSender && SYSTEM_LOCAL_PARTS.some((re) => re.test(foldedLocalPart(input.envelopeSender!)))) {
+  else if (input.envelopeSender && isSystemSender(input.envelopeSender)) {
     add('system_sender', `MAIL FROM: ${input.envelopeSender}`);
   }
 

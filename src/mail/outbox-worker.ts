@@ -11,6 +11,9 @@ import type { Metrics } from '../metrics.js';
 import type { WebhookSender } from '../escalation/webhook-delivery.js';
 import { describeSendError, isRetryableSendError, type MailSender } from './senders.js';
 
+/** What we send to a customer without a person deciding to: RFC 3834 automatic responses. */
+const AUTOMATIC_RESPONSES = new Set<string>(['acknowledgement', 'update']);
+
 export interface OutboxWorkerOptions {
   db: Db;
   sender: MailSender;
@@ -89,6 +92,9 @@ export class OutboxWorker extends WakingWorker {
             subject: row.subject,
             text: row.textBody,
             headers: row.headers,
+            // RFC 3834 section 3.3: automatic responses go out with the null return path MAIL FROM:<>, so that a bounce
+            // of an acknowledgement or SLA update is never sent back to us (and never answered by anyone's robot).
+            ...(AUTOMATIC_RESPONSES.has(row.kind) ? { envelopeFrom: '' } : {}),
           }))
           .then(() => ({ row, err: null as unknown }), (err: unknown) => ({ row, err })),
       ),

@@ -9,6 +9,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   headers: Record<string, string>;
+  /** The SMTP envelope sender; '' is the null sender MAIL FROM:<> (RFC 3834 section 3.3). Default: the From address. */
+  envelopeFrom?: string;
 }
 
 /** Where outgoing mail goes: a real SMTP server, or .eml files when none is configured. */
@@ -27,6 +29,7 @@ function toNodemailer(mail: OutgoingMail) {
     subject: mail.subject,
     text: mail.text,
     headers: mail.headers,
+    ...(mail.envelopeFrom !== undefined ? { envelope: { from: mail.envelopeFrom, to: [mail.to] } } : {}),
   };
 }
 
@@ -59,7 +62,10 @@ export function fileSender(dir: string): MailSender {
       await mkdir(dir, { recursive: true });
       const file = path.join(dir, `${mail.messageId.replace(/[^a-zA-Z0-9._@-]/g, '_')}.eml`);
       if (await stat(file).then(() => true, () => false)) return;
-      const info = (await transport.sendMail(toNodemailer(mail))) as unknown as { message: Buffer };
+      // A file in the outbox folder is a final delivery, so it carries the envelope sender as Return-Path, as RFC 5321
+      // section 4.4 has the delivering server add it; whatever forwards the file later finds the null sender there.
+      const withPath = mail.envelopeFrom !== undefined ? { ...mail, headers: { 'Return-Path': `<${mail.envelopeFrom}>`, ...mail.headers } } : mail;
+      const info = (await transport.sendMail(toNodemailer(withPath))) as unknown as { message: Buffer };
       await writeFile(`${file}.tmp`, info.message);
       await rename(`${file}.tmp`, file);
     },
