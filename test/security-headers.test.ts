@@ -23,7 +23,7 @@ const routes: { name: string; path: string | (() => string); init?: RequestInit;
   { name: 'POST /api/kb/articles with broken JSON', path: '/api/kb/articles', init: { method: 'POST', body: '{nope', headers: { 'content-type': 'application/json' } }, auth: 'api', status: 400 },
   { name: 'POST /api/inbound/raw', path: '/api/inbound/raw', init: { method: 'POST', body: customerEmail({ from: 'headers@customer.test' }) }, auth: 'inbound', status: 202 },
   { name: 'GET /api/no-such-route', path: '/api/no-such-route', auth: 'api', status: 404 },
-  { name: 'GET / (no such route)', path: '/', auth: 'none', status: 404 },
+  { name: 'GET / (redirects to sign-in)', path: '/', auth: 'none', status: 303 },
   { name: 'GET /signin', path: '/signin', auth: 'none', status: 200, html: true },
   { name: 'POST /signin with a wrong password', path: '/signin', init: { method: 'POST', body: new URLSearchParams({ email: 'x@shop.test', password: 'wrong-password-1' }) }, auth: 'none', status: 401, html: true },
   { name: 'GET /app without a session (redirect)', path: '/app/inbox', auth: 'none', status: 303 },
@@ -32,6 +32,8 @@ const routes: { name: string; path: string | (() => string); init?: RequestInit;
   { name: 'GET /app/no-such-page', path: '/app/no-such-page', auth: 'session', status: 404, html: true },
   { name: 'GET /app/messages/:id/html (mail frame)', path: () => `/app/messages/${stored}/html`, auth: 'session', status: 200, html: true },
   { name: 'GET /app/messages/:id/html for no message', path: `/app/messages/${NO_SUCH}/html`, auth: 'session', status: 404, html: true },
+  { name: 'GET /help (public help centre)', path: '/help', auth: 'none', status: 200, html: true },
+  { name: 'GET /help/:lang/:id for no article', path: '/help/en/no-such-article', auth: 'none', status: 404, html: true },
   { name: 'GET /assets/app.css', path: '/assets/app.css', auth: 'none', status: 200 },
   { name: 'GET /assets/app.js', path: '/assets/app.js', auth: 'none', status: 200 },
 ];
