@@ -95,7 +95,7 @@ export const vectorAnySize = customType<{ data: Float32Array | number[]; driverD
   fromDriver: (v) => Float32Array.from(JSON.parse(v) as number[]),
 });
 
-export const chunkKinds = ['title', 'section', 'example', 'learned_example'] as const;
+export const chunkKinds = ['title', 'section', 'example', 'learned_example', 'generated_question'] as const;
 export type ChunkKind = (typeof chunkKinds)[number];
 
 /**
@@ -156,3 +156,36 @@ export const articleLearnedExamples = pgTable(
   },
   (t) => [index('article_learned_examples_article').on(t.articleId), uniqueIndex('article_learned_examples_unique').on(t.articleId, t.caseId)],
 );
+
+/**
+ * Questions a chat model wrote for a published article (in its language, from its title and body): matching examples
+ * for a knowledge base that has none yet. Never authored examples (they do not switch a language to cross-validated
+ * confidence); the knowledge manager sees them on the article page and deletes the ones that are wrong.
+ */
+export const articleGeneratedQuestions = pgTable(
+  'article_generated_questions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    articleId: text('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+    /** the article version whose text the questions were written from */
+    articleVersion: integer('article_version').notNull(),
+    language: text('language').notNull(),
+    text: text('text').notNull(),
+    model: text('model').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('article_generated_questions_unique').on(t.articleId, t.text)],
+);
+
+/**
+ * Per article: the text (title, body, language) questions were last generated from. Kept apart from the questions so
+ * that deleting every generated question does not bring them back, and a change of tags alone (a new version, same
+ * text) does not ask the model again.
+ */
+export const articleQuestionGenerations = pgTable('article_question_generations', {
+  articleId: text('article_id').primaryKey().references(() => articles.id, { onDelete: 'cascade' }),
+  articleVersion: integer('article_version').notNull(),
+  sourceHash: text('source_hash').notNull(),
+  model: text('model').notNull(),
+  generatedAt: timestamptz('generated_at').notNull().defaultNow(),
+});
