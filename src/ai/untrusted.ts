@@ -19,3 +19,22 @@ export function fenceUntrusted(label: string, text: string, boundary = `UNTRUSTE
   }
   return `<<<${boundary} ${safeLabel}>>>\n${body}\n<<<END ${boundary}>>>`;
 }
+
+// Markers that end a block of data in our prompts or in common prompt formats. Our boundary is random, so writing one
+// cannot close the fence; writing one anyway is an attempt to, and says the message is trying to steer the model.
+const FENCE_ESCAPES = [
+  /<<<\s*(?:END\s*)?UNTRUSTED/i, /<<<\s*END\b/i, /\bEND[\s_]+UNTRUSTED\b/i,
+  /<\/\s*(?:untrusted|customer[_ -]?message|user[_ -]?input|document|data|context|message)\s*>/i,
+  /\[\s*\/?\s*(?:END|BEGIN) (?:OF )?(?:CUSTOMER|USER|UNTRUSTED) (?:MESSAGE|INPUT|DATA|TEXT)\s*\]/i,
+  /^\s*(?:END|BEGIN) (?:OF )?(?:CUSTOMER|USER|UNTRUSTED) (?:MESSAGE|INPUT|DATA|TEXT)\b/im,
+  /<\|(?:im_end|im_start|endoftext|system|assistant)\|>/i,
+];
+
+/** The fence-closing marker a customer wrote into their text, or null. */
+export function fenceEscapeAttempt(text: string): string | null {
+  for (const pattern of FENCE_ESCAPES) {
+    const m = pattern.exec(text);
+    if (m) return m[0].trim();
+  }
+  return null;
+}

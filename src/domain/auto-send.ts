@@ -6,13 +6,17 @@ export type AutoSendMode = 'off' | 'shadow' | 'on';
 export interface AutoSendInput {
   mode: AutoSendMode;
   minConfidence: number;
-  draft: { confidence: number; sentences: { citations: unknown[] }[]; unsupportedSentences: number; injectionSuspected: boolean; citedPublished: boolean; generator: string };
+  draft: {
+    confidence: number; sentences: { citations: unknown[] }[]; unsupportedSentences: number; injectionSuspected: boolean; citedPublished: boolean; generator: string;
+    /** sentences promising money, a date or an action that no cited article states word for word (domain/commitments.ts) */
+    unsupportedCommitments?: number;
+  };
   case: { customerMessageCount: number; status: string; acknowledged: boolean };
 }
 
 export type AutoSendBlocker =
   | 'mode_off' | 'low_confidence' | 'unsupported_sentence' | 'no_citation' | 'citation_not_published'
-  | 'not_first_message' | 'escalated' | 'guard_suppressed' | 'injection_suspected';
+  | 'not_first_message' | 'escalated' | 'guard_suppressed' | 'injection_suspected' | 'unsupported_commitment';
 
 export interface AutoSendVerdict {
   send: boolean;
@@ -32,6 +36,7 @@ export function decideAutoSend(input: AutoSendInput): AutoSendVerdict {
   // the guard's verdict: a message that got no acknowledgement (auto-reply, forged sender, cap) gets no auto-reply
   if (!kase.acknowledged) blockers.push('guard_suppressed');
   if (draft.injectionSuspected) blockers.push('injection_suspected');
+  if ((draft.unsupportedCommitments ?? 0) > 0) blockers.push('unsupported_commitment');
   const wouldSend = blockers.length === 0;
   if (input.mode === 'off') blockers.unshift('mode_off');
   return { send: wouldSend && input.mode === 'on', wouldSend, blockers };

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ChatClient, ChatMessage, CompleteJsonOptions } from '../ai/chat.js';
 import { AiOutputError } from '../ai/errors.js';
-import { fenceUntrusted, untrustedTextRule } from '../ai/untrusted.js';
+import { fenceEscapeAttempt, fenceUntrusted, untrustedTextRule } from '../ai/untrusted.js';
 import { renderTemplate } from '../domain/acknowledgement.js';
 import { templateLanguage, type SupportedLanguage } from '../domain/language.js';
 import type { Draft, DraftArticle, DraftCitation, DraftInput, SentenceCitation } from './draft.js';
@@ -213,6 +213,8 @@ export async function composeModelDraft(input: DraftInput, chat: DraftChat, opts
     promptVersion: prompt.version,
     unsupportedSentences: unsupported,
     strippedLinks: [...strippedFromModel, ...strippedFromFrame.filter((s) => !strippedFromModel.includes(s))],
-    injectionSuspected: output.injection_detected || strippedFromModel.length > 0 || extraKeys.some((k) => ACTING_KEY.test(k)),
+    // a fake end-of-fence marker in the customer's text is an attempt to steer the model, whatever the model says
+    injectionSuspected: output.injection_detected || strippedFromModel.length > 0 || extraKeys.some((k) => ACTING_KEY.test(k))
+      || fenceEscapeAttempt(`${input.subject}\n${input.customerText}`) !== null,
   };
 }
