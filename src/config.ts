@@ -37,6 +37,9 @@ export const configSchema = z.object({
   INBOUND_RATE_BURST: z.coerce.number().int().positive().default(200),
   INBOUND_SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(100),
   INBOUND_SMTP_MAX_CLIENTS_PER_IP: z.coerce.number().int().positive().default(20),
+  // SMTP DATA held in memory at once (a message is kept whole until stored): per client address, and for everyone.
+  INBOUND_SMTP_MAX_BYTES_IN_FLIGHT_PER_IP: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  INBOUND_SMTP_MAX_BYTES_IN_FLIGHT: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   HSTS_MAX_AGE_SECONDS: z.coerce.number().int().nonnegative().default(180 * 24 * 3600),
   INBOUND_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
   API_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),

@@ -222,7 +222,10 @@ export async function startService(config: Config, opts: { log?: Logger; databas
   if (config.INBOUND_SMTP_ENABLED) {
     smtp = createSmtpListener({
       inbound, defaultMailbox, host: config.INBOUND_SMTP_HOST, maxBytes: config.MAX_MESSAGE_BYTES, log,
-      limits: { maxClients: config.INBOUND_SMTP_MAX_CLIENTS, maxClientsPerIp: config.INBOUND_SMTP_MAX_CLIENTS_PER_IP },
+      limits: {
+        maxClients: config.INBOUND_SMTP_MAX_CLIENTS, maxClientsPerIp: config.INBOUND_SMTP_MAX_CLIENTS_PER_IP,
+        maxBytesInFlightPerIp: config.INBOUND_SMTP_MAX_BYTES_IN_FLIGHT_PER_IP, maxBytesInFlight: config.INBOUND_SMTP_MAX_BYTES_IN_FLIGHT,
+      },
     });
     smtpPort = await listen(smtp, config.INBOUND_SMTP_PORT, config.INBOUND_SMTP_HOST);
   }
