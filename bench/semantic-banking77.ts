@@ -90,7 +90,7 @@ for (const perIntent of [Infinity, 10]) {
   const train = index.map((i) => trainAll[i]!);
   const tr: Vectors = { use: index.map((i) => all.use[i]!), hashed: index.map((i) => all.hashed[i]!) };
   const cents = centroids(train, tr, intents);
-  const setting = Number.isFinite(perIntent) ? `all ${train.length} examples` : `${perIntent} per intent`;
+  const setting = Number.isFinite(perIntent) ? `${perIntent} per intent (${train.length})` : `all ${train.length} examples`;
   const centroid = top1(test, tv, intents, cents);
   const nearest = top1(test, tv, train.map((r) => r.category), tr);
   for (const v of variants) results[`${setting}, ${v}`] = { centroid: centroid[v], nearestExample: nearest[v] };

@@ -27,12 +27,19 @@ async function load() {
   return initModel(source);
 }
 
+const dimensions = 512;
+
 /** All vectors of one request in one buffer (transferred, not copied), each L2-normalised. */
 async function embed(model, texts) {
-  const rows = await model.embed(texts.map((t) => (t.length > maxChars ? t.slice(0, maxChars) : t)));
-  const dimensions = rows[0]?.length ?? 0;
-  const out = new Float32Array(rows.length * dimensions);
-  rows.forEach((row, i) => {
+  const out = new Float32Array(texts.length * dimensions);
+  // An empty text has no tokens, so no row in the model's sparse input: it would shift or drop the rows after it.
+  // It keeps the zero vector instead, as the hashed embedder gives it.
+  const kept = texts.flatMap((t, i) => (t.length > 0 ? [i] : []));
+  if (kept.length === 0) return { out, dimensions };
+  const rows = await model.embed(kept.map((i) => (texts[i].length > maxChars ? texts[i].slice(0, maxChars) : texts[i])));
+  if (rows.length !== kept.length) throw new Error(`the model returned ${rows.length} vectors for ${kept.length} texts`);
+  rows.forEach((row, k) => {
+    const i = kept[k];
     let norm = 0;
     for (const x of row) norm += x * x;
     const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;

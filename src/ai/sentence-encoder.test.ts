@@ -8,6 +8,8 @@ import { SentenceEncoder, unavailableMessage } from './sentence-encoder.js';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 const norm = (v: Float32Array) => Math.sqrt(cosine(v, v));
+// Loading the model took 3 s alone and 15 s at load average 14: tests that load one get room beyond 60 s.
+const loading = { timeout: 240_000 };
 
 function capturingLogger() {
   const lines: { level: number; msg: string }[] = [];
@@ -25,7 +27,7 @@ const encoder = new SentenceEncoder();
 afterAll(() => encoder.close());
 
 describe('SentenceEncoder (USE-lite in a worker, from the npm package, no network)', () => {
-  it('embeds in order, 512 dimensions, unit length', async () => {
+  it('embeds in order, 512 dimensions, unit length', loading, async () => {
     const texts = ['Where is my parcel?', 'How do I reset my password?', 'Where is my parcel?'];
     const vectors = await encoder.embed(texts);
     expect(vectors).toHaveLength(3);
@@ -40,6 +42,14 @@ describe('SentenceEncoder (USE-lite in a worker, from the npm package, no networ
     const [alone] = await encoder.embed(['How do I reset my password?']);
     expect(cosine(alone!, vectors[1]!)).toBeCloseTo(1, 4);
     expect(await encoder.embed([])).toEqual([]);
+  });
+
+  it('gives an empty text the zero vector without disturbing its neighbours', async () => {
+    const [before, empty, after] = await encoder.embed(['How do I reset my password?', '', 'Where is my parcel?']);
+    expect(norm(empty!)).toBe(0);
+    const [parcel, password] = await encoder.embed(['Where is my parcel?', 'How do I reset my password?']);
+    expect(cosine(before!, password!)).toBeCloseTo(1, 4);
+    expect(cosine(after!, parcel!)).toBeCloseTo(1, 4);
   });
 
   it('puts a paraphrase much closer than an unrelated question', async () => {
@@ -67,7 +77,7 @@ describe('createSentenceEncoder', () => {
   let cached: ClosableEmbedder | undefined;
   afterAll(() => cached?.close());
 
-  it('answers repeated texts from the cache without asking the worker', async () => {
+  it('answers repeated texts from the cache without asking the worker', loading, async () => {
     const store = new MemoryEmbeddingStore(100);
     const { logger, warnings } = capturingLogger();
     cached = await createSentenceEncoder(logger, { store });
@@ -109,7 +119,7 @@ describe('createSentenceEncoder', () => {
 });
 
 describe('SentenceEncoder when its worker dies', () => {
-  it('rejects the calls it owed and every later one, with one warning', async () => {
+  it('rejects the calls it owed and every later one, with one warning', loading, async () => {
     const { logger, warnings } = capturingLogger();
     const doomed = new SentenceEncoder({ log: logger });
     await doomed.embed(['loaded']);

