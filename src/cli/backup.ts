@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { backupEmbedded, restoreEmbedded } from '../ops/backup.js';
+import { lockDataDir } from '../db/data-dir-lock.js';
 import { embeddedInUse, IN_USE_MESSAGE } from '../ops/embedded-lock.js';
 
 const POSTGRES = 'DATABASE_URL is set: back up PostgreSQL with pg_dump and restore with pg_restore (docs/operations.md)';
@@ -20,7 +21,9 @@ export async function backupCommand(config: Config, args: string[]): Promise<num
     console.error(IN_USE_MESSAGE(config.DATA_DIR));
     return 1;
   }
-  const result = await backupEmbedded(config.DATA_DIR, values.out);
+  // Held while the copy is made: a service started meanwhile is refused (data-dir-lock.ts).
+  const lock = lockDataDir(config.DATA_DIR, 'backup');
+  const result = await backupEmbedded(config.DATA_DIR, values.out).finally(() => lock.release());
   console.log(JSON.stringify({ backup: values.out, bytes: result.bytes, files: result.files.length, rows: result.rows }));
   return 0;
 }

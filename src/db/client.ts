@@ -11,6 +11,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
 import { preparingClient, type PreparePolicy } from './prepared.js';
 import { SESSION_SETUP } from './session.js';
 
@@ -45,10 +46,18 @@ export async function openDatabase(opts: {
   preparedStatements?: boolean;
 }): Promise<Database> {
   if (opts.databaseUrl) return openPostgres({ connectionString: opts.databaseUrl, max: opts.maxConnections ?? 10 }, 'postgres', { mode: opts.preparedStatements ?? 'unless-pglite' });
-  const dir = opts.dataDir ? path.resolve(opts.dataDir, 'pglite') : undefined;
-  if (dir) mkdirSync(dir, { recursive: true });
-  if (dir && opts.embeddedThread !== false) return openEmbeddedThread(dir);
-  return wrapPglite(await PGlite.create(dir ?? 'memory://', { extensions: { vector } }));
+  if (!opts.dataDir) return wrapPglite(await PGlite.create('memory://', { extensions: { vector } }));
+  // One process per embedded DATA_DIR (data-dir-lock.ts), released when the database is closed or fails to open.
+  const lock = lockDataDir(opts.dataDir, process.argv.slice(2, 4).join(' ') || 'firstreply');
+  try {
+    const dir = path.resolve(opts.dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+    const database = opts.embeddedThread !== false ? await openEmbeddedThread(dir) : wrapPglite(await PGlite.create(dir, { extensions: { vector } }));
+    return { ...database, close: () => database.close().finally(() => lock.release()) };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
 }
 
 async function openEmbeddedThread(dir: string): Promise<Database> {

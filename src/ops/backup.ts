@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
+import { LOCK_FILE } from '../db/data-dir-lock.js';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { END_OF_ARCHIVE, entryHeader, padding, readTar } from './tar.js';
 
@@ -34,7 +35,7 @@ async function dataFiles(dataDir: string, exclude: string[]): Promise<{ path: st
     for (const d of await readdir(path.join(dataDir, rel), { withFileTypes: true })) {
       const child = rel ? `${rel}/${d.name}` : d.name;
       const full = path.join(dataDir, child);
-      if (child === 'pglite' || exclude.includes(full) || d.name.endsWith('.tmp') || d.name.endsWith('.partial')) continue;
+      if (child === 'pglite' || child === LOCK_FILE || exclude.includes(full) || d.name.endsWith('.tmp') || d.name.endsWith('.partial')) continue;
       if (d.isDirectory()) await walk(child);
       else if (d.isFile()) {
         const s = await stat(full);
