@@ -11,7 +11,20 @@ const urlOf = (protocols: string[]) =>
     } catch {
       return false;
     }
-  }, `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }, `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+    .refine(validEscapes, 'expected %-escapes of two hex digits (like %40 for @) in the user name, password and path');
+
+/** The user name, password and path are %-decoded where used (IMAP login, mailbox name): a bad escape fails here. */
+function validEscapes(v: string): boolean {
+  if (!URL.canParse(v)) return true; // not a URL at all: the first check says so
+  const u = new URL(v);
+  try {
+    for (const part of [u.username, u.password, u.pathname]) decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

@@ -12,6 +12,7 @@ import { JobQueue } from './jobs/queue.js';
 import { BatchQueue } from './jobs/batch-queue.js';
 import { LeaseKeeper } from './jobs/leases.js';
 import { errorMessage } from './errors.js';
+import { listenError } from './startup-errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { dbCursorStore } from './mail/imap-cursors.js';
 import { ImapWatcher } from './mail/imap-watcher.js';
@@ -69,10 +70,29 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-/** The composition root: every real part wired together, started in dependency order, stopped in reverse. */
+/**
+ * The composition root. A start that fails (a port in use, a migration) stops what it started and closes the database
+ * it opened (releasing DATA_DIR's lock and PGlite's postmaster.pid) before the error reaches the caller.
+ */
 export async function startService(config: Config, opts: { log?: Logger; database?: Database; resolver?: Resolver } = {}): Promise<Service> {
-  const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const database = opts.database ?? (await openDatabase(databaseOptions(config)));
+  try {
+    const service = await startParts(config, { ...opts, database });
+    if (!opts.database) {
+      const stop = service.stop.bind(service);
+      service.stop = () => stop().finally(() => database.close());
+    }
+    return service;
+  } catch (err) {
+    if (!opts.database) await database.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Every real part wired together, started in dependency order, stopped in reverse. */
+async function startParts(config: Config, opts: { log?: Logger; database: Database; resolver?: Resolver }): Promise<Service> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const database = opts.database;
   await database.migrate();
   const db = database.db;
   const bootstrapped = await ensureBootstrapAdmin(db, config);
@@ -217,6 +237,19 @@ export async function startService(config: Config, opts: { log?: Logger; databas
     slaWorker.start();
     leases.start();
   }
+  const stopParts = async () => {
+    if (smtp) await new Promise<void>((resolve) => smtp!.close(() => resolve()));
+    await leases.stop();
+    await pipeline.stop();
+    await draftWorker.stop();
+    await slaWorker.stop();
+    await outboxWorker.stop();
+    knowledge.stop();
+    await knowledge.ready();
+    await queue.stop();
+    await maintenance?.stop();
+    sender.close();
+  };
   let smtpPort: number | null = null;
   // Receiving is ingestion only (store, enqueue): an API process may take SMTP while workers do the rest.
   if (config.INBOUND_SMTP_ENABLED) {
@@ -227,7 +260,11 @@ export async function startService(config: Config, opts: { log?: Logger; databas
         maxBytesInFlightPerIp: config.INBOUND_SMTP_MAX_BYTES_IN_FLIGHT_PER_IP, maxBytesInFlight: config.INBOUND_SMTP_MAX_BYTES_IN_FLIGHT,
       },
     });
-    smtpPort = await listen(smtp, config.INBOUND_SMTP_PORT, config.INBOUND_SMTP_HOST);
+    smtpPort = await listen(smtp, config.INBOUND_SMTP_PORT, config.INBOUND_SMTP_HOST).catch(async (err: unknown) => {
+      smtp = null; // never listened: nothing to close
+      await stopParts();
+      throw listenError(err, 'The SMTP listener', 'INBOUND_SMTP_PORT', 'INBOUND_SMTP_HOST', config.INBOUND_SMTP_HOST, config.INBOUND_SMTP_PORT);
+    });
   }
   const app = createApp({
     config, database, inbound, metrics, log, mailStatus, rawStore, knowledge, review, embedder, chat, queue,
@@ -236,8 +273,12 @@ export async function startService(config: Config, opts: { log?: Logger; databas
       inboundRateLimit: { ratePerSecond: config.INBOUND_RATE_PER_SECOND, burst: config.INBOUND_RATE_BURST },
     },
   });
-  const { server, port: httpPort } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
+  const { server, port: httpPort } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => resolve({ server: s, port: info.port }));
+    s.once('error', reject);
+  }).catch(async (err: unknown) => {
+    await stopParts();
+    throw listenError(err, 'The HTTP server', 'PORT', 'HOST', config.HOST, config.PORT);
   });
   log.info({ httpPort, smtpPort, database: database.kind, outbound: sender.kind, imap: watchers.length }, 'firstreply started');
 
@@ -249,18 +290,7 @@ export async function startService(config: Config, opts: { log?: Logger; databas
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      if (smtp) await new Promise<void>((resolve) => smtp!.close(() => resolve()));
-      await leases.stop();
-      await pipeline.stop();
-      await draftWorker.stop();
-      await slaWorker.stop();
-      await outboxWorker.stop();
-      knowledge.stop();
-      await knowledge.ready();
-      await queue.stop();
-      await maintenance?.stop();
-      sender.close();
-      if (!opts.database) await database.close();
+      await stopParts();
       log.info('firstreply stopped');
     },
   };
