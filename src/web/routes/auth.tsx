@@ -9,7 +9,7 @@ import { homeFor, safeNext } from '../access.js';
 import { field, formOf, render } from '../env.js';
 import { ErrorPage } from '../pages/error.js';
 import { SignInPage } from '../pages/signin.js';
-import { FailureLimiter } from '../rate-limit.js';
+import { SignInThrottle } from '../signin-throttle.js';
 import { clearSessionCookie, csrfPasses, originAllowed, readSessionToken, sessionOf, setSessionCookie } from '../session-http.js';
 
 type AuthConfig = Pick<Config, 'COOKIE_SECURE' | 'SESSION_TTL_HOURS' | 'SIGNIN_MAX_ATTEMPTS_PER_15MIN'>;
@@ -27,9 +27,19 @@ function clientIp(c: Context): string {
   }
 }
 
+function waitText(ms: number): string {
+  if (ms < 60_000) {
+    const seconds = Math.max(1, Math.ceil(ms / 1000));
+    return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  }
+  const minutes = Math.ceil(ms / 60_000);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
 export function authRoutes(db: Db, config: AuthConfig) {
-  // In-process limiter (see rate-limit.ts): counts failures per IP and per email over 15 minutes.
-  const limiter = new FailureLimiter(config.SIGNIN_MAX_ATTEMPTS_PER_15MIN, WINDOW_MS);
+  // In-process (see rate-limit.ts): failures per client address + account with a growing delay, and per client
+  // address; never per email alone, so nobody can lock a named user out from elsewhere (signin-throttle.ts).
+  const throttle = new SignInThrottle({ maxFailures: config.SIGNIN_MAX_ATTEMPTS_PER_15MIN, windowMs: WINDOW_MS });
 
   return new Hono()
     // The bare address leads somewhere useful: the viewer's start page, or sign-in.
@@ -49,19 +59,18 @@ export function authRoutes(db: Db, config: AuthConfig) {
       const email = normalizeEmail(field(form, 'email')).slice(0, 254);
       const password = field(form, 'password');
       const next = safeNext(field(form, 'next'));
-      const keys = [`ip:${clientIp(c)}`, `email:${email}`];
-      const waitMs = Math.max(...keys.map((k) => limiter.retryAfterMs(k)));
+      const ip = clientIp(c);
+      const waitMs = throttle.retryAfterMs(ip, email);
       if (waitMs > 0) {
-        const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
         c.header('retry-after', String(Math.ceil(waitMs / 1000)));
-        return render(c, <SignInPage email={email} next={next} error={`Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`} />, 429);
+        return render(c, <SignInPage email={email} next={next} error={`Too many sign-in attempts. Try again in ${waitText(waitMs)}.`} />, 429);
       }
       const user = email && password ? await checkCredentials(db, email, password) : null;
       if (!user) {
-        for (const k of keys) limiter.fail(k);
+        throttle.fail(ip, email);
         return render(c, <SignInPage email={email} next={next} error={SIGNIN_FAILED} />, 401);
       }
-      limiter.reset(`email:${email}`);
+      throttle.succeed(ip, email);
       // A fresh session id at every sign-in: a cookie planted before sign-in (session fixation) stays worthless.
       const previous = readSessionToken(c, config);
       if (previous) await deleteSession(db, previous);
