@@ -10,6 +10,7 @@
 // that article, learned as examples) plus labels "no article answers this", with the threshold re-fitted from them.
 // Figures per split (dev = odd ids, the only ones looked at while choosing the prior; test = even ids) and language.
 import { LocalEmbedder } from '../src/ai/local-embedder.js';
+import { createSentenceEncoder } from '../src/ai/semantic-model.js';
 import { openDatabase } from '../src/db/client.js';
 import { articleLearnedExamples } from '../src/db/schema/kb.js';
 import { detectEscalation } from '../src/domain/escalation.js';
@@ -83,6 +84,19 @@ async function run() {
   const zero = [];
   for (const e of emails) zero.push(await see(kb, e, {}));
   rows.push(...report('zero-shot', zero));
+  // The same, with the English sentence encoder as a ranking signal (a second knowledge base on the same database).
+  const encoder = await createSentenceEncoder({ warn: (o: unknown, m?: string) => say(`${m ?? ''} ${JSON.stringify(o)}`) });
+  if (encoder) {
+    const started = performance.now();
+    const semantic = new KnowledgeBase({ db, embedder: new LocalEmbedder(), log: createLogger('silent'), publicBaseUrl: 'https://help.shop.example', semantic: { embedder: encoder, languages: ['en'] } });
+    await semantic.ready();
+    const seen = [];
+    for (const e of emails) seen.push(await see(semantic, e, {}));
+    say(`with the sentence encoder: ${Math.round(performance.now() - started)} ms for training and ${emails.length} emails`);
+    rows.push(...report('zero-shot + English sentence encoder', seen));
+    semantic.stop();
+    await encoder.close();
+  }
   const fallback = [];
   for (const e of emails) fallback.push(await see(kb, e, { fallbackLanguages: ['en'] }));
   rows.push(...report('zero-shot, fallback en', fallback));

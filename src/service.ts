@@ -28,6 +28,7 @@ import { createSmtpListener } from './mail/smtp-listener.js';
 import { DEFAULT_MAILBOX_KEY, imapMailboxKey, syncMailboxes } from './mailboxes/sync.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createChatClient, createEmbedder } from './ai/provider.js';
+import { createSentenceEncoder, semanticModelEnabled } from './ai/semantic-model.js';
 import { Review } from './review/actions.js';
 import * as sla from './sla/timers.js';
 import { SlaWorker } from './sla/worker.js';
@@ -120,8 +121,12 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
   const rawStore = database.kind === 'pglite' ? fileRawStore(path.resolve(config.DATA_DIR, 'raw'), config.RAW_FILE_THRESHOLD_BYTES) : rowRawStore;
 
   const embedder = createEmbedder(config, { db, onRetry: (e) => log.warn(e, 'AI request retried') });
+  // The English sentence encoder ranks English questions beside the lexical signals (SEMANTIC_MODEL); one warning and
+  // lexical matching only when it cannot load.
+  const encoder = semanticModelEnabled(config) ? await createSentenceEncoder(log) : undefined;
   const knowledge = new KnowledgeBase({
     db, embedder, log, threshold: config.MATCH_THRESHOLD, pollMs: worker ? 60_000 : undefined, publicBaseUrl: publicBaseUrl(config),
+    ...(encoder ? { semantic: { embedder: encoder, languages: ['en'] } } : {}),
     onArticlesChanged: async (ids) => {
       const stale = await refreshStaleDrafts(db, ids);
       if (stale.redrafted) draftWorker.kick();
@@ -245,6 +250,7 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
     await slaWorker.stop();
     await outboxWorker.stop();
     knowledge.stop();
+    await encoder?.close();
     await knowledge.ready();
     await queue.stop();
     await maintenance?.stop();

@@ -6,10 +6,19 @@ import type { Embedder } from '../ai/embedder.js';
 import type { IndexedArticle } from './indexing/indexer.js';
 import type { EscalationMetrics } from './matching/calibration.js';
 import { Matcher, MIN_CALIBRATED_ARTICLES } from './matching/matcher.js';
+import { VectorIndex } from './matching/vector-index.js';
+
+/** A sentence encoder for some languages (the English USE-lite): a ranking signal over the articles' chunks. */
+export interface SemanticSignal {
+  embedder: Embedder;
+  languages: readonly string[];
+}
 
 export interface LanguageModel {
   language: string;
   matcher: Matcher;
+  /** the articles' chunks (title, sections, questions) embedded by the sentence encoder, when it covers the language */
+  semantic?: { embedder: Embedder; index: VectorIndex };
   articleIds: ReadonlySet<string>;
   /** example questions the matcher learned from (authored or learned from agents) */
   questions: number;
@@ -27,7 +36,7 @@ export interface Calibration {
 /** Two-letter code: 'de-AT' and 'de' are one language for matching. */
 export const baseLanguage = (code: string) => code.slice(0, 2).toLowerCase();
 
-export async function trainByLanguage(articles: IndexedArticle[], embedder: Embedder): Promise<Map<string, LanguageModel>> {
+export async function trainByLanguage(articles: IndexedArticle[], embedder: Embedder, semantic?: SemanticSignal): Promise<Map<string, LanguageModel>> {
   const groups = new Map<string, IndexedArticle[]>();
   for (const a of articles) {
     const lang = baseLanguage(a.language);
@@ -42,7 +51,11 @@ export async function trainByLanguage(articles: IndexedArticle[], embedder: Embe
       list.map((a) => ({ id: a.id, title: a.title, texts: a.sections, examples: a.questions })),
       { embedder, calibrate: authored >= MIN_CALIBRATED_ARTICLES },
     );
-    models.set(language, { language, matcher, articleIds: new Set(list.map((a) => a.id)), questions: list.reduce((n, a) => n + a.questions.length, 0) });
+    const covered = semantic?.languages.includes(language) ? semantic.embedder : undefined;
+    models.set(language, {
+      language, matcher, articleIds: new Set(list.map((a) => a.id)), questions: list.reduce((n, a) => n + a.questions.length, 0),
+      ...(covered ? { semantic: { embedder: covered, index: await semanticIndex(list, covered) } } : {}),
+    });
   }
   return models;
 }
@@ -56,4 +69,12 @@ export function matchingLanguages(language: string, fallbacks: readonly string[]
 /** Keeps the scores of one language's articles. */
 export function restrict<T>(scores: ReadonlyMap<string, T>, ids: ReadonlySet<string>): Map<string, T> {
   return new Map([...scores].filter(([id]) => ids.has(id)));
+}
+
+async function semanticIndex(list: IndexedArticle[], embedder: Embedder): Promise<VectorIndex> {
+  const texts = list.flatMap((a) => [a.title, ...a.sections, ...a.questions].map((text) => ({ id: a.id, text })));
+  const index = new VectorIndex(embedder.dimensions, texts.length);
+  const vectors = await embedder.embed(texts.map((t) => t.text));
+  vectors.forEach((v, i) => index.add(texts[i]!.id, v));
+  return index;
 }

@@ -21,7 +21,7 @@ export interface ChildService {
 export async function startChildService(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildService> {
   const child = spawn(process.execPath, [...(process.env.CHILD_NODE_ARGS?.split(' ') ?? []), cliPath, 'start'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', SENDER_AUTH: 'off', DATABASE_POOL_MAX: '1', PORT: '0', INBOUND_SMTP_PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', SENDER_AUTH: 'off', SEMANTIC_MODEL: 'off', DATABASE_POOL_MAX: '1', PORT: '0', INBOUND_SMTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -61,7 +61,7 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'silent', SENDER_AUTH: 'off', DATABASE_POOL_MAX: '1', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'silent', SENDER_AUTH: 'off', SEMANTIC_MODEL: 'off', DATABASE_POOL_MAX: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

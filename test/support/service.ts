@@ -22,6 +22,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
       INBOUND_TOKEN: TEST_INBOUND_TOKEN,
       API_TOKEN: TEST_API_TOKEN,
       OUTBOX_RETRY_BASE_MS: '200',
+      // no canary lookup against the fake zones by default; tests of the canary name one (test/dns-canary.db.test.ts)
+      DNS_CANARY_NAME: 'off',
+      // the sentence encoder costs ~300 MB and seconds per process: on only where a test asks for it
+      SEMANTIC_MODEL: 'off',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...overrides,
     },
