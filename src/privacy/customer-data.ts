@@ -14,6 +14,7 @@ import { caseEvents, cases } from '../db/schema/cases.js';
 import { articleLearnedExamples } from '../db/schema/kb.js';
 import { mailboxes } from '../db/schema/mailboxes.js';
 import { caseMatches } from '../db/schema/matches.js';
+import { caseNotes } from '../db/schema/notes.js';
 import { auditLog, drafts } from '../db/schema/review.js';
 import { selectRows } from '../db/rows.js';
 import { gapQuestionsHandler } from '../insight/privacy.js';
@@ -346,6 +347,20 @@ const draftsHandler: CustomerDataHandler = {
   },
 };
 
+/** Agents' internal notes talk about the customer: the text goes, who wrote a note and when stay. */
+const notesHandler: CustomerDataHandler = {
+  table: 'case_notes',
+  async exportRows(q, scope) {
+    if (scope.caseIds.length === 0) return [];
+    return q.select().from(caseNotes).where(inArray(caseNotes.caseId, scope.caseIds)).orderBy(asc(caseNotes.id));
+  },
+  async erase(tx, scope) {
+    if (scope.caseIds.length === 0) return { deleted: 0, anonymised: 0 };
+    const rows = await tx.update(caseNotes).set({ body: ERASED }).where(inArray(caseNotes.caseId, scope.caseIds)).returning({ id: caseNotes.id });
+    return { deleted: 0, anonymised: rows.length };
+  },
+};
+
 /** The audit trail keeps who did what when; the before/after values (draft text, subjects) go. */
 const auditHandler: CustomerDataHandler = {
   table: 'audit_log',
@@ -366,7 +381,7 @@ const auditHandler: CustomerDataHandler = {
  * reference last. Tables still to come must be added here (see docs/operations.md, "Privacy requests").
  */
 export const customerDataHandlers: CustomerDataHandler[] = [
-  embeddingCacheHandler, learnedExamplesHandler, caseMatchesHandler, draftsHandler, auditHandler, gapQuestionsHandler, outboxHandler, caseEventsHandler, inboundHandler, casesHandler,
+  embeddingCacheHandler, learnedExamplesHandler, caseMatchesHandler, draftsHandler, notesHandler, auditHandler, gapQuestionsHandler, outboxHandler, caseEventsHandler, inboundHandler, casesHandler,
 ];
 
 export interface CustomerExport {

@@ -5,6 +5,7 @@ import { caseStatuses, cases, casePriorities } from '../db/schema/cases.js';
 import { caseMatches } from '../db/schema/matches.js';
 import { auditLog, drafts } from '../db/schema/review.js';
 import { getCase } from '../cases/queries.js';
+import { caseNotesOf } from './notes.js';
 
 export interface QueueFilter {
   mailboxId?: number;
@@ -22,7 +23,7 @@ export interface QueueFilter {
  */
 const replyTimer = (column: 'due_at' | 'kind') => sql.raw(`(select t.${column} from sla_timers t where t.case_id = "cases"."id"
   and t.kind in ('first_reply', 'next_reply') and t.stopped_at is null and t.paused_at is null order by t.due_at limit 1)`);
-const replyDueAt = sql<Date | null>`${replyTimer('due_at')}`.mapWith(cases.firstReplyDueAt);
+const replyDueAt = sql`${replyTimer('due_at')}`.mapWith(cases.firstReplyDueAt) as SQL<Date | null>;
 const replyKind = sql<'first_reply' | 'next_reply' | null>`${replyTimer('kind')}`;
 /** the queue's order: the reply deadline in force, else the first-reply promise */
 const dueOrder = sql`coalesce(${replyTimer('due_at')}, ${cases.firstReplyDueAt})`;
@@ -69,14 +70,15 @@ export async function nextUnclaimed(db: Db, filter: QueueFilter, now: Date) {
 export async function caseDetail(db: Db, idOrReference: string) {
   const base = await getCase(db, idOrReference);
   const id = base.case.id;
-  const [draftRows, matches, history, [reply]] = await Promise.all([
+  const [draftRows, matches, history, [reply], notes] = await Promise.all([
     db.select().from(drafts).where(eq(drafts.caseId, id)).orderBy(desc(drafts.createdAt)),
     db.select().from(caseMatches).where(eq(caseMatches.caseId, id)).orderBy(desc(caseMatches.id)),
     db.select().from(auditLog).where(eq(auditLog.caseId, id)).orderBy(asc(auditLog.id)),
     db.select({ replyDueAt, replyKind }).from(cases).where(eq(cases.id, id)),
+    caseNotesOf(db, id),
   ]);
   const current = draftRows.find((d) => ['pending', 'proposed', 'edited'].includes(d.status)) ?? null;
-  return { ...base, case: { ...base.case, replyDueAt: reply?.replyDueAt ?? null, replyKind: reply?.replyKind ?? null }, draft: current, drafts: draftRows, matches, audit: history };
+  return { ...base, case: { ...base.case, replyDueAt: reply?.replyDueAt ?? null, replyKind: reply?.replyKind ?? null }, draft: current, drafts: draftRows, matches, audit: history, notes };
 }
 
 /**

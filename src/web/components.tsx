@@ -98,6 +98,7 @@ const notices: Record<string, string> = {
   'draft-saved': 'Draft saved.',
   sent: 'Reply approved: it is on its way to the customer.',
   'draft-rejected': 'Draft rejected.',
+  'note-added': 'Note added. Only agents see it.',
   escalated: 'Case escalated.',
   resolved: 'Case resolved.',
   reopened: 'Case reopened.',

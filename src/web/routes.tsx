@@ -101,7 +101,7 @@ export function webRoutes(deps: WebDeps) {
   // The mail frame has its own headers (a frame-friendly CSP without scripts); it must not get the pages' ones.
   const frames = new Hono<WebEnv>();
   frames.use('*', sessionGate(db, deps.config));
-  frames.route('/', messageFrameRoutes(db));
+  frames.route('/', messageFrameRoutes(db, deps.rawStore));
   frames.onError(onError);
 
   const pages = new Hono<WebEnv>();

@@ -1,4 +1,5 @@
 import type { caseDetail } from '../../review/queue.js';
+import type { AttachmentInfo } from '../attachments.js';
 import { casePriorities } from '../../db/schema/cases.js';
 import { articleHref } from './kb-article.js';
 import { CsrfField, ErrorSummary, Field, Notice, Select, StatusBadge, TableWrap, Time } from '../components.js';
@@ -7,14 +8,13 @@ import { Layout } from '../layout.js';
 import { Urgency, urgencyOf } from './inbox.js';
 
 export type CaseDetail = Awaited<ReturnType<typeof caseDetail>>;
-export interface Attachment { filename: string; size: number; contentType: string }
 export interface MessageExtra { hasHtml: boolean; senderAuth: Record<string, unknown> | null; fromName: string | null }
 
 export interface CasePageProps {
   viewer: Viewer;
   detail: CaseDetail;
   extras: Map<string, MessageExtra>;
-  attachments: Map<string, Attachment[] | 'unavailable'>;
+  attachments: Map<string, AttachmentInfo[] | 'unavailable'>;
   viewers: { id: string; name: string }[];
   now: Date;
   mark: string;
@@ -34,7 +34,33 @@ const actionLabels: Record<string, string> = {
   claimed: 'claimed the case', released: 'released the case', draft_edited: 'edited the draft', reply_approved: 'approved and sent the reply',
   reply_auto_sent: 'sent the reply automatically', draft_rejected: 'rejected the draft', escalated: 'escalated', resolved: 'resolved the case',
   reopened: 'reopened the case', triaged: 'changed priority or category', match_labelled: 'said which article answers the question',
+  note_added: 'added an internal note',
 };
+
+/** Agents' notes to each other: on the page for agents only, never in any mail. */
+function InternalNotes({ notes, base, viewer }: { notes: CaseDetail['notes']; base: string; viewer: Viewer }) {
+  return (
+    <section class="card notes" aria-labelledby="notes-h">
+      <h2 id="notes-h">Internal notes</h2>
+      <p class="small muted">Only agents see these. They are never sent to the customer.</p>
+      {notes.length === 0 ? <p class="muted">No notes yet.</p> : (
+        <ol class="note-list">
+          {notes.map((n) => (
+            <li class="note" id={`note-${n.id}`}>
+              <p class="small"><strong>{n.authorName}</strong> <span class="muted">· <Time value={n.createdAt} /></span></p>
+              <p class="note-body">{n.body}</p>
+            </li>
+          ))}
+        </ol>
+      )}
+      <form method="post" action={`${base}/notes`} class="stack-tight">
+        <CsrfField viewer={viewer} />
+        <Field name="note" id="note-body" label="Add a note for other agents" rows={3} required maxlength={5000} />
+        <div><button type="submit">Add note</button></div>
+      </form>
+    </section>
+  );
+}
 
 /** The agent's label for the question: it teaches the matcher and re-fits the mailbox's threshold (kb/labels.ts). */
 function LabelForms({ caseId, viewer, ranked }: { caseId: string; viewer: Viewer; ranked: { articleId: string; title: string }[] }) {
@@ -167,7 +193,17 @@ export function CasePage(p: CasePageProps) {
                 {Array.isArray(atts) && atts.length > 0 && (
                   <>
                     <h4>Attachments</h4>
-                    <ul class="attachments">{atts.map((a) => <li>{a.filename} <span class="muted small">({a.contentType}, {bytes(a.size)})</span></li>)}</ul>
+                    <ul class="attachments">
+                      {atts.map((a) => {
+                        const href = `/app/messages/${m.id}/attachments/${a.index}`;
+                        return (
+                          <li>
+                            <a href={href} download={a.filename}>{a.filename}</a> <span class="muted small">({a.contentType}, {bytes(a.size)})</span>
+                            {a.previewable && <div><img class="attachment-preview" src={`${href}/preview`} alt={`Preview of ${a.filename}`} loading="lazy" /></div>}
+                          </li>
+                        );
+                      })}
+                    </ul>
                   </>
                 )}
               </article>
@@ -185,6 +221,8 @@ export function CasePage(p: CasePageProps) {
             </>
           )}
         </section>
+
+        <InternalNotes notes={p.detail.notes} base={base} viewer={p.viewer} />
 
         <section aria-labelledby="draft-h">
           <h2 id="draft-h">Draft reply</h2>
@@ -282,7 +320,7 @@ export function CasePage(p: CasePageProps) {
                 <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Details</th></tr></thead>
                 <tbody>
                   {p.detail.audit.map((a) => (
-                    <tr><td><Time value={a.at} /></td><td>{a.actorName}</td><td>{actionLabels[a.action] ?? a.action}</td><td class="small">{summary(a.after)}</td></tr>
+                    <tr><td><Time value={a.at} /></td><td>{a.actorName}</td><td>{actionLabels[a.action] ?? a.action}</td><td class="small">{a.action === 'note_added' ? <a href={`#note-${String(a.after?.noteId ?? '')}`}>the note</a> : summary(a.after)}</td></tr>
                   ))}
                 </tbody>
               </table>

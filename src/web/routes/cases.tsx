@@ -2,27 +2,26 @@
 // the customer's HTML mail for the case page's sandboxed frame. Actions call the same Review use cases as the API.
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { simpleParser } from 'mailparser';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { caseStatuses, casePriorities } from '../../db/schema/cases.js';
-import { getRawMessage } from '../../cases/queries.js';
 import { findSession } from '../../auth/sessions.js';
 import { AppError } from '../../errors.js';
 import type { RawStore } from '../../mail/raw-store.js';
 import type { Review } from '../../review/actions.js';
+import { addCaseNote } from '../../review/notes.js';
 import { caseDetail, nextUnclaimed, reviewQueue, type QueueFilter } from '../../review/queue.js';
 import { field, formOf, render, type WebEnv } from '../env.js';
 import type { LiveHub } from '../live.js';
-import { CasePage, type Attachment } from '../pages/case.js';
+import { ATTACHMENT_PARSE_LIMIT, listAttachments, type AttachmentInfo } from '../attachments.js';
+import { CasePage } from '../pages/case.js';
 import { InboxPage, InboxTable, type InboxFilters } from '../pages/inbox.js';
 import { filterChoices, listMailboxNames, messageExtras } from '../queries/cases.js';
 import { readSessionToken, type SessionConfig } from '../session-http.js';
 import { allow } from './guards.js';
 
 const INBOX_LIMIT = 200;
-const ATTACHMENT_PARSE_LIMIT = 25 * 1024 * 1024;
 const SESSION_RECHECK_MS = 30_000;
 
 const filterInput = z.object({
@@ -52,14 +51,11 @@ function filtersOf(c: Context): { filters: InboxFilters; queue: QueueFilter; que
 const actor = (c: Context<WebEnv>) => ({ id: c.get('viewer').id, name: c.get('viewer').name });
 
 async function attachmentsOf(db: Db, rawStore: RawStore, messages: { id: string; size: number }[]) {
-  const out = new Map<string, Attachment[] | 'unavailable'>();
+  const out = new Map<string, AttachmentInfo[] | 'unavailable'>();
   await Promise.all(messages.map(async (m) => {
     if (m.size > ATTACHMENT_PARSE_LIMIT) return void out.set(m.id, 'unavailable');
     try {
-      const parsed = await simpleParser(await getRawMessage(db, rawStore, m.id), { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
-      out.set(m.id, parsed.attachments.filter((a) => a.contentDisposition !== 'inline' || a.filename).map((a) => ({
-        filename: a.filename ?? '(unnamed)', size: a.size, contentType: a.contentType,
-      })));
+      out.set(m.id, await listAttachments(db, rawStore, m.id));
     } catch {
       out.set(m.id, 'unavailable');
     }
@@ -217,6 +213,7 @@ export function caseRoutes(deps: { db: Db; review: Review; rawStore: RawStore; h
       return review.escalate(id, actor(c), { reason: reason(f, 'escalating'), ...(team ? { team } : {}) });
     }))
     .post('/cases/:id/label', action('labelled', (id, f, c) => review.labelQuestion(id, actor(c), { articleId: field(f, 'articleId').trim() || null })))
+    .post('/cases/:id/notes', action('note-added', (id, f, c) => addCaseNote(db, id, actor(c), { body: field(f, 'note') })))
     .post('/cases/:id/resolve', action('resolved', (id, _f, c) => review.resolve(id, actor(c))))
     .post('/cases/:id/reopen', action('reopened', (id, _f, c) => review.reopen(id, actor(c))))
     .post('/cases/:id/triage', action('triaged', (id, f, c) => {
