@@ -155,7 +155,7 @@ describe(`automatic mail goes only where we can stand behind it (${process.env.T
     expect(reply.flags).toContain('automatic_reply');
 
     const later = new Date(Date.now() + 7 * 24 * 3600_000);
-    const worker = new SlaWorker({ db: q(), log: createLogger('silent'), messageIdDomain: 'firstreply.test', now: () => later });
+    const worker = new SlaWorker({ db: q(), log: createLogger('silent'), messageIdDomain: 'firstreply.test', appUrl: 'https://support.shop.test', now: () => later });
     // A case another worker holds (the draft worker writing Vera's new draft) is left for the next drain: drain again.
     const outcome = await eventually(async () => {
       await worker.drain();
