@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { apiTokens, roles, type Role } from '../db/schema/auth.js';
 import { AppError } from '../errors.js';
@@ -17,14 +17,22 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** The token is shown once, to the caller; only its hash is stored. */
-export async function createApiToken(db: Queryable, input: { name: string; role: Role }): Promise<{ token: string; id: string }> {
+/** The longest expiry a token can be given, in days (ten years). */
+export const MAX_TOKEN_DAYS = 3650;
+
+/** The token is shown once, to the caller; only its hash is stored. `expiresInDays`: refused after that (none: until revoked). */
+export async function createApiToken(db: Queryable, input: { name: string; role: Role; expiresInDays?: number | null }): Promise<{ token: string; id: string; expiresAt: Date | null }> {
   const name = input.name.trim();
   if (!name || name.length > 200) throw new AppError('bad_request', 'name: expected 1 to 200 characters');
   if (!roles.includes(input.role)) throw new AppError('bad_request', `role: expected one of ${roles.join(', ')}`);
+  const days = input.expiresInDays;
+  if (days != null && !(Number.isInteger(days) && days >= 1 && days <= MAX_TOKEN_DAYS)) {
+    throw new AppError('bad_request', `expires: expected a whole number of days from 1 to ${MAX_TOKEN_DAYS}`);
+  }
+  const expiresAt = days != null ? new Date(Date.now() + days * 86_400_000) : null;
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  const [row] = await db.insert(apiTokens).values({ name, role: input.role, tokenHash: hashToken(token) }).returning({ id: apiTokens.id });
-  return { token, id: row!.id };
+  const [row] = await db.insert(apiTokens).values({ name, role: input.role, tokenHash: hashToken(token), expiresAt }).returning({ id: apiTokens.id });
+  return { token, id: row!.id, expiresAt };
 }
 
 export async function findPrincipalByToken(db: Queryable, token: string): Promise<Principal | null> {
@@ -33,7 +41,7 @@ export async function findPrincipalByToken(db: Queryable, token: string): Promis
   const [row] = await db
     .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)));
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date()))));
   if (!row) return null;
   const now = new Date();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
@@ -54,7 +62,7 @@ export async function revokeApiToken(db: Queryable, id: string): Promise<boolean
 
 export async function listApiTokens(db: Queryable) {
   return db
-    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
+    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt, expiresAt: apiTokens.expiresAt })
     .from(apiTokens)
     .orderBy(apiTokens.createdAt);
 }

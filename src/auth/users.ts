@@ -1,5 +1,6 @@
 // Web app accounts: create, list, change role, disable/enable, and check a password. Free of HTTP.
 import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
+import { audit, type Actor } from '../review/audit.js';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Db, Queryable } from '../db/client.js';
@@ -78,23 +79,28 @@ async function assertAnotherActiveAdmin(tx: Queryable, userId: string): Promise<
   if (row!.n === 0) throw new AppError('conflict', 'this is the last active admin: make someone else admin first');
 }
 
-export async function setUserRole(db: Db, userId: string, role: Role): Promise<PublicUser> {
+/** `actor`: who changes it, for the audit row written in the same transaction. */
+export async function setUserRole(db: Db, userId: string, role: Role, actor?: Actor): Promise<PublicUser> {
   if (!roles.includes(role)) throw new AppError('bad_request', `role: expected one of ${roles.join(', ')}`);
   return db.transaction(async (tx) => {
     const current = await lockUser(tx, userId);
     if (current.role === 'admin' && role !== 'admin' && !current.disabledAt) await assertAnotherActiveAdmin(tx, userId);
     const [row] = await tx.update(users).set({ role }).where(eq(users.id, userId)).returning(publicColumns);
+    if (actor) await audit(tx, { caseId: null, actor, action: 'user_role_changed', before: { user: current.email, role: current.role }, after: { user: current.email, role } });
     return row!;
   });
 }
 
 /** Disabling also ends every session of that user at once. */
-export async function setUserDisabled(db: Db, userId: string, disabled: boolean): Promise<PublicUser> {
+export async function setUserDisabled(db: Db, userId: string, disabled: boolean, actor?: Actor): Promise<PublicUser> {
   return db.transaction(async (tx) => {
     const current = await lockUser(tx, userId);
     if (disabled && current.role === 'admin' && !current.disabledAt) await assertAnotherActiveAdmin(tx, userId);
     const [row] = await tx.update(users).set({ disabledAt: disabled ? (current.disabledAt ?? new Date()) : null }).where(eq(users.id, userId)).returning(publicColumns);
     if (disabled) await tx.delete(sessions).where(eq(sessions.userId, userId));
+    if (actor) {
+      await audit(tx, { caseId: null, actor, action: disabled ? 'user_disabled' : 'user_enabled', before: { user: current.email, disabled: current.disabledAt !== null }, after: { user: current.email, disabled } });
+    }
     return row!;
   });
 }

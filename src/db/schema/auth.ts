@@ -16,6 +16,8 @@ export const apiTokens = pgTable('api_tokens', {
   createdAt: timestamptz('created_at').notNull().defaultNow(),
   lastUsedAt: timestamptz('last_used_at'),
   revokedAt: timestamptz('revoked_at'),
+  /** refused from this moment on; null = until revoked */
+  expiresAt: timestamptz('expires_at'),
 });
 
 export type ApiToken = typeof apiTokens.$inferSelect;

@@ -88,7 +88,7 @@ export function AdminUsersPage(p: {
 type TokenRow = Awaited<ReturnType<typeof listApiTokens>>[number];
 
 export function AdminTokensPage(p: {
-  viewer: Viewer; tokens: TokenRow[]; created?: { token: string; name: string }; values?: { name: string; role: string };
+  viewer: Viewer; tokens: TokenRow[]; created?: { token: string; name: string }; values?: { name: string; role: string; expiresDays?: string };
   errors?: Record<string, string>; notice?: string;
 }) {
   const e = p.errors ?? {};
@@ -118,7 +118,7 @@ export function AdminTokensPage(p: {
                 <td>{roleLabels[t.role]}</td>
                 <td><Time value={t.createdAt} /></td>
                 <td><Time value={t.lastUsedAt} /></td>
-                <td>{t.revokedAt ? <>Revoked <Time value={t.revokedAt} /></> : 'Active'}</td>
+                <td>{t.revokedAt ? <>Revoked <Time value={t.revokedAt} /></> : t.expiresAt && t.expiresAt <= new Date() ? <>Expired <Time value={t.expiresAt} /></> : t.expiresAt ? <>Active, expires <Time value={t.expiresAt} /></> : 'Active'}</td>
                 <td>
                   {!t.revokedAt && (
                     <form method="post" action={`/app/admin/tokens/${t.id}/revoke`} class="inline" data-confirm={`Revoke ${t.name}? Scripts using it stop working at once.`}>
@@ -140,6 +140,7 @@ export function AdminTokensPage(p: {
           <div class="grid-2">
             <Field name="name" label="Name" value={p.values?.name} error={e.name} required maxlength={200} hint="What uses it, e.g. “helpdesk sync”." />
             <Select name="role" label="Role" value={p.values?.role ?? 'agent'} options={roleOptions} />
+            <Field name="expires_days" label="Expires after (days)" value={p.values?.expiresDays} error={e.expires_days} maxlength={4} hint="Empty: until revoked." />
           </div>
           <div><button type="submit" class="primary">Create token</button></div>
         </form>

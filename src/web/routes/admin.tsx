@@ -1,7 +1,9 @@
 // Admin pages: users (create, change role, disable/enable) and API tokens (create, shown once; revoke).
 import { Hono, type Context } from 'hono';
-import { createApiToken, listApiTokens, revokeApiToken } from '../../auth/tokens.js';
-import { createUser, listUsers, setUserDisabled, setUserRole } from '../../auth/users.js';
+import { listApiTokens } from '../../auth/tokens.js';
+import { listUsers, setUserDisabled, setUserRole } from '../../auth/users.js';
+import { createTokenAudited, createUserAudited, revokeTokenAudited, updateMailboxAudited } from '../../admin/audited.js';
+import type { Actor } from '../../review/audit.js';
 import type { Db } from '../../db/client.js';
 import type { Role } from '../../db/schema/auth.js';
 import { AppError } from '../../errors.js';
@@ -36,9 +38,9 @@ export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL'
     render(c, <AdminUsersPage viewer={c.get('viewer')} users={await listUsers(db)} notice={c.req.query('done')} {...extra} />, status);
 
   /** Role changes and disabling can be refused (last admin): show why on the users page rather than an error page. */
-  const userChange = (change: (id: string, form: Awaited<ReturnType<typeof formOf>>) => Promise<unknown>, done: string) => async (c: Context<WebEnv>) => {
+  const userChange = (change: (id: string, form: Awaited<ReturnType<typeof formOf>>, actor: Actor) => Promise<unknown>, done: string) => async (c: Context<WebEnv>) => {
     try {
-      await change(c.req.param('id')!, await formOf(c));
+      await change(c.req.param('id')!, await formOf(c), c.get('viewer'));
     } catch (err) {
       if (err instanceof AppError && err.code === 'conflict') return usersPage(c, { actionError: err.message }, 409);
       throw err;
@@ -54,20 +56,20 @@ export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL'
       const form = await formOf(c);
       const values = { email: field(form, 'email'), name: field(form, 'name'), role: field(form, 'role') };
       try {
-        await createUser(db, { ...values, role: asRole(values.role), password: field(form, 'password') });
+        await createUserAudited(db, c.get('viewer'), { ...values, role: asRole(values.role), password: field(form, 'password') });
       } catch (err) {
         if (!(err instanceof AppError) || !['bad_request', 'conflict'].includes(err.code)) throw err;
         return usersPage(c, { values, errors: fieldErrors(err.details), formError: Object.keys(fieldErrors(err.details)).length ? undefined : err.message }, 400);
       }
       return c.redirect('/app/admin/users?done=user-created', 303);
     })
-    .post('/users/:id/role', userChange((id, form) => setUserRole(db, id, asRole(field(form, 'role'))), 'role-changed'))
+    .post('/users/:id/role', userChange((id, form, actor) => setUserRole(db, id, asRole(field(form, 'role')), actor), 'role-changed'))
     .post('/users/:id/disable', async (c, next) => {
       // Signing yourself out for good by accident helps nobody; another admin can do it.
       if (c.req.param('id') === c.get('viewer').id) return usersPage(c, { actionError: 'You cannot disable your own account.' }, 409);
       return next();
-    }, userChange((id) => setUserDisabled(db, id, true), 'disabled'))
-    .post('/users/:id/enable', userChange((id) => setUserDisabled(db, id, false), 'enabled'))
+    }, userChange((id, _form, actor) => setUserDisabled(db, id, true, actor), 'disabled'))
+    .post('/users/:id/enable', userChange((id, _form, actor) => setUserDisabled(db, id, false, actor), 'enabled'))
     .get('/mailboxes', async (c) => render(c, <AdminMailboxesPage viewer={c.get('viewer')} mailboxes={await listMailboxes(db)} notice={c.req.query('done')} />))
     .get('/mailboxes/:id', (c) => mailboxPage(c))
     .post('/mailboxes/:id', async (c) => {
@@ -75,7 +77,7 @@ export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL'
       const values = valuesFromMailboxForm(await formOf(c));
       const result = mailboxUpdate(values);
       if ('errors' in result) return mailboxPage(c, { values, errors: result.errors }, 400);
-      await db.update(mailboxes).set(result.update).where(eq(mailboxes.id, mailbox.id));
+      await updateMailboxAudited(db, c.get('viewer'), mailbox.id, result.update);
       return c.redirect(`/app/admin/mailboxes/${mailbox.id}?done=mailbox-saved`, 303);
     })
     .post('/mailboxes/:id/sla', async (c) => {
@@ -98,19 +100,21 @@ export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL'
     .get('/tokens', async (c) => render(c, <AdminTokensPage viewer={c.get('viewer')} tokens={await listApiTokens(db)} notice={c.req.query('done')} />))
     .post('/tokens', async (c) => {
       const form = await formOf(c);
-      const values = { name: field(form, 'name'), role: field(form, 'role') };
+      const values = { name: field(form, 'name'), role: field(form, 'role'), expiresDays: field(form, 'expires_days') };
       try {
-        const created = await createApiToken(db, { name: values.name, role: asRole(values.role) });
+        const days = values.expiresDays.trim() ? Number(values.expiresDays.trim()) : null;
+        const created = await createTokenAudited(db, c.get('viewer'), { name: values.name, role: asRole(values.role), expiresInDays: days });
         // Rendered, not redirected: the secret must not end up in a URL or survive a reload.
         return render(c, <AdminTokensPage viewer={c.get('viewer')} tokens={await listApiTokens(db)} created={{ token: created.token, name: values.name.trim() }} />);
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'bad_request') throw err;
-        return render(c, <AdminTokensPage viewer={c.get('viewer')} tokens={await listApiTokens(db)} values={values} errors={{ name: err.message.replace(/^name: /, '') }} />, 400);
+        const errors: Record<string, string> = err.message.startsWith('expires: ') ? { expires_days: err.message.replace(/^expires: /, '') } : { name: err.message.replace(/^name: /, '') };
+        return render(c, <AdminTokensPage viewer={c.get('viewer')} tokens={await listApiTokens(db)} values={values} errors={errors} />, 400);
       }
     })
     .post('/tokens/:id/revoke', async (c) => {
       const id = c.req.param('id');
-      if (!/^[0-9a-f-]{36}$/i.test(id) || !(await revokeApiToken(db, id))) throw new AppError('not_found', 'no active token with that id');
+      if (!/^[0-9a-f-]{36}$/i.test(id) || !(await revokeTokenAudited(db, c.get('viewer'), id))) throw new AppError('not_found', 'no active token with that id');
       return c.redirect('/app/admin/tokens?done=revoked', 303);
     });
 }
