@@ -48,11 +48,8 @@ import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { openDatabase, withDatabase } from '../src/db/client.js';
-import { LocalEmbedder } from '../src/ai/local-embedder.js';
-import { indexKnowledgeBase } from '../src/kb/indexing/indexer.js';
-import { importJsonl } from '../src/kb/transfer.js';
-import { fixtureJsonl } from '../test/support/kb-fixture.js';
+import { openDatabase } from '../src/db/client.js';
+import { seedKnowledgeBase } from './support/seed-kb.js';
 import { startChildService, type ChildService } from '../test/support/child-service.js';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../test/support/smtp-sink.js';
 import { generateCorpus, type BenchEmail } from './support/corpus.js';
@@ -201,18 +198,6 @@ async function startWireDb(): Promise<DbServer> {
     throw err;
   }
   return db;
-}
-
-/**
- * Every customer email is matched against a knowledge base with the local provider, as in production: the tests'
- * 12-article fixture (3 topics × en/es/ru/zh), imported and indexed before the service starts.
- */
-async function seedKnowledgeBase(opts: { databaseUrl?: string; dataDir?: string; maxConnections?: number }): Promise<void> {
-  await withDatabase(opts, async (database) => {
-    const imported = await importJsonl(database.db, fixtureJsonl(), { by: 'bench' });
-    if (imported.failed.length > 0) throw new Error(`knowledge base import failed: ${JSON.stringify(imported.failed)}`);
-    await indexKnowledgeBase(database.db, new LocalEmbedder(), { prune: true });
-  });
 }
 
 async function stopChild(c: ChildService): Promise<void> {
