@@ -42,6 +42,7 @@ import { mailboxRules } from './cases/escalate.js';
 import { teamAddressFor } from './domain/escalation-rules.js';
 import type { Mailbox } from './db/schema/mailboxes.js';
 import { knowledgeStep } from './cases/knowledge-step.js';
+import { QuestionWriter } from './kb/generated-questions/writer.js';
 import { KnowledgeBase } from './kb/knowledge.js';
 import { senderCheck } from './mail/sender-check.js';
 import { ensureBootstrapAdmin } from './auth/users.js';
@@ -124,10 +125,13 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
   // The English sentence encoder ranks English questions beside the lexical signals (SEMANTIC_MODEL); one warning and
   // lexical matching only when it cannot load.
   const encoder = semanticModelEnabled(config) ? await createSentenceEncoder(log) : undefined;
+  // Worker processes with a chat model write the questions customers would ask for each published article.
+  let questionWriter: QuestionWriter | undefined;
   const knowledge = new KnowledgeBase({
     db, embedder, log, threshold: config.MATCH_THRESHOLD, pollMs: worker ? 60_000 : undefined, publicBaseUrl: publicBaseUrl(config),
     ...(encoder ? { semantic: { embedder: encoder, languages: ['en'] } } : {}),
     onArticlesChanged: async (ids) => {
+      questionWriter?.kick();
       const stale = await refreshStaleDrafts(db, ids);
       if (stale.redrafted) draftWorker.kick();
       if (stale.redrafted || stale.flagged) log.info(stale, 'drafts citing changed articles refreshed');
@@ -169,6 +173,7 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
     ingestion,
   );
   const chat = createChatClient(config, { onRetry: (e) => log.warn(e, 'AI request retried') });
+  if (chat && worker) questionWriter = new QuestionWriter({ db, chat, log, onStored: () => knowledge.requestRefresh(), pollMs: 60_000 });
   const gaps = new GapMaintainer({ db, embedder, log, chat });
   const review = new Review({
     db, messageIdDomain: domain, appUrl,
@@ -241,6 +246,7 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
     draftWorker.start();
     slaWorker.start();
     leases.start();
+    questionWriter?.start();
   }
   const stopParts = async () => {
     if (smtp) await new Promise<void>((resolve) => smtp!.close(() => resolve()));
@@ -249,6 +255,7 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
     await draftWorker.stop();
     await slaWorker.stop();
     await outboxWorker.stop();
+    await questionWriter?.stop();
     knowledge.stop();
     await encoder?.close();
     await knowledge.ready();

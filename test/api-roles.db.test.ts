@@ -25,6 +25,9 @@ const routes: { name: string; allowed: Role[]; ok: number; request: () => [strin
   { name: 'GET /api/kb/articles/:id', allowed: READ, ok: 200, request: () => ['/api/kb/articles/seed'] },
   { name: 'GET /api/kb/articles/:id/versions', allowed: READ, ok: 200, request: () => ['/api/kb/articles/seed/versions'] },
   { name: 'GET /api/kb/articles/:id/versions/:v', allowed: READ, ok: 200, request: () => ['/api/kb/articles/seed/versions/1'] },
+  { name: 'GET /api/kb/articles/:id/generated-questions', allowed: READ, ok: 200, request: () => ['/api/kb/articles/seed/generated-questions'] },
+  // No such question: reaching the 404 proves the caller got past authorization.
+  { name: 'DELETE /api/kb/articles/:id/generated-questions/:qid', allowed: WRITE, ok: 404, request: () => ['/api/kb/articles/seed/generated-questions/999999', { method: 'DELETE' }] },
   { name: 'GET /api/kb/export', allowed: READ, ok: 200, request: () => ['/api/kb/export?format=jsonl'] },
   { name: 'POST /api/kb/articles', allowed: WRITE, ok: 201, request: () => ['/api/kb/articles', json(article())] },
   { name: 'PUT /api/kb/articles/:id', allowed: WRITE, ok: 200, request: () => ['/api/kb/articles/seed', { ...json({ title: `Hours ${++n}` }), method: 'PUT' }] },

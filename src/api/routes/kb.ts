@@ -8,6 +8,7 @@ import {
   archiveArticle, createArticle, getArticle, getVersion, listArticles, listVersions, publishArticle, updateArticle,
 } from '../../kb/articles.js';
 import { customerText, detectLanguage } from '../../domain/language.js';
+import { deleteGeneratedQuestion, listGeneratedQuestions } from '../../kb/generated-questions/manage.js';
 import type { KnowledgeBase } from '../../kb/knowledge.js';
 import { exportJsonl, exportMarkdown, importJsonl, importMarkdown } from '../../kb/transfer.js';
 import { principalOf, requireRole, type AuthEnv } from '../principal.js';
@@ -17,6 +18,7 @@ const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 const formatQuery = z.object({ format: z.enum(['jsonl', 'markdown']).default('jsonl') });
 const markdownImport = z.object({ files: z.record(z.string(), z.string()) });
 const versionParam = z.coerce.number().int().positive();
+const questionIdParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const matchInput = z.object({
   text: z.string().min(1).max(100_000),
   subject: z.string().max(2000).optional(),
@@ -55,6 +57,10 @@ export function kbRoutes(db: Db, authenticate: MiddlewareHandler<AuthEnv>, knowl
       c.json(await changed(await publishArticle(db, c.req.param('id'), (await jsonBody(c, true)) as StatusChangeInput, who(c)))))
     .post('/articles/:id/archive', write, async (c) =>
       c.json(await changed(await archiveArticle(db, c.req.param('id'), (await jsonBody(c, true)) as StatusChangeInput, who(c)))))
+    // Questions a chat model wrote for the article (matched like examples); a wrong one is deleted and then forgotten.
+    .get('/articles/:id/generated-questions', read, async (c) => c.json({ questions: await listGeneratedQuestions(db, c.req.param('id')) }))
+    .delete('/articles/:id/generated-questions/:qid', write, async (c) =>
+      c.json(await changed(await deleteGeneratedQuestion(db, c.req.param('id'), parseInput(questionIdParam, c.req.param('qid')), principalOf(c)))))
     .post(
       '/import',
       write,

@@ -42,11 +42,18 @@ describe('chunkArticle', () => {
     ]);
   });
 
+  it('adds generated questions last, as their own kind', () => {
+    const chunks = chunkArticle({ ...source, generatedQuestions: ['How do I get a new password?', '  '] });
+    expect(chunks.slice(-2).map((c) => [c.kind, c.text])).toEqual([['learned_example', 'cannot log in'], ['generated_question', 'How do I get a new password?']]);
+  });
+
   it('fingerprint changes with any chunk and only then', () => {
     const a = fingerprint(chunkArticle(source));
     expect(fingerprint(chunkArticle({ ...source }))).toBe(a);
     expect(fingerprint(chunkArticle({ ...source, examples: ['I forgot my password!'] }))).not.toBe(a);
     expect(fingerprint(chunkArticle({ ...source, learnedExamples: [] }))).not.toBe(a);
+    expect(fingerprint(chunkArticle({ ...source, generatedQuestions: [] }))).toBe(a);
+    expect(fingerprint(chunkArticle({ ...source, generatedQuestions: ['How do I get a new password?'] }))).not.toBe(a);
   });
 });
 

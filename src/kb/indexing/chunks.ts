@@ -9,6 +9,8 @@ export interface ChunkSource {
   body: string;
   examples: readonly string[];
   learnedExamples: readonly string[];
+  /** questions a chat model wrote for the article (src/kb/generated-questions) */
+  generatedQuestions?: readonly string[];
 }
 
 export interface Chunk {
@@ -88,6 +90,7 @@ export function chunkArticle(source: ChunkSource): Chunk[] {
   for (const s of splitSections(source.body).slice(0, MAX_SECTIONS)) add('section', s);
   for (const e of source.examples) add('example', e.slice(0, MAX_EXAMPLE_CHARS));
   for (const e of source.learnedExamples) add('learned_example', e.slice(0, MAX_EXAMPLE_CHARS));
+  for (const e of source.generatedQuestions ?? []) add('generated_question', e.slice(0, MAX_EXAMPLE_CHARS));
   return chunks;
 }
 

@@ -5,7 +5,7 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Embedder } from '../../ai/embedder.js';
 import type { Db } from '../../db/client.js';
 import { selectRows } from '../../db/rows.js';
-import { articleChunks, articleIndexState, articleLearnedExamples, articles } from '../../db/schema/kb.js';
+import { articleChunks, articleGeneratedQuestions, articleIndexState, articleLearnedExamples, articles } from '../../db/schema/kb.js';
 import { vectorLiteral } from '../../db/schema/kb.js';
 import { ensureHnswIndex, hnswIndexName } from '../search.js';
 import { chunkArticle, fingerprint, type Chunk } from './chunks.js';
@@ -18,9 +18,9 @@ export interface IndexedArticle {
   language: string;
   /** the body's sections as chunked: what the article says, learned from */
   sections: string[];
-  /** example questions and questions learned from agents' decisions: learned from, and held out to calibrate */
+  /** example questions, questions learned from agents' decisions and generated ones: learned from, and held out to calibrate */
   questions: string[];
-  /** how many of the questions the knowledge manager wrote (the rest were learned from agents' decisions) */
+  /** how many of the questions the knowledge manager wrote (the rest were learned from agents' decisions or generated) */
   authoredQuestions: number;
   fingerprint: string;
 }
@@ -114,18 +114,35 @@ async function loadPublished(db: Db): Promise<Pending[]> {
     .from(articleLearnedExamples)
     .innerJoin(articles, and(eq(articles.id, articleLearnedExamples.articleId), eq(articles.status, 'published')))
     .orderBy(articleLearnedExamples.id);
-  const learnedBy = new Map<string, string[]>();
-  for (const l of learned) learnedBy.set(l.articleId, [...(learnedBy.get(l.articleId) ?? []), l.text]);
+  const generated = await db
+    .select({ articleId: articleGeneratedQuestions.articleId, text: articleGeneratedQuestions.text })
+    .from(articleGeneratedQuestions)
+    .innerJoin(articles, and(eq(articles.id, articleGeneratedQuestions.articleId), eq(articles.status, 'published')))
+    .orderBy(articleGeneratedQuestions.id);
+  const learnedBy = groupTexts(learned);
+  const generatedBy = groupTexts(generated);
   return rows.map((r) => {
     const learnedExamples = learnedBy.get(r.id) ?? [];
-    const chunks = chunkArticle({ title: r.title, body: r.body, examples: r.examples, learnedExamples });
+    const generatedQuestions = generatedBy.get(r.id) ?? [];
+    const chunks = chunkArticle({ title: r.title, body: r.body, examples: r.examples, learnedExamples, generatedQuestions });
     return {
       id: r.id, version: r.version, title: r.title, language: r.language, chunks, fingerprint: fingerprint(chunks),
       sections: chunks.filter((c) => c.kind === 'section').map((c) => c.text),
-      questions: chunks.filter((c) => c.kind === 'example' || c.kind === 'learned_example').map((c) => c.text),
+      questions: chunks.filter((c) => c.kind === 'example' || c.kind === 'learned_example' || c.kind === 'generated_question').map((c) => c.text),
+      // generated questions teach the matcher but are no evidence a knowledge manager wrote for calibration
       authoredQuestions: chunks.filter((c) => c.kind === 'example').length,
     };
   });
+}
+
+function groupTexts(rows: { articleId: string; text: string }[]): Map<string, string[]> {
+  const by = new Map<string, string[]>();
+  for (const r of rows) {
+    const list = by.get(r.articleId);
+    if (list) list.push(r.text);
+    else by.set(r.articleId, [r.text]);
+  }
+  return by;
 }
 
 function* batches(list: Pending[], maxChunks: number): Generator<Pending[]> {

@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import type { getArticle } from '../../kb/articles.js';
+import type { GeneratedQuestion } from '../../kb/generated-questions/manage.js';
 import { articlePublicUrl, helpCentrePath } from '../../kb/public-url.js';
 import { mayUse } from '../access.js';
 import { CsrfField, Notice, StatusBadge, TableWrap, Time } from '../components.js';
@@ -21,7 +22,32 @@ function StatusButton({ viewer, a, to, label }: { viewer: Viewer; a: ArticleWith
   );
 }
 
-export function KbArticlePage({ viewer, article: a, notice, publicBase }: { viewer: Viewer; article: ArticleWithVersions; notice?: string; publicBase: string }) {
+/** The questions a chat model wrote for the article, each deletable by whoever may edit it. */
+function GeneratedQuestions({ viewer, a, questions, canWrite }: { viewer: Viewer; a: ArticleWithVersions; questions: GeneratedQuestion[]; canWrite: boolean }) {
+  return (
+    <section aria-labelledby="generated-h">
+      <h2 id="generated-h">Generated questions</h2>
+      <p class="muted">Written by the chat model from the published text and matched like example questions. Delete any this article does not answer.</p>
+      {questions.length ? (
+        <ul class="examples" data-generated-questions>
+          {questions.map((q) => (
+            <li>
+              {q.text} <span class="muted">(v{q.articleVersion})</span>
+              {canWrite && (
+                <form method="post" action={articleHref(a.id, `/generated-questions/${q.id}/delete`)} class="inline" data-confirm="Delete this question? Matching forgets it.">
+                  <CsrfField viewer={viewer} />
+                  <button type="submit" class="danger" aria-label={`Delete: ${q.text}`}>Delete</button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : <p class="muted">None{a.status === 'published' ? ' (without a chat model, or not written yet)' : ': written once the article is published, when a chat model is configured'}.</p>}
+    </section>
+  );
+}
+
+export function KbArticlePage({ viewer, article: a, notice, publicBase, generatedQuestions = [] }: { viewer: Viewer; article: ArticleWithVersions; notice?: string; publicBase: string; generatedQuestions?: GeneratedQuestion[] }) {
   const ackLink = articlePublicUrl(a, publicBase);
   const canWrite = mayUse(viewer.role, 'kbWrite');
   const recent = a.versions.slice(0, 5);
@@ -62,6 +88,7 @@ export function KbArticlePage({ viewer, article: a, notice, publicBase }: { view
         <h2 id="examples-h">Example questions</h2>
         {a.examples.length ? <ul class="examples">{a.examples.map((e) => <li>{e}</li>)}</ul> : <p class="muted">None yet.</p>}
       </section>
+      <GeneratedQuestions viewer={viewer} a={a} questions={generatedQuestions} canWrite={canWrite} />
       <section aria-labelledby="versions-h">
         <h2 id="versions-h">Recent versions</h2>
         <TableWrap label="Recent versions">

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../errors.js';
 import { parseInput } from '../../kb/article-schema.js';
+import { deleteGeneratedQuestion, listGeneratedQuestions } from '../../kb/generated-questions/manage.js';
 import type { KnowledgeBase } from '../../kb/knowledge.js';
 import { archiveArticle, createArticle, getArticle, getVersion, listArticles, publishArticle, updateArticle } from '../../kb/articles.js';
 import { articleToMarkdown } from '../../kb/transfer.js';
@@ -20,6 +21,7 @@ import { transferRoutes } from './kb-transfer.js';
 
 const PAGE_SIZE = 50;
 const versionNumber = z.coerce.number().int().positive();
+const questionId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const who = (c: Context<WebEnv>) => ({ by: c.get('viewer').name });
 
@@ -80,7 +82,15 @@ export function kbPageRoutes(db: Db, knowledge?: Pick<KnowledgeBase, 'requestRef
     .route('/', transferRoutes(db))
     .get('/articles/:id', async (c) => {
       const article = await getArticle(db, c.req.param('id'));
-      return render(c, <KbArticlePage viewer={c.get('viewer')} publicBase={publicBase} article={article} notice={c.req.query('done')} />);
+      const generatedQuestions = await listGeneratedQuestions(db, article.id);
+      return render(c, <KbArticlePage viewer={c.get('viewer')} publicBase={publicBase} article={article} generatedQuestions={generatedQuestions} notice={c.req.query('done')} />);
+    })
+    // A wrong generated question goes; the refresh after every POST (above) drops it from matching.
+    .post('/articles/:id/generated-questions/:qid/delete', write, async (c) => {
+      const id = c.req.param('id');
+      const viewer = c.get('viewer');
+      await deleteGeneratedQuestion(db, id, parseInput(questionId, c.req.param('qid')), { id: viewer.id, name: viewer.name });
+      return c.redirect(`${articleHref(id)}#generated-h`, 303);
     })
     .get('/articles/:id/edit', write, async (c) => {
       const article = await getArticle(db, c.req.param('id'));
