@@ -1,6 +1,6 @@
 // Issue 16 end to end through the SMTP listener: links only in the customer's language (or the mailbox's fallback
 // languages), none on a case that is no question for the knowledge base, and agents' labels teaching the matcher.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cases } from '../src/db/schema/cases.js';
 import { gapQuestions } from '../src/db/schema/gaps.js';
@@ -9,6 +9,7 @@ import { mailboxCalibrations, matchLabels } from '../src/db/schema/labels.js';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { caseMatches } from '../src/db/schema/matches.js';
 import { outbox } from '../src/db/schema/outbox.js';
+import { drafts } from '../src/db/schema/review.js';
 import { PRIOR_THRESHOLD } from '../src/kb/knowledge.js';
 import type { Service } from '../src/service.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
@@ -61,7 +62,12 @@ describe(`matching in the customer's language (${process.env.TEST_DB ?? 'pglite'
 
     await db.database.db.update(mailboxes).set({ fallbackLanguages: ['en'] });
     const again = await ask('Password', 'Я не могу войти: forgot password, reset link please');
+    expect(links(again.text).length).toBeGreaterThan(0);
     expect(links(again.text).every((l) => l.includes('/help/en/'))).toBe(true);
+    // drafts never mix languages: the German one quotes the German article, the Russian one no English article
+    const draftOf = (caseId: string) => eventually(async () => (await db.database.db.select().from(drafts).where(and(eq(drafts.caseId, caseId), ne(drafts.status, 'pending'))))[0], 15_000, 'draft');
+    expect((await draftOf(german.kase.id)).citations.map((c) => c.articleId)).toEqual(['de-delivery']);
+    expect((await draftOf(again.kase.id)).citations).toEqual([]);
   });
 
   it('a complaint and a request for a person: escalated, acknowledged without links, not a knowledge gap', async () => {

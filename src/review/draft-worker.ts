@@ -9,7 +9,7 @@ import { caseMatches } from '../db/schema/matches.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { drafts } from '../db/schema/review.js';
 import type { Draft, DraftArticle, DraftInput } from '../drafts/draft.js';
-import { customerText } from '../domain/language.js';
+import { customerText, templateLanguage } from '../domain/language.js';
 import { errorMessage } from '../errors.js';
 import { WakingWorker } from '../jobs/waker.js';
 import type { Logger } from '../logger.js';
@@ -76,7 +76,9 @@ export class DraftWorker extends WakingWorker {
     const [match] = await db.select().from(caseMatches)
       .where(and(eq(caseMatches.caseId, row.kase.id), eq(caseMatches.inboundMessageId, row.draft.inboundMessageId)))
       .orderBy(desc(caseMatches.id)).limit(1);
-    const grounded = match && !match.escalate ? await articlesFor(db, match.ranked.slice(0, 3).map((r) => r.articleId), row.kase.language) : [];
+    // The draft is written in the template language of the customer's (templateLanguage): it cites articles in that
+    // language only, so it never mixes languages (a fallback-language article is suggested, not quoted).
+    const grounded = match && !match.escalate ? await articlesFor(db, match.ranked.slice(0, 3).map((r) => r.articleId), templateLanguage(row.kase.language)) : [];
     const { draft, modelError } = await this.deps.compose({
       customerName: row.kase.customerName ?? row.message.fromName,
       customerText: customerText(row.message.subject ?? '', row.message.textBody ?? ''),
@@ -109,7 +111,7 @@ function retryLater(attempts: number, err: { message: string } | undefined) {
   return { modelRetryAt: new Date(Date.now() + delay), modelError: err?.message ?? 'model unavailable', leaseUntil: null };
 }
 
-/** The matched articles, each replaced by its published translation in the customer's language when one exists. */
+/** The matched articles in `language`: each replaced by its published translation in it, dropped when it has none. */
 async function articlesFor(db: Db, ids: string[], language: string): Promise<DraftArticle[]> {
   if (ids.length === 0) return [];
   const cols = { id: articles.id, version: articles.version, title: articles.title, body: articles.body, url: articles.url, language: articles.language, group: articles.translationGroup };
@@ -122,7 +124,8 @@ async function articlesFor(db: Db, ids: string[], language: string): Promise<Dra
   return ids.flatMap((id) => {
     const a = found.find((f) => f.id === id);
     if (!a) return [];
-    const pick = same(a.language) ? a : translations.find((t) => t.group === a.group && same(t.language)) ?? a;
+    const pick = same(a.language) ? a : translations.find((t) => t.group === a.group && same(t.language));
+    if (!pick) return [];
     const { group: _g, ...article } = pick;
     return [article];
   });
