@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { countUncertain } from '../../admin/uncertain-mail.js';
 import { outboxCounts } from '../../cases/queries.js';
 import type { Database } from '../../db/client.js';
 import { errorMessage } from '../../errors.js';
@@ -48,7 +49,10 @@ export function opsRoutes(database: Database, metrics: Metrics, mailStatus: () =
       const alerts = mailAlerts(mail);
       try {
         await database.ping();
-        return c.json({ status: alerts.length ? 'degraded' : 'ok', alerts, database: { kind: database.kind, ok: true }, mail });
+        // Mail a crash left half-sent is never resent on its own: someone has to decide (Admin → Uncertain mail).
+        const uncertain = await countUncertain(database.db);
+        if (uncertain > 0) alerts.push(`${uncertain} outgoing mail${uncertain === 1 ? ' has' : 's have'} an unknown delivery state after a crash and will not be resent on ${uncertain === 1 ? 'its' : 'their'} own: review them in Admin → Uncertain mail`);
+        return c.json({ status: alerts.length ? 'degraded' : 'ok', alerts, database: { kind: database.kind, ok: true }, mail, outbox: { uncertain } });
       } catch (err) {
         return c.json({ status: 'unavailable', alerts, database: { kind: database.kind, ok: false, error: errorMessage(err) }, mail }, 503);
       }

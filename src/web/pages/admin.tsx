@@ -9,13 +9,14 @@ import { Layout } from '../layout.js';
 
 const roleOptions = roles.map((r) => ({ value: r, label: roleLabels[r] }));
 
-export function AdminLayout({ viewer, title, current, children }: { viewer: Viewer; title: string; current: 'users' | 'tokens' | 'mailboxes'; children?: Child }) {
+export function AdminLayout({ viewer, title, current, children }: { viewer: Viewer; title: string; current: 'users' | 'tokens' | 'mailboxes' | 'uncertain'; children?: Child }) {
   return (
     <Layout title={title} viewer={viewer} area="admin">
       <nav class="tabs" aria-label="Admin sections">
         <a href="/app/admin/users" aria-current={current === 'users' ? 'page' : undefined}>Users</a>
         <a href="/app/admin/tokens" aria-current={current === 'tokens' ? 'page' : undefined}>API tokens</a>
         <a href="/app/admin/mailboxes" aria-current={current === 'mailboxes' ? 'page' : undefined}>Mailboxes</a>
+        <a href="/app/admin/uncertain" aria-current={current === 'uncertain' ? 'page' : undefined}>Uncertain mail</a>
       </nav>
       {children}
     </Layout>

@@ -4,6 +4,8 @@ import { listApiTokens } from '../../auth/tokens.js';
 import { listUsers, setUserDisabled, setUserRole } from '../../auth/users.js';
 import { createTokenAudited, createUserAudited, revokeTokenAudited, updateMailboxAudited } from '../../admin/audited.js';
 import type { Actor } from '../../review/audit.js';
+import { listUncertain, settleUncertain } from '../../admin/uncertain-mail.js';
+import { AdminUncertainPage } from '../pages/admin-uncertain.js';
 import type { Db } from '../../db/client.js';
 import type { Role } from '../../db/schema/auth.js';
 import { AppError } from '../../errors.js';
@@ -111,6 +113,12 @@ export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL'
         const errors: Record<string, string> = err.message.startsWith('expires: ') ? { expires_days: err.message.replace(/^expires: /, '') } : { name: err.message.replace(/^name: /, '') };
         return render(c, <AdminTokensPage viewer={c.get('viewer')} tokens={await listApiTokens(db)} values={values} errors={errors} />, 400);
       }
+    })
+    .get('/uncertain', async (c) => render(c, <AdminUncertainPage viewer={c.get('viewer')} rows={await listUncertain(db)} notice={c.req.query('done')} />))
+    .post('/uncertain/:id/:decision{resend|delivered}', async (c) => {
+      const decision = c.req.param('decision') as 'resend' | 'delivered';
+      await settleUncertain(db, c.get('viewer'), c.req.param('id'), decision);
+      return c.redirect(`/app/admin/uncertain?done=${decision}`, 303);
     })
     .post('/tokens/:id/revoke', async (c) => {
       const id = c.req.param('id');
