@@ -185,7 +185,7 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
     '/app/admin/users/:id/enable', '/app/admin/tokens', '/app/admin/tokens/:id/revoke',
     // The review and mailbox forms (test/web-review.browser.test.ts also checks session expiry on them).
     '/app/inbox/next', '/app/cases/:id/claim', '/app/cases/:id/release', '/app/cases/:id/draft', '/app/cases/:id/approve', '/app/cases/:id/reject',
-    '/app/cases/:id/escalate', '/app/cases/:id/resolve', '/app/cases/:id/reopen', '/app/cases/:id/triage',
+    '/app/cases/:id/escalate', '/app/cases/:id/resolve', '/app/cases/:id/reopen', '/app/cases/:id/triage', '/app/cases/:id/notes',
     '/app/admin/mailboxes/:id', '/app/admin/mailboxes/:id/sla', '/app/admin/mailboxes/:id/test',
   ];
 

@@ -120,6 +120,23 @@ describe('case page: attachments and internal notes', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it('a draft is rejected with a reason chosen from a list plus details; the history says it in words', async () => {
+    const { page } = await agentPage();
+    await page.goto(`/app/cases/${caseId}`);
+    await page.getByRole('button', { name: 'Claim' }).click();
+    await page.waitForURL(/done=claimed/);
+    await eventually(async () => (await page.locator('.reject-form').count()) > 0 || (await page.reload(), false), 30_000, 'draft on the page');
+    await page.getByLabel('Wrong article cited').check();
+    await page.getByLabel('Details', { exact: true }).fill('the lamp needs a replacement, not tracking');
+    await page.getByRole('button', { name: 'Reject draft' }).click();
+    await page.waitForURL(/done=draft-rejected/);
+    const history = (await page.locator('section[aria-labelledby="audit-h"]').innerText()).replace(/\s+/g, ' ');
+    expect(history).toContain('Alex Agent rejected the draft reason: “Wrong article cited: the lamp needs a replacement, not tracking”');
+    expect(history).toMatch(/firstreply changed priority or category priority normal → normal|category none → /);
+    expect(history).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-|[{[]"/);
+    await screenshot(page, 'case-rejected');
+  });
+
   it('an internal note is shown to agents and in the history, and never mailed', async () => {
     const { page } = await agentPage();
     await page.goto(`/app/cases/${caseId}`);
@@ -137,6 +154,14 @@ describe('case page: attachments and internal notes', () => {
     await page.getByRole('button', { name: 'Add note' }).click();
     expect(await page.locator('.error-summary').innerText()).toContain('The note is empty.');
     await screenshot(page, 'case-notes');
+    // two columns on a desktop screen: the conversation on the left, the draft and the actions on the right
+    const left = await page.locator('.case-main').boundingBox();
+    const right = await page.locator('.case-side').boundingBox();
+    expect(right!.x).toBeGreaterThan(left!.x + left!.width - 1);
+    expect(await page.locator('.case-main #conv-h').count()).toBe(1);
+    expect(await page.locator('.case-side #draft-h').count()).toBe(1);
+    expect(await page.locator('.case-side #matches-h').count()).toBe(1);
+    expect(await page.locator('.case-side form[action$="/triage"]').count()).toBe(1);
 
     const [stored] = await t.database.db.select().from(caseNotes).where(eq(caseNotes.caseId, caseId));
     expect(stored).toMatchObject({ body: NOTE, authorName: AGENT.name });

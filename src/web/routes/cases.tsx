@@ -16,6 +16,7 @@ import { field, formOf, render, type WebEnv } from '../env.js';
 import type { LiveHub } from '../live.js';
 import { ATTACHMENT_PARSE_LIMIT, listAttachments, type AttachmentInfo } from '../attachments.js';
 import { CasePage } from '../pages/case.js';
+import { rejectReason } from '../reject-reason.js';
 import { InboxPage, InboxTable, type InboxFilters } from '../pages/inbox.js';
 import { filterChoices, listMailboxNames, messageExtras } from '../queries/cases.js';
 import { readSessionToken, type SessionConfig } from '../session-http.js';
@@ -207,7 +208,7 @@ export function caseRoutes(deps: { db: Db; review: Review; rawStore: RawStore; h
       const body = field(f, 'body');
       return review.approve(id, actor(c), body.trim() ? { body: body.slice(0, 100_000) } : {});
     }))
-    .post('/cases/:id/reject', action('draft-rejected', (id, f, c) => review.reject(id, actor(c), { reason: reason(f, 'rejecting the draft') })))
+    .post('/cases/:id/reject', action('draft-rejected', (id, f, c) => review.reject(id, actor(c), { reason: rejectReason(field(f, 'reasonKind'), field(f, 'reason')) })))
     .post('/cases/:id/escalate', action('escalated', (id, f, c) => {
       const team = field(f, 'team').trim().slice(0, 100);
       return review.escalate(id, actor(c), { reason: reason(f, 'escalating'), ...(team ? { team } : {}) });
