@@ -10,6 +10,8 @@ import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { caseMatches } from '../src/db/schema/matches.js';
 import { outbox } from '../src/db/schema/outbox.js';
 import { drafts } from '../src/db/schema/review.js';
+import { createSession } from '../src/auth/sessions.js';
+import { createUser } from '../src/auth/users.js';
 import { PRIOR_THRESHOLD } from '../src/kb/knowledge.js';
 import type { Service } from '../src/service.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
@@ -136,6 +138,24 @@ describe(`matching in the customer's language (${process.env.TEST_DB ?? 'pglite'
     expect(service.knowledge.calibrationFor('en', { threshold: 0.95, chosenBy: 'agent-labels' })).toEqual({ threshold: 0.95, chosenBy: 'agent-labels' });
     expect(service.knowledge.calibrationFor('en', { threshold: 0.2, chosenBy: 'agent-labels' }).chosenBy).toBe('prior');
     expect(service.knowledge.calibrationFor('en', { threshold: 0.2, chosenBy: 'configuration' }).threshold).toBe(0.2);
+
+    // Admin → Mailbox shows the threshold in force per language, how it was chosen, and the labels' curve
+    const boss = await createUser(db.database.db, { email: 'boss@shop.test', name: 'Boss', role: 'admin', password: 'boss-password-12' });
+    const session = await createSession(db.database.db, boss.id, { ttlHours: 1 });
+    const base = `http://127.0.0.1:${service.httpPort}`;
+    const [mailbox] = await db.database.db.select().from(mailboxes);
+    const page = await (await fetch(`${base}/app/admin/mailboxes/${mailbox!.id}`, { headers: { cookie: `firstreply_session=${session.token}` } })).text();
+    expect(page).toContain(`Fitted from ${labels.length} labels`);
+    const source = fitted!.threshold > PRIOR_THRESHOLD ? 'fitted from the agents&#39; labels' : 'the conservative prior for articles without example questions';
+    expect(page).toContain(`<td>en</td><td>4</td><td>13</td><td>${Math.round(Math.max(fitted!.threshold, PRIOR_THRESHOLD) * 100)}%</td><td>${source}</td>`);
+    const save = (fallbackLanguages: string) => fetch(`${base}/app/admin/mailboxes/${mailbox!.id}`, {
+      method: 'POST', redirect: 'manual', headers: { cookie: `firstreply_session=${session.token}`, origin: base },
+      body: new URLSearchParams({ _csrf: session.csrfToken, fallbackLanguages, matchThreshold: '', autoSendMode: 'off', autoSendMinConfidence: '0.9', escalationRules: '',
+        timeZone: 'UTC', days: '1', open: '09:00', close: '17:00', holidays: '', firstReplyMinutes: '240' }),
+    });
+    expect((await save('en, english')).status).toBe(400);
+    expect((await save('EN, de')).status).toBe(303);
+    expect((await db.database.db.select().from(mailboxes))[0]!.fallbackLanguages).toEqual(['en', 'de']);
   });
 });
 

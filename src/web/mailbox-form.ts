@@ -13,13 +13,14 @@ import { imapMailboxKey } from '../mailboxes/sync.js';
 import { field, type Form } from './env.js';
 
 export interface MailboxValues {
-  matchThreshold: string; autoSendMode: string; autoSendMinConfidence: string; escalationRules: string;
+  matchThreshold: string; fallbackLanguages: string; autoSendMode: string; autoSendMinConfidence: string; escalationRules: string;
   timeZone: string; days: string[]; open: string; close: string; holidays: string; firstReplyMinutes: string;
 }
 
 export function valuesFromMailbox(m: Mailbox): MailboxValues {
   return {
     matchThreshold: m.matchThreshold === null ? '' : String(m.matchThreshold),
+    fallbackLanguages: m.fallbackLanguages.join(', '),
     autoSendMode: m.autoSendMode,
     autoSendMinConfidence: String(m.autoSendMinConfidence),
     escalationRules: m.escalationRules ? JSON.stringify(m.escalationRules, null, 2) : '',
@@ -35,7 +36,7 @@ export function valuesFromMailbox(m: Mailbox): MailboxValues {
 export function valuesFromForm(form: Form): MailboxValues {
   const days = form.days;
   return {
-    matchThreshold: field(form, 'matchThreshold').trim(), autoSendMode: field(form, 'autoSendMode'),
+    matchThreshold: field(form, 'matchThreshold').trim(), fallbackLanguages: field(form, 'fallbackLanguages').trim(), autoSendMode: field(form, 'autoSendMode'),
     autoSendMinConfidence: field(form, 'autoSendMinConfidence').trim(), escalationRules: field(form, 'escalationRules'),
     timeZone: field(form, 'timeZone').trim(), days: (Array.isArray(days) ? days : days === undefined ? [] : [days]).filter((d): d is string => typeof d === 'string'),
     open: field(form, 'open').trim(), close: field(form, 'close').trim(), holidays: field(form, 'holidays').trim(),
@@ -59,6 +60,8 @@ export function mailboxUpdate(v: MailboxValues): { update: Partial<Mailbox> } | 
   const errors: Record<string, string> = {};
   const threshold = v.matchThreshold === '' ? null : share(v.matchThreshold);
   if (v.matchThreshold !== '' && threshold === null) errors.matchThreshold = 'a number from 0 to 1, or empty for the calibrated threshold';
+  const fallbackLanguages = [...new Set(v.fallbackLanguages.toLowerCase().split(/[\s,]+/).filter(Boolean))];
+  if (fallbackLanguages.some((l) => !/^[a-z]{2}$/.test(l)) || fallbackLanguages.length > 5) errors.fallbackLanguages = 'up to five two-letter language codes like en, de, separated by commas';
   if (!['off', 'shadow', 'on'].includes(v.autoSendMode)) errors.autoSendMode = 'off, shadow or on';
   const minConfidence = share(v.autoSendMinConfidence);
   if (minConfidence === null) errors.autoSendMinConfidence = 'a number from 0 to 1';
@@ -85,7 +88,7 @@ export function mailboxUpdate(v: MailboxValues): { update: Partial<Mailbox> } | 
   if (Object.keys(errors).length) return { errors };
   return {
     update: {
-      matchThreshold: threshold, autoSendMode: v.autoSendMode as Mailbox['autoSendMode'], autoSendMinConfidence: minConfidence!, escalationRules: rules,
+      matchThreshold: threshold, fallbackLanguages, autoSendMode: v.autoSendMode as Mailbox['autoSendMode'], autoSendMinConfidence: minConfidence!, escalationRules: rules,
       timeZone: v.timeZone, businessHours: { days, open: v.open, close: v.close, holidays }, firstReplyMinutes: minutes,
     },
   };

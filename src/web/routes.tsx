@@ -110,7 +110,7 @@ export function webRoutes(deps: WebDeps) {
   pages.route('/', caseRoutes({ db, review: deps.review, rawStore: deps.rawStore, hub, config: deps.config }));
   pages.route('/kb', playgroundRoutes(deps.knowledge, db));
   pages.route('/kb', kbPageRoutes(db, deps.knowledge, publicBaseUrl(deps.config)));
-  pages.route('/admin', adminRoutes(db, deps.config));
+  pages.route('/admin', adminRoutes(db, deps.config, deps.knowledge));
   pages.all('*', (c) => render(c, <ErrorPage status={404} viewer={c.get('viewer')} message="There is no page at this address." />, 404));
   pages.onError(onError);
 

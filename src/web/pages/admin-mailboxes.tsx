@@ -1,7 +1,10 @@
 import { casePriorities } from '../../db/schema/cases.js';
 import type { Mailbox } from '../../db/schema/mailboxes.js';
 import type { SlaPolicyRow } from '../../db/schema/sla.js';
-import { CsrfField, ErrorSummary, Field, Notice, Select, TableWrap } from '../components.js';
+import type { MailboxCalibration } from '../../db/schema/labels.js';
+import type { ThresholdSource } from '../../kb/language-models.js';
+import { CsrfField, ErrorSummary, Field, Notice, Select, TableWrap, Time } from '../components.js';
+import { THRESHOLD_SOURCES } from './playground.js';
 import type { Viewer } from '../env.js';
 import type { ConnectionResult, MailboxValues, SlaRowValues } from '../mailbox-form.js';
 import { AdminLayout } from './admin.js';
@@ -35,8 +38,42 @@ export function AdminMailboxesPage(p: { viewer: Viewer; mailboxes: (Mailbox & { 
   );
 }
 
+/** The threshold in force for a language, how it was chosen, and the agents' labels' trade-off curve when fitted. */
+export interface MatchingFacts {
+  languages: { language: string; articles: number; questions: number; threshold: number; chosenBy: ThresholdSource }[];
+  fitted: MailboxCalibration | null;
+}
+
+function Matching({ facts }: { facts: MatchingFacts }) {
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  return (
+    <section class="card" aria-labelledby="matching-h">
+      <h2 id="matching-h">Matching</h2>
+      {facts.languages.length === 0 ? <p class="muted">No article is published yet.</p> : (
+        <TableWrap label="Threshold in force per language">
+          <table class="list">
+            <thead><tr><th scope="col">Language</th><th scope="col">Articles</th><th scope="col">Example questions</th><th scope="col">Threshold in force</th><th scope="col">Chosen by</th></tr></thead>
+            <tbody>{facts.languages.map((l) => <tr><td>{l.language}</td><td>{l.articles}</td><td>{l.questions}</td><td>{pct(l.threshold)}</td><td>{THRESHOLD_SOURCES[l.chosenBy]}</td></tr>)}</tbody>
+          </table>
+        </TableWrap>
+      )}
+      {facts.fitted ? (
+        <>
+          <p class="small">Fitted from {facts.fitted.labels} labels ({facts.fitted.answerable} answerable, {facts.fitted.unanswerable} not) on <Time value={facts.fitted.fittedAt} />: {pct(facts.fitted.threshold)}, where {pct(facts.fitted.chosen.answeredPrecision)} of the questions answered got the right article. A fitted threshold only applies when it is stricter than the knowledge base's own.</p>
+          <TableWrap label="Trade-off on the agents' labels">
+            <table class="list">
+              <thead><tr><th scope="col">Threshold</th><th scope="col">Answered right</th><th scope="col">Unanswerable escalated</th><th scope="col">Answers that were right</th></tr></thead>
+              <tbody>{facts.fitted.curve.filter((_, i) => i % 2 === 0).map((c) => <tr><td>{pct(c.threshold)}</td><td>{pct(c.inScopeAccuracy)}</td><td>{pct(c.escalationRecall)}</td><td>{pct(c.answeredPrecision)}</td></tr>)}</tbody>
+            </table>
+          </TableWrap>
+        </>
+      ) : <p class="small muted">Agents' labels (the right article, or "no article answers this", on the case page) re-fit this mailbox's threshold once there are 20, with at least 5 of each kind.</p>}
+    </section>
+  );
+}
+
 export function AdminMailboxPage(p: {
-  viewer: Viewer; mailbox: Mailbox; policies: SlaPolicyRow[]; values: MailboxValues; errors?: Record<string, string>;
+  viewer: Viewer; mailbox: Mailbox; policies: SlaPolicyRow[]; values: MailboxValues; errors?: Record<string, string>; matching?: MatchingFacts;
   sla?: { values: SlaRowValues; errors: Record<string, string> }; connections?: ConnectionResult[]; notice?: string;
 }) {
   const m = p.mailbox;
@@ -72,6 +109,8 @@ export function AdminMailboxPage(p: {
         )}
       </section>
 
+      {p.matching && <Matching facts={p.matching} />}
+
       <section class="card" aria-labelledby="settings-h">
         <h2 id="settings-h">Review and SLA settings</h2>
         <ErrorSummary errors={e} />
@@ -81,7 +120,9 @@ export function AdminMailboxPage(p: {
             <legend>Matching and auto-send</legend>
             <div class="grid-2">
               <Field name="matchThreshold" label="Match threshold" value={v.matchThreshold} error={e.matchThreshold} inputmode="decimal"
-                hint="0 to 1. Below it no article is suggested and the case is escalated. Empty: the threshold calibrated on the knowledge base." />
+                hint="0 to 1. Below it no article is suggested and the case is escalated. Empty: fitted from the agents' labels once there are enough, else the knowledge base's own (see Matching below)." />
+              <Field name="fallbackLanguages" label="Fallback languages" value={v.fallbackLanguages} error={e.fallbackLanguages}
+                hint="Optional, e.g. en. Articles in these languages are suggested when none is in the customer's language. Empty: a customer writing in a language without articles gets no links." />
               <Select name="autoSendMode" label="Auto-send" value={v.autoSendMode} options={[
                 { value: 'off', label: 'Off: every reply is reviewed' }, { value: 'shadow', label: 'Shadow: report what would be sent' }, { value: 'on', label: 'On: send confident drafts without review' },
               ]} />

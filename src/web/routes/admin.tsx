@@ -15,6 +15,8 @@ import { AdminMailboxesPage, AdminMailboxPage } from '../pages/admin-mailboxes.j
 import { mailboxUpdate, slaRows, testConnections, valuesFromForm as valuesFromMailboxForm, valuesFromMailbox } from '../mailbox-form.js';
 import { getMailbox, listMailboxes } from '../queries/cases.js';
 import { mailboxes } from '../../db/schema/mailboxes.js';
+import type { KnowledgeBase } from '../../kb/knowledge.js';
+import { matchingFacts } from '../../mailboxes/matching-facts.js';
 import { slaPolicies } from '../../db/schema/sla.js';
 import type { Config } from '../../config.js';
 import { and, eq, inArray } from 'drizzle-orm';
@@ -29,11 +31,12 @@ const mailboxId = (c: Context) => {
   return Number(id);
 };
 
-export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL' | 'DATA_DIR'>) {
+export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL' | 'DATA_DIR'>, knowledge?: KnowledgeBase) {
   const mailboxPage = async (c: Context<WebEnv>, extra: Partial<Parameters<typeof AdminMailboxPage>[0]> = {}, status: 200 | 400 = 200) => {
     const mailbox = await getMailbox(db, mailboxId(c));
     const policies = await db.select().from(slaPolicies).where(eq(slaPolicies.mailboxId, mailbox.id));
-    return render(c, <AdminMailboxPage viewer={c.get('viewer')} mailbox={mailbox} policies={policies} values={valuesFromMailbox(mailbox)} notice={c.req.query('done')} {...extra} />, status);
+    const matching = knowledge ? await matchingFacts(db, knowledge, mailbox.id) : undefined;
+    return render(c, <AdminMailboxPage viewer={c.get('viewer')} mailbox={mailbox} policies={policies} values={valuesFromMailbox(mailbox)} matching={matching} notice={c.req.query('done')} {...extra} />, status);
   };
 
   const usersPage = async (c: Context<WebEnv>, extra: Partial<Parameters<typeof AdminUsersPage>[0]> = {}, status: 200 | 400 | 409 = 200) =>
