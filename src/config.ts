@@ -126,6 +126,10 @@ export const configSchema = z.object({
   SENDER_AUTH: z.enum(['verify', 'trust-header', 'off']).default('verify'),
   AUTHSERV_ID: z.string().min(1).optional(),
   DNS_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  // A TXT name that must resolve: when it does not, DNS is broken (a resolver answering NXDOMAIN for everything makes
+  // every domain look like "no DMARC policy"), /health raises an alert and DMARC results count as temperror. 'off' disables.
+  DNS_CANARY_NAME: z.string().regex(/^(off|[a-z0-9_.-]+)$/i, 'expected a DNS name like _dmarc.gmail.com, or off').default('_dmarc.gmail.com'),
+  DNS_CANARY_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
   // Web app sign-in. The first admin comes from ADMIN_EMAIL/ADMIN_PASSWORD on first start (or `firstreply users create --admin`).
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'expected a password of at least 12 characters').optional(),

@@ -44,7 +44,7 @@ import type { Mailbox } from './db/schema/mailboxes.js';
 import { knowledgeStep } from './cases/knowledge-step.js';
 import { QuestionWriter } from './kb/generated-questions/writer.js';
 import { KnowledgeBase } from './kb/knowledge.js';
-import { senderCheck } from './mail/sender-check.js';
+import { dnsCanaryFor, senderCheck } from './mail/sender-check.js';
 import { ensureBootstrapAdmin } from './auth/users.js';
 import type { Resolver } from './mail/sender-auth.js';
 import { hostname } from 'node:os';
@@ -147,6 +147,8 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
     exitAfterSend: config.FAULT_INJECTION === 'exit-after-send',
   });
   const ingestion = new IngestionGate();
+  // DMARC "none" from a resolver that answers nothing must not pass for "no policy" (src/mail/dns-canary.ts)
+  const dnsCanary = dnsCanaryFor(config, opts.resolver);
   const pipeline = new PipelineWorker(
     {
       db, templates, messageIdDomain: domain, appUrl, rawStore, maxMessageAgeHours: config.MAX_MESSAGE_AGE_HOURS,
@@ -155,7 +157,7 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
         maxParseBytes: config.MAX_PARSE_BYTES, maxMimeParts: config.MAX_MIME_PARTS, maxHeaderBytes: config.MAX_HEADER_BYTES,
         maxHtmlBytes: config.MAX_HTML_BYTES, timeoutMs: config.PARSE_TIMEOUT_MS,
       },
-      checkSender: senderCheck(config, opts.resolver),
+      checkSender: senderCheck(config, opts.resolver, dnsCanary),
       log,
       matchKnowledge: knowledgeStep(knowledge, config.MAX_SUGGESTED_ARTICLES, log),
     },
@@ -234,6 +236,7 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
   const mailStatus = (): MailConnectionStatus[] => [
     ...watchers.map((w) => ({ name: w.status().mailboxKey, kind: 'imap', ...w.status() })),
     ...(smtp ? [{ name: 'smtp-listener', connected: true }] : []),
+    ...(dnsCanary?.status() ?? []),
   ];
 
   // One reader per IMAP mailbox across all worker processes: each watcher runs only while this process leases it.

@@ -1,7 +1,8 @@
 // Naive auto-responders: vacation programs that write no RFC 3834 header, and answer every mail they get, threaded or
-// not. The guard cannot see them by their headers, so two traces in the database give them away: they answer our
-// automatic mail within seconds, and they answer with the same text each time. Neither trace hides a person's mail:
-// such a message still reaches an agent, it only gets no automatic mail of its own (issue 17, item 4).
+// not. The guard cannot see them by their headers, so two traces in the database give them away: they answer with the
+// same text each time, and they answer our mail within seconds. The first joins a repeat to its first message's case
+// (no case and no acknowledgement of its own); the second only keeps the "still on it" update from answering them.
+// Neither hides a person's mail from an agent (issue 17, item 4).
 import { and, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { caseEvents, cases, type Case } from '../db/schema/cases.js';
@@ -15,18 +16,12 @@ export const AUTOMATIC_REPLY_FLAG = 'automatic_reply';
 const TO_CUSTOMER = ['acknowledgement', 'update', 'reply'] as const;
 
 /**
- * A message that reaches us sooner than this after we queued automatic mail to its sender is taken for an automatic
- * answer to it: nobody reads an acknowledgement and writes back within a minute and a half, an auto-responder
- * answers in seconds (measured from the outbox row's creation, since a responder may answer before we record "sent").
+ * A message on the case sooner than this after our last mail to the customer counts as an automatic answer to it when
+ * deciding on the SLA update: an auto-responder answers in seconds (measured from the outbox row's creation, since it
+ * may answer before we record "sent"). A person who writes back that fast is still on the case and drafted for; they
+ * only miss the "still on it" update, which their own message made moot.
  */
 export const QUICK_REPLY_SECONDS = 90;
-
-export function isQuickReply(receivedAt: Date, lastAutomaticAt: Date | null): boolean {
-  if (!lastAutomaticAt) return false;
-  const seconds = (receivedAt.getTime() - lastAutomaticAt.getTime()) / 1000;
-  // after it only: a copy of the same email reaching a second mailbox arrived before our acknowledgement of the first
-  return seconds > 0 && seconds < QUICK_REPLY_SECONDS;
-}
 
 /**
  * The case of an earlier message with exactly this subject and text from the same customer address within 24 hours:
@@ -61,14 +56,13 @@ export async function onlyAutomaticRepliesSinceOurLastMail(q: Queryable, caseId:
   const [row] = await q
     .select({
       total: sql<number>`count(*)`.mapWith(Number),
-      automatic: sql<number>`count(*) filter (where ${AUTOMATIC_REPLY_FLAG} = any(${inboundMessages.flags}))`.mapWith(Number),
+      automatic: sql<number>`count(*) filter (where ${AUTOMATIC_REPLY_FLAG} = any(${inboundMessages.flags})
+        or ${inboundMessages.receivedAt} < last_mail.at + make_interval(secs => ${QUICK_REPLY_SECONDS}))`.mapWith(Number),
     })
     .from(inboundMessages)
-    .where(and(
-      eq(inboundMessages.caseId, caseId),
-      sql`${inboundMessages.receivedAt} > coalesce((select max(${outbox.createdAt}) from ${outbox}
-        where ${outbox.caseId} = ${caseId} and ${inArray(outbox.kind, [...TO_CUSTOMER])}), 'infinity'::timestamptz)`,
-    ));
+    .innerJoin(sql`(select max(${outbox.createdAt}) as at from ${outbox}
+        where ${outbox.caseId} = ${caseId} and ${inArray(outbox.kind, [...TO_CUSTOMER])}) as last_mail`, sql`true`)
+    .where(and(eq(inboundMessages.caseId, caseId), sql`${inboundMessages.receivedAt} > last_mail.at`));
   return (row?.total ?? 0) > 0 && row!.total === row!.automatic;
 }
 

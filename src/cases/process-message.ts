@@ -23,7 +23,7 @@ import { NON_KNOWLEDGE_REASON_CODES } from '../domain/escalation-rules.js';
 import { audit, SYSTEM_ACTOR } from '../review/audit.js';
 import { onCustomerMessage } from '../sla/timers.js';
 import { acknowledgementDedupeKey, acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
-import { AUTOMATIC_REPLY_FLAG, caseOfRepeatedText, isQuickReply } from './automatic-replies.js';
+import { AUTOMATIC_REPLY_FLAG, caseOfRepeatedText } from './automatic-replies.js';
 import { escalateIfNeeded, queueEscalationNotice, type Escalation } from './escalate.js';
 import { insertCase, planNewCase, type AcknowledgementFor } from './new-case.js';
 import { findCaseForMessage } from './thread.js';
@@ -111,7 +111,6 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       ? await caseOfRepeatedText(tx, { mailboxId: mailbox.id, messageId, customerAddress, subject: parsed.subject, text: parsed.text ?? '', since: since24h })
       : null;
     if (repeated) kase = repeated;
-    const quickReply = isQuickReply(row.receivedAt, locked.lastAutomaticToSender);
     const decision = decideAcknowledgement({
       headers: parsed.headers,
       ourAddresses: deps.ourAddresses,
@@ -127,11 +126,10 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       envelopeSender: row.envelope?.mailFrom ?? null,
       recipient,
       repeatsEarlierMessage: repeated !== null,
-      quickReplySeconds: quickReply ? (row.receivedAt.getTime() - locked.lastAutomaticToSender!.getTime()) / 1000 : null,
     });
     const machineWritten = decision.reasons.some((r) => MACHINE_REASONS.has(r.code));
     // read by the SLA worker: no "still on it" update answers only machines (src/cases/automatic-replies.ts)
-    if (machineWritten || quickReply) flags.push(AUTOMATIC_REPLY_FLAG);
+    if (machineWritten) flags.push(AUTOMATIC_REPLY_FLAG);
     const acknowledge = decision.acknowledge && (kase !== null || (!machineWritten && customerAddress !== null));
     const events: (typeof caseEvents.$inferInsert)[] = [];
     // Rows nothing in between reads, written together at the end (writeTogether): one statement.
@@ -271,8 +269,8 @@ const lockReceivedMessage = statement((q) => q
     id: inboundMessages.id,
     acknowledgementsToSender: sql<number>`(select count(*) from ${outbox} where ${outbox.recipientKey} = ${sql.placeholder('recipient')}
       and ${outbox.kind} = 'acknowledgement' and ${outbox.createdAt} > ${sql.placeholder('since')})`.mapWith(Number),
-    // the last automatic mail we queued for this sender, to tell an auto-responder's instant answer (same index); not
-    // the acknowledgement of this very email, which a copy reaching a second mailbox finds
+    // whether this sender got automatic mail from us today: only then is a repeated text looked for (same index); not
+    // counting the acknowledgement of this very email, which a copy reaching a second mailbox finds
     lastAutomaticToSender: sql<Date | null>`(select max(${outbox.createdAt}) from ${outbox} where ${outbox.recipientKey} = ${sql.placeholder('recipient')}
       and ${outbox.kind} in ('acknowledgement', 'update') and ${outbox.createdAt} > ${sql.placeholder('since')}
       and ${outbox.dedupeKey} is distinct from ${sql.placeholder('ownAcknowledgement')})`.mapWith(outbox.createdAt),

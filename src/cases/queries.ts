@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { caseEvents, cases } from '../db/schema/cases.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
+import { describeRecipientChoice, type RecipientChoice } from '../domain/acknowledgement-recipient.js';
 import { describeSuppression, type SuppressionReason } from '../domain/guard.js';
 import { AppError } from '../errors.js';
 import type { RawStore } from '../mail/raw-store.js';
@@ -73,11 +74,23 @@ export async function outboxCounts(db: Db): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
+// Reasons whose detail says more than the code's sentence: "not verified: DNS failed (…)" is what an agent needs to see.
+const DETAILED = new Set<SuppressionReason>(['sender_not_verified']);
+
 function withExplanation<T extends { type: string; detail: Record<string, unknown> }>(event: T) {
-  const reasons = (event.detail.reasons as { code: SuppressionReason }[] | undefined) ?? [];
+  const reasons = (event.detail.reasons as { code: SuppressionReason; detail?: string }[] | undefined) ?? [];
+  const said = (r: { code: SuppressionReason; detail?: string }) => (DETAILED.has(r.code) && r.detail ? r.detail : describeSuppression(r.code));
   const explanation =
     event.type === 'acknowledgement_suppressed' || event.type === 'message_unassigned'
-      ? `no acknowledgement: ${reasons.map((r) => describeSuppression(r.code)).join('; ') || 'no case to acknowledge'}`
-      : undefined;
+      ? `no acknowledgement: ${reasons.map(said).join('; ') || 'no case to acknowledge'}`
+      : event.type === 'acknowledgement_queued' ? acknowledgedTo(event.detail.recipient as RecipientChoice | null | undefined) : undefined;
   return { ...event, explanation };
+}
+
+/** Which address the acknowledgement went to and why (issue 17: never an unproven Reply-To). */
+function acknowledgedTo(recipient: RecipientChoice | null | undefined): string | undefined {
+  if (!recipient?.address) return undefined;
+  const ignored = recipient.ignoredReplyTo ? ` (Reply-To ${recipient.ignoredReplyTo} not used)` : '';
+  const proven = recipient.proven ? '' : '; the sender is not proven, so the subject and name were not repeated';
+  return `sent to ${recipient.address}, ${describeRecipientChoice(recipient.why)}${ignored}${proven}`;
 }

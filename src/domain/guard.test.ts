@@ -97,7 +97,6 @@ describe('decideAcknowledgement: each rule', () => {
     ['envelope sender MAILER-DAEMON', mail(), 'system_sender', { envelopeSender: 'MAILER-DAEMON@mx.example' }],
     ['only a Reply-To: nobody to stand behind', mail(['Reply-To: victim@victim.example'], ['from']), 'no_provable_recipient', { recipient: null }],
     ['the same text again today', mail(), 'repeated_message', { repeatsEarlierMessage: true }],
-    ['seconds after our acknowledgement', mail(), 'quick_reply_to_automatic_mail', { quickReplySeconds: 3 }],
     ['a person forwarding a bounce', mail(['Subject: Fwd: Returned mail: see transcript for details'], ['subject']), 'forwarded_bounce'],
     ['a person answering a bounce', mail(['Subject: RE: AW: Undeliverable: order 42'], ['subject']), 'forwarded_bounce'],
     // issue 17 item 3: look-alikes of our address and of system senders

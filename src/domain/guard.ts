@@ -17,7 +17,7 @@ export type SuppressionReason =
   | 'delivery_report' | 'failed_recipients' | 'system_sender' | 'empty_return_path' | 'no_sender'
   | 'own_address' | 'own_message_id' | 'case_already_acknowledged' | 'sender_rate_limit' | 'unparseable' | 'stale_message'
   | 'sender_not_authenticated' | 'acknowledged_in_other_mailbox' | 'forwarded_bounce' | 'sender_not_verified'
-  | 'no_provable_recipient' | 'repeated_message' | 'quick_reply_to_automatic_mail';
+  | 'no_provable_recipient' | 'repeated_message';
 
 /** What a mailbox does with a sender DMARC could not vouch for (mailboxes.dmarc_none_action / dmarc_temperror_action). */
 export interface UnverifiedSenderPolicy {
@@ -49,8 +49,6 @@ export interface GuardInput {
   envelopeSender?: string | null;
   /** Who automatic mail would go to (src/domain/acknowledgement-recipient.ts); null: nobody we can stand behind. */
   recipient?: RecipientChoice | null;
-  /** Seconds between our last automatic mail to this sender and this message, when short enough to be a responder's. */
-  quickReplySeconds?: number | null;
   /** The same text from the same sender already reached a case today: a naive responder answering again. */
   repeatsEarlierMessage?: boolean;
 }
@@ -83,7 +81,6 @@ const DESCRIPTIONS: Record<SuppressionReason, string> = {
   acknowledged_in_other_mailbox: 'the same email also reached another of our mailboxes, which acknowledged it',
   forwarded_bounce: 'a person forwarded or answered a bounce: an agent reads it, but the quoted addresses get no automatic reply',
   repeated_message: 'the same text from the same sender arrived earlier today (an auto-responder answering again)',
-  quick_reply_to_automatic_mail: 'the message came seconds after our automatic mail to the sender, as an auto-responder answers',
   no_provable_recipient: 'the message names no From address, and a Reply-To alone is not proof of anyone',
   sender_not_verified: 'the sender could not be verified (no DMARC policy, or DNS failed) and this mailbox withholds automatic replies then',
 };
@@ -187,9 +184,6 @@ export function decideAcknowledgement(input: GuardInput): GuardDecision {
     add('sender_rate_limit', `${input.acknowledgementsToSenderLast24h} acknowledgements in 24 h, limit ${max}`);
   }
   if (input.repeatsEarlierMessage) add('repeated_message', 'an earlier message from this sender today has the same text');
-  if (input.quickReplySeconds != null) {
-    add('quick_reply_to_automatic_mail', `${Math.max(0, Math.round(input.quickReplySeconds))} s after our automatic mail to the sender`);
-  }
   if (input.parseFailed) add('unparseable', 'the message could not be parsed');
   if (input.ageHours != null && input.maxAgeHours != null && input.ageHours > input.maxAgeHours) {
     add('stale_message', `written ${Math.round(input.ageHours)} h ago, limit ${input.maxAgeHours} h`);
@@ -201,7 +195,8 @@ export function decideAcknowledgement(input: GuardInput): GuardDecision {
     const { dmarc, fromDomain } = input.senderAuth;
     const domain = fromDomain || 'the sender';
     if (dmarc === 'temperror' && input.unverifiedSenders.temperror === 'withhold') {
-      add('sender_not_verified', `not verified: DNS failed for ${domain}${input.senderAuth.reason ? ` (${input.senderAuth.reason})` : ''}`);
+      const reason = input.senderAuth.reason;
+      add('sender_not_verified', reason?.startsWith('not verified') ? reason : `not verified: DNS failed for ${domain}${reason ? ` (${reason})` : ''}`);
     } else if (dmarc === 'none' && fromDomain && input.unverifiedSenders.none === 'withhold') {
       add('sender_not_verified', `not verified: ${domain} publishes no DMARC policy`);
     }

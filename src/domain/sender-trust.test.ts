@@ -19,7 +19,7 @@ describe('decideSenderTrust: the decision rule', () => {
     ['DMARC fail even though SPF passed for another domain', { spf: 'pass', dmarc: 'fail' }, false, /DMARC failed/],
     ['no DMARC record', { dmarc: 'none' }, true, /publishes no DMARC policy/],
     ['no DMARC record, DKIM failed', { dkim: 'fail', spf: 'fail', dmarc: 'none' }, true, /no DMARC policy/],
-    ['DNS trouble', { dmarc: 'temperror' }, true, /DNS error; acknowledged anyway/],
+    ['DNS trouble', { dmarc: 'temperror' }, true, /DNS error: not verified, DNS failed/],
     ['broken record', { dmarc: 'permerror' }, true, /broken DMARC record/],
     ['unknown DMARC result', { dmarc: 'unknown' }, true, /unknown/],
     ['check switched off', { method: 'skipped', dmarc: 'unknown' }, true, /turned off/],

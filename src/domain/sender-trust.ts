@@ -54,7 +54,8 @@ export function decideSenderTrust(results: SenderAuthResults): SenderAuthVerdict
     case 'pass':
       return verdict(true);
     case 'temperror':
-      return verdict(true, `DMARC could not be checked for ${domain} because of a DNS error; acknowledged anyway`);
+      // whether it is acknowledged is the mailbox's choice (dmarc_temperror_action, applied by the guard)
+      return verdict(true, `DMARC could not be checked for ${domain} because of a DNS error: not verified, DNS failed`);
     case 'permerror':
       return verdict(true, `${domain} publishes a broken DMARC record; acknowledged anyway`);
     case 'none':

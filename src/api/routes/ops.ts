@@ -18,6 +18,8 @@ export interface MailConnectionStatus {
   /** ISO times: when the current run of failures began, and when the next attempt is due */
   failingSince?: string | null;
   nextRetryAt?: string | null;
+  /** a sentence for /health written by the part itself (the DNS canary), used as it is while not connected */
+  alert?: string;
 }
 
 const clock = (iso: string, seconds: boolean) => `${iso.slice(11, seconds ? 19 : 16)} UTC`;
@@ -25,6 +27,7 @@ const clock = (iso: string, seconds: boolean) => `${iso.slice(11, seconds ? 19 :
 /** One sentence per connection that is failing, for a person reading /health (and anything that pages them). */
 export function mailAlerts(mail: MailConnectionStatus[]): string[] {
   return mail.flatMap((m) => {
+    if (!m.connected && m.alert) return [m.alert];
     const failures = m.consecutiveFailures ?? 0;
     if (m.connected || failures === 0) return [];
     const what = m.kind === 'imap' ? `IMAP mailbox ${m.name}` : m.name;
