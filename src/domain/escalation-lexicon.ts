@@ -29,6 +29,8 @@ const ADDRESS = '[a-z0-9._%+-]+@[a-z0-9-]+(\\.[a-z0-9-]+)+';
 /** Phrase reasons other than negative sentiment (which is scored, see SENTIMENT). */
 export const PHRASES: Record<Exclude<PhraseReasonCode, 'negative_sentiment'>, PhraseLexicon> = {
   asks_for_human: {
+    // Italian, Dutch and Polish have no lexicon of their own yet: a call-back request is the commonest way they ask.
+    any: ['(richiamatemi|richiamarmi|essere richiamat*|chiamatemi)', '(bel me|mij (terug)?bellen|mij terugbellen)', '(zadzwoń|zadzwońcie) do mnie'],
     en: [
       '(talk|speak|chat) (to|with) ~ (person|human|humans|human being|someone|somebody|agent|representative|rep|manager|supervisor|operator|staff member|employee|advisor|adviser)',
       '(real|actual|live) (person|human|agent|human being|people)',
@@ -39,6 +41,8 @@ export const PHRASES: Record<Exclude<PhraseReasonCode, 'negative_sentiment'>, Ph
       'escalate (this|my|the) (issue|case|ticket|complaint|request|matter|problem)',
       '(please )?escalate this',
       '(call me back|give me a call|phone me|ring me)',
+      '(someone|somebody|you) (to )?(call|phone|ring) me',
+      '(rather|prefer to) (talk|speak) (on|by|over) the phone',
     ],
     es: [
       'hablar con ~ (persona|humano|alguien|agente|operador|operadora|representante|asesor|asesora|supervisor|supervisora|encargado|encargada|responsable|gerente|empleado|ser humano)',
@@ -48,6 +52,7 @@ export const PHRASES: Record<Exclude<PhraseReasonCode, 'negative_sentiment'>, Ph
       '(quiero|necesito|exijo) (un|una|a un|a una) (humano|persona real|supervisor|gerente|encargado)',
       '(paseme|pasame|comuniqueme|comunicame|transfierame|transfiereme|comunicarme) con',
       '(llamenme|llameme|llamame)',
+      '(llamadme|que (alguien|alguno) me llame|prefiero hablar por telefono)',
     ],
     pt: [
       'falar com ~ (pessoa|humano|alguem|atendente|agente|operador|operadora|representante|gerente|supervisor|supervisora|responsavel|ser humano|funcionario)',
@@ -80,6 +85,7 @@ export const PHRASES: Record<Exclude<PhraseReasonCode, 'negative_sentiment'>, Ph
       '(ich will|ich mochte|ich brauche|ich verlange) (einen|eine|mit einem|mit einer)? (menschen|echte person|vorgesetzten)',
     ],
     fr: [
+      '(me rappeler|rappelez(-| )moi|de vive voix)',
       "parler (a|avec) ~ (personne|humain|quelqu'un|agent|conseiller|conseillere|responsable|operateur|operatrice|interlocuteur|interlocutrice|superieur|manager|employe|etre humain)",
       '(vraie|veritable) personne',
       'etre humain',
@@ -102,7 +108,10 @@ export const PHRASES: Record<Exclude<PhraseReasonCode, 'negative_sentiment'>, Ph
       '(report|reporting) (you|this|your company) to',
       '(leave|write|post|give) (you )?(a|an)? (negative|bad|1-star|one-star|one star) (review|rating)',
       'trustpilot',
+      '(customer service|support|service) is (useless|terrible|awful|a joke|a disgrace|the worst)',
+      'not a (great|good) experience',
     ],
+    any: ['(slechte ervaring|slechte service|er helemaal klaar mee)', '(fatalna obsługa|jestem (bardzo )?rozczarowan*)', '(pessima esperienza|servizio pessimo|sono (molto )?delus*)'],
     es: [
       '(queja|quejas|quejarme|quejarnos|me quejo)',
       '(reclamacion|reclamaciones|reclamo formal)',
@@ -116,12 +125,13 @@ export const PHRASES: Record<Exclude<PhraseReasonCode, 'negative_sentiment'>, Ph
     ],
     ru: ['жалоб*', '(пожаловаться|пожалуюсь|жалуюсь)', 'претензи*', '(плохой|негативный) отзыв'],
     zh: ['(投诉|投訴|抱怨|差评|差評)'],
-    de: ['beschwerde*', '(beschweren|beschwere mich)', '(schlechte|negative) (bewertung|rezension)'],
+    de: ['beschwerde*', '(beschweren|beschwere mich)', '(schlechte|negative) (bewertung|rezension)', '(bin|sind) (wirklich |sehr |total |echt )?enttausch*'],
     fr: ['(plainte|plaintes|reclamation|reclamations)', '(me plaindre|je me plains)', '(mauvais|mauvaise|negatif|negative) (avis|commentaire|note)'],
     id: ['(keluhan|komplain|komplen|mengeluh|pengaduan|aduan)', '(ulasan|review) (buruk|negatif|jelek)'],
   },
 
   legal_threat: {
+    any: ['(terugboek*|consumentenbond|advocaat)', '(chargeback|storno (della|sulla) carta|avvocato)'],
     en: [
       '(my|our) (lawyer|lawyers|attorney|attorneys|solicitor|solicitors|barrister|legal team|legal counsel|legal department)',
       '(contact|consult|call|get|hire|involve|instruct|speak to|talk to|see) (a|an|my|our) (lawyer|attorney|solicitor|legal counsel)',
@@ -292,6 +302,10 @@ export const PHRASES: Record<Exclude<PhraseReasonCode, 'negative_sentiment'>, Ph
       '<</?sys>>',
       '\\[(system|assistant)\\]',
       '(begin|end) (of )?(system|hidden) (prompt|instructions)',
+      // a customer's fake end of their own text, then orders: the fence our prompts put around untrusted text
+      '(end of (the )?(customer|user|client) (message|email|text|input)|fin del mensaje|ende der (kunden)?nachricht|fin du message|fim da mensagem)',
+      'ignora (tutte )?(le )?istruzioni',
+      '<!-- ?(assistant|system|ai)',
     ],
     en: [
       '(ignore|disregard|forget|override|bypass) (all|any|every|your) ~ (instructions|prompts|rules|directives|guidelines|programming)',
