@@ -37,7 +37,7 @@ export function inScope(e: ShopEmail, groupsByLanguage: Map<string, Set<string>>
 
 export function figures(seen: Seen[], groupsByLanguage: Map<string, Set<string>>) {
   let scoped = 0, top1 = 0, answeredRight = 0, outOfScope = 0, outEscalated = 0, answered = 0, answeredGood = 0;
-  let crossLanguageLinks = 0, nonKnowledgeWithLinks = 0, wrongTopicLinks = 0, acksWithLinks = 0;
+  let crossLanguageLinks = 0, nonKnowledgeWithLinks = 0, wrongTopicLinks = 0, acksWithLinks = 0, nonKnowledge = 0, nonKnowledgeFlagged = 0;
   for (const s of seen) {
     const ok = inScope(s.email, groupsByLanguage);
     const answeredNow = !s.escalated && !s.nonKnowledge;
@@ -56,12 +56,16 @@ export function figures(seen: Seen[], groupsByLanguage: Map<string, Set<string>>
     if (s.links.length) acksWithLinks++;
     crossLanguageLinks += s.links.filter((l) => l.language !== s.email.language).length;
     wrongTopicLinks += s.links.filter((l) => l.group !== s.email.expected).length;
-    if (s.email.kind !== 'answerable' && s.email.kind !== 'unanswerable' && s.links.length) nonKnowledgeWithLinks++;
+    if (s.email.kind !== 'answerable' && s.email.kind !== 'unanswerable') {
+      nonKnowledge++;
+      if (s.nonKnowledge) nonKnowledgeFlagged++;
+      if (s.links.length) nonKnowledgeWithLinks++;
+    }
   }
   const share = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 1000 : null);
   return {
     emails: seen.length, inScope: scoped, top1: share(top1, scoped), answeredPrecision: share(answeredGood, answered), answered,
     inScopeAccuracy: share(answeredRight, scoped), escalationRecall: share(outEscalated, outOfScope),
-    acksWithLinks, crossLanguageLinks, wrongTopicLinks, nonKnowledgeWithLinks,
+    acksWithLinks, crossLanguageLinks, wrongTopicLinks, nonKnowledgeWithLinks, nonKnowledge, nonKnowledgeFlagged,
   };
 }

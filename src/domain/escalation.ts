@@ -437,6 +437,8 @@ export function detectEscalation(input: EscalationInput): EscalationDecision {
       code: 'no_confident_article',
       detail: m.reason === 'empty_knowledge_base'
         ? 'The knowledge base has no articles to answer with yet.'
+        : m.reason === 'no_article_in_language'
+        ? `No knowledge-base article is written in the customer's language (${input.language}).`
         : `No knowledge-base article is confident enough (confidence ${m.confidence.toFixed(2)}, threshold ${m.threshold.toFixed(2)}).`,
     });
   }
