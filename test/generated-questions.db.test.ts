@@ -9,7 +9,7 @@ import { createUser } from '../src/auth/users.js';
 import { selectRows } from '../src/db/rows.js';
 import { auditLog } from '../src/db/schema/review.js';
 import { articleChunks, articleGeneratedQuestions, articleQuestionGenerations } from '../src/db/schema/kb.js';
-import { QuestionWriter } from '../src/kb/generated-questions/writer.js';
+import { MAX_FAILURES_IN_A_ROW, QuestionWriter } from '../src/kb/generated-questions/writer.js';
 import { createArticle, publishArticle } from '../src/kb/articles.js';
 import { createLogger } from '../src/logger.js';
 import type { Service } from '../src/service.js';
@@ -269,6 +269,21 @@ describe(`generated questions (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(await writer.run()).toEqual({ articles: 0, questions: 0, failed: 0 });
     await publishArticle(db(), 'ret-en', {}, { by: 'km' });
     expect(await writer.run()).toMatchObject({ articles: 1, questions: 5 });
+    await writer.stop();
+  });
+
+  it('a run stops after a few failures in a row (the model is down) instead of trying every article', async () => {
+    const chat = new ChatClient({ apiKey: stub.apiKey, baseURL: stub.baseUrl, model: 'stub-chat', maxRetries: 0 });
+    const writer = new QuestionWriter({ db: db(), chat, log: createLogger('silent'), onStored: () => undefined });
+    for (let i = 0; i < MAX_FAILURES_IN_A_ROW + 2; i++) {
+      await createArticle(db(), { id: `a${i}`, title: `Article ${i}`, body: 'Some text.', language: 'en', status: 'published' }, { by: 'km' });
+    }
+    stub.setChatHandler(() => 'not JSON');
+    expect(await writer.run()).toEqual({ articles: 0, questions: 0, failed: MAX_FAILURES_IN_A_ROW });
+    expect(stub.requestsTo('chat')).toHaveLength(2 * MAX_FAILURES_IN_A_ROW); // each: the request and one repair
+    // the next run starts with the articles not tried yet, so a few that always fail never block the rest
+    stub.setChatHandler((r) => (r.messages.some((m) => /# Article [0-2]\b/.test(m.content)) ? 'not JSON' : { questions: ['Is this the one?'] }));
+    expect(await writer.run()).toEqual({ articles: 2, questions: 2, failed: MAX_FAILURES_IN_A_ROW });
     await writer.stop();
   });
 });

@@ -15,6 +15,9 @@ export interface QuestionWriterOptions {
   pollMs?: number;
 }
 
+/** Failures in a row after which a run stops: the model is down, not one article's answer bad; the next run tries again. */
+export const MAX_FAILURES_IN_A_ROW = 3;
+
 export interface WriterRun {
   articles: number;
   questions: number;
@@ -26,6 +29,8 @@ export class QuestionWriter {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
+  /** articles a run could not write questions for: tried after the others, so a few bad ones never block the rest */
+  private readonly failedBefore = new Set<string>();
 
   constructor(private readonly opts: QuestionWriterOptions) {}
 
@@ -66,23 +71,30 @@ export class QuestionWriter {
     const { db, chat, log } = this.opts;
     const failed = new Set<string>();
     const result: WriterRun = { articles: 0, questions: 0, failed: 0 };
-    while (!this.abort.signal.aborted) {
-      // failed ones stay first in line; ask for enough to see past them
-      const todo = (await articlesNeedingQuestions(db, failed.size + 20)).filter((a) => !failed.has(a.id));
+    let inARow = 0;
+    while (!this.abort.signal.aborted && inARow < MAX_FAILURES_IN_A_ROW) {
+      // failed ones stay first in the database's order; ask for enough to see past them, and try them last
+      const todo = (await articlesNeedingQuestions(db, failed.size + this.failedBefore.size + 20))
+        .filter((a) => !failed.has(a.id))
+        .sort((a, b) => Number(this.failedBefore.has(a.id)) - Number(this.failedBefore.has(b.id)));
       if (todo.length === 0) break;
       const stored: string[] = [];
       for (const article of todo) {
-        if (this.abort.signal.aborted) break;
+        if (this.abort.signal.aborted || inARow >= MAX_FAILURES_IN_A_ROW) break;
         try {
           const n = await generateArticleQuestions(db, chat, article, { signal: this.abort.signal });
           result.articles++;
           result.questions += n;
           stored.push(article.id);
+          inARow = 0;
+          this.failedBefore.delete(article.id);
           log.info({ articleId: article.id, version: article.version, questions: n }, 'generated questions stored');
         } catch (err) {
           if (this.abort.signal.aborted) break;
           failed.add(article.id);
           result.failed++;
+          inARow++;
+          this.failedBefore.add(article.id);
           log.warn({ err, articleId: article.id }, 'generated questions: the chat model could not write them; tried again on the next run');
         }
       }
