@@ -65,6 +65,7 @@ const routes: { name: string; allowed: Role[]; ok: number; request: () => [strin
   { name: 'PUT /api/review/cases/:id/draft', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/draft`, { ...json({ body: 'Hello' }), method: 'PUT' }] },
   { name: 'POST /api/review/cases/:id/approve', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/approve`, json({})] },
   { name: 'POST /api/review/cases/:id/reject', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/reject`, json({ reason: 'wrong article' })] },
+  { name: 'POST /api/review/cases/:id/label', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/label`, json({ articleId: null })] },
   { name: 'POST /api/review/cases/:id/escalate', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/escalate`, json({ reason: 'legal' })] },
   { name: 'POST /api/review/cases/:id/triage', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/triage`, json({ priority: 'high' })] },
 ];

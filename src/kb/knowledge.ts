@@ -80,7 +80,7 @@ const RUNNER_UP_SHARE = 0.6;
 export class KnowledgeBase {
   private snapshot: Snapshot | undefined;
   private running: Promise<IndexReport> | undefined;
-  private again = false;
+  private next: Promise<IndexReport> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly firstRefresh: Promise<unknown>;
   /** the latest index run, for reports */
@@ -138,19 +138,21 @@ export class KnowledgeBase {
     return this.calibrationFor(main?.language ?? 'en');
   }
 
-  /** Index changed articles and retrain when anything changed; concurrent calls share one run. */
-  async refresh(): Promise<IndexReport> {
-    if (this.running) {
-      this.again = true;
+  /**
+   * Index changed articles and retrain when anything changed. A call made while a run is under way waits for the next
+   * run, which starts after it (the current one may have read the articles before the caller's change); calls made
+   * meanwhile share that next run.
+   */
+  refresh(): Promise<IndexReport> {
+    if (!this.running) {
+      this.running = this.run().finally(() => (this.running = undefined));
       return this.running;
     }
-    this.running = this.run().finally(() => (this.running = undefined));
-    const report = await this.running;
-    if (this.again) {
-      this.again = false;
+    this.next ??= this.running.catch(() => undefined).then(() => {
+      this.next = undefined;
       return this.refresh();
-    }
-    return report;
+    });
+    return this.next;
   }
 
   /** Fire-and-forget refresh after an article changed. */
