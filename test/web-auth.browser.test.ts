@@ -186,6 +186,7 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
     // The review and mailbox forms (test/web-review.browser.test.ts also checks session expiry on them).
     '/app/inbox/next', '/app/cases/:id/claim', '/app/cases/:id/release', '/app/cases/:id/draft', '/app/cases/:id/approve', '/app/cases/:id/reject',
     '/app/cases/:id/escalate', '/app/cases/:id/resolve', '/app/cases/:id/reopen', '/app/cases/:id/triage', '/app/cases/:id/notes',
+    '/app/cases/:id/saved-reply', '/app/kb/saved-replies', '/app/kb/saved-replies/:id/delete',
     '/app/admin/mailboxes/:id', '/app/admin/mailboxes/:id/sla', '/app/admin/mailboxes/:id/test',
   ];
 

@@ -19,6 +19,7 @@ import { playgroundRoutes } from './routes/playground.js';
 import { authRoutes } from './routes/auth.js';
 import { homeRoutes } from './routes/home.js';
 import { kbPageRoutes } from './routes/kb.js';
+import { savedReplyRoutes } from './routes/saved-replies.js';
 import { helpRoutes } from './routes/help.js';
 import { clearSessionCookie, csrfPasses, isSafeMethod, readSessionToken, sessionOf, type SessionConfig } from './session-http.js';
 
@@ -109,6 +110,7 @@ export function webRoutes(deps: WebDeps) {
   pages.route('/', homeRoutes(db, deps.config));
   pages.route('/', caseRoutes({ db, review: deps.review, rawStore: deps.rawStore, hub, config: deps.config }));
   pages.route('/kb', playgroundRoutes(deps.knowledge, db));
+  pages.route('/kb', savedReplyRoutes(db));
   pages.route('/kb', kbPageRoutes(db, deps.knowledge, publicBaseUrl(deps.config)));
   pages.route('/admin', adminRoutes(db, deps.config, deps.knowledge));
   pages.all('*', (c) => render(c, <ErrorPage status={404} viewer={c.get('viewer')} message="There is no page at this address." />, 404));

@@ -27,6 +27,8 @@ export interface CasePageProps {
   draftBody?: string;
   /** message ids whose remote images the agent asked to see */
   remoteImages: Set<string>;
+  /** saved replies in the case's language, to insert into the draft */
+  savedReplies?: { id: number; title: string }[];
 }
 
 const bytes = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`);
@@ -292,6 +294,13 @@ export function CasePage(p: CasePageProps) {
                       <button type="submit">Save draft</button>
                       <button type="submit" class="primary" formaction={`${base}/approve`}>Approve and send</button>
                     </div>
+                    {(p.savedReplies?.length ?? 0) > 0 && (
+                      <div class="inline saved-reply-insert">
+                        <label for="saved-reply">Saved reply</label>{' '}
+                        <select name="savedReplyId" id="saved-reply">{p.savedReplies!.map((r) => <option value={String(r.id)}>{r.title}</option>)}</select>{' '}
+                        <button type="submit" formaction={`${base}/saved-reply`} formnovalidate>Insert into the draft</button>
+                      </div>
+                    )}
                   </form>
                   <form method="post" action={`${base}/reject`} class="stack-tight reject-form">
                     <CsrfField viewer={p.viewer} />

@@ -27,6 +27,7 @@ export function KbListPage(p: { viewer: Viewer; articles: Article[]; total: numb
         <div class="actions">
           {canWrite && <a class="button primary" href="/app/kb/new">New article</a>}
           <a class="button" href="/app/kb/playground">Match playground</a>
+          <a class="button" href="/app/kb/saved-replies">Saved replies</a>
           <a class="button" href="/app/kb/transfer">{canWrite ? 'Import / export' : 'Export'}</a>
         </div>
       </div>

@@ -11,6 +11,7 @@ import { AppError } from '../../errors.js';
 import type { RawStore } from '../../mail/raw-store.js';
 import type { Review } from '../../review/actions.js';
 import { addCaseNote } from '../../review/notes.js';
+import { insertSavedReply, listSavedReplies } from '../../review/saved-replies.js';
 import { caseDetail, nextUnclaimed, reviewQueue, type QueueFilter } from '../../review/queue.js';
 import { field, formOf, render, type WebEnv } from '../env.js';
 import type { LiveHub } from '../live.js';
@@ -70,13 +71,15 @@ export function caseRoutes(deps: { db: Db; review: Review; rawStore: RawStore; h
   const casePage = async (c: Context<WebEnv>, id: string, extra: { error?: string; draftBody?: string; status?: 200 | 400 | 409 } = {}) => {
     const detail = await caseDetail(db, id);
     const now = new Date();
-    const [extras, attachments, mark, names] = await Promise.all([
+    const [extras, attachments, mark, names, replies] = await Promise.all([
       messageExtras(db, detail.case.id), attachmentsOf(db, deps.rawStore, detail.messages), hub.caseMark(detail.case.id), listMailboxNames(db),
+      listSavedReplies(db, detail.case.language),
     ]);
     const images = new Set([c.req.query('images')].filter((v): v is string => !!v));
     return render(c, (
       <CasePage viewer={c.get('viewer')} detail={detail} extras={extras} attachments={attachments} viewers={hub.viewersOf(detail.case.id)} now={now}
-        mark={mark} mailbox={names.get(detail.case.mailboxId)} notice={c.req.query('done')} error={extra.error} draftBody={extra.draftBody} remoteImages={images} />
+        mark={mark} mailbox={names.get(detail.case.mailboxId)} notice={c.req.query('done')} error={extra.error} draftBody={extra.draftBody} remoteImages={images}
+        savedReplies={replies.map((r) => ({ id: r.id, title: r.title }))} />
     ), extra.status ?? 200);
   };
 
@@ -214,6 +217,8 @@ export function caseRoutes(deps: { db: Db; review: Review; rawStore: RawStore; h
       return review.escalate(id, actor(c), { reason: reason(f, 'escalating'), ...(team ? { team } : {}) });
     }))
     .post('/cases/:id/label', action('labelled', (id, f, c) => review.labelQuestion(id, actor(c), { articleId: field(f, 'articleId').trim() || null })))
+    .post('/cases/:id/saved-reply', action('saved-reply-inserted', (id, f, c) =>
+      insertSavedReply(db, review, id, actor(c), Number(field(f, 'savedReplyId')), field(f, 'body').slice(0, 100_000))))
     .post('/cases/:id/notes', action('note-added', (id, f, c) => addCaseNote(db, id, actor(c), { body: field(f, 'note') })))
     .post('/cases/:id/resolve', action('resolved', (id, _f, c) => review.resolve(id, actor(c))))
     .post('/cases/:id/reopen', action('reopened', (id, _f, c) => review.reopen(id, actor(c))))
