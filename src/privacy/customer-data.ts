@@ -12,6 +12,7 @@ import type { Db, Queryable, Tx } from '../db/client.js';
 import { embeddingCache } from '../db/schema/ai.js';
 import { caseEvents, cases } from '../db/schema/cases.js';
 import { articleLearnedExamples } from '../db/schema/kb.js';
+import { matchLabels } from '../db/schema/labels.js';
 import { mailboxes } from '../db/schema/mailboxes.js';
 import { caseMatches } from '../db/schema/matches.js';
 import { caseNotes } from '../db/schema/notes.js';
@@ -317,6 +318,20 @@ const learnedExamplesHandler: CustomerDataHandler = {
   },
 };
 
+/** Agents' labels hold the customer's question in their words: they go with the case's customer. */
+const matchLabelsHandler: CustomerDataHandler = {
+  table: 'match_labels',
+  async exportRows(q, scope) {
+    if (scope.caseIds.length === 0) return [];
+    return q.select().from(matchLabels).where(inArray(matchLabels.caseId, scope.caseIds)).orderBy(asc(matchLabels.id));
+  },
+  async erase(tx, scope) {
+    if (scope.caseIds.length === 0) return { deleted: 0, anonymised: 0 };
+    const deleted = await tx.delete(matchLabels).where(inArray(matchLabels.caseId, scope.caseIds)).returning({ id: matchLabels.id });
+    return { deleted: deleted.length, anonymised: 0 };
+  },
+};
+
 /**
  * Knowledge-base matches made for their messages: exported (they are about the customer), kept on erasure —
  * they hold article ids and scores only, and the article-performance reports count them.
@@ -381,7 +396,7 @@ const auditHandler: CustomerDataHandler = {
  * reference last. Tables still to come must be added here (see docs/operations.md, "Privacy requests").
  */
 export const customerDataHandlers: CustomerDataHandler[] = [
-  embeddingCacheHandler, learnedExamplesHandler, caseMatchesHandler, draftsHandler, notesHandler, auditHandler, gapQuestionsHandler, outboxHandler, caseEventsHandler, inboundHandler, casesHandler,
+  embeddingCacheHandler, learnedExamplesHandler, matchLabelsHandler, caseMatchesHandler, draftsHandler, notesHandler, auditHandler, gapQuestionsHandler, outboxHandler, caseEventsHandler, inboundHandler, casesHandler,
 ];
 
 export interface CustomerExport {
