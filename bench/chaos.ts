@@ -1,7 +1,7 @@
 // Chaos script: the service's promises checked under faults, each scenario printing ONE JSON line to stdout
 // (pass/fail and figures); progress goes to stderr.
 //
-//   npx tsx bench/chaos.ts [--only a,b,c,d,e] [flags]        (npm run chaos)
+//   npx tsx bench/chaos.ts [--only a,b,c,d,e,f] [flags]      (npm run chaos)
 //
 // (a) kill:   the CLI as a child process (embedded PGlite in DATA_DIR, and/or PostgreSQL wire served by PGlite's
 //             socket server in this process), N messages offered through its SMTP listener at R/s by a retrying
@@ -16,11 +16,13 @@
 //             status 'degraded') and /metrics (firstreply_imap_failures_total{kind="auth"}); the password never logged.
 // (e) commit: the answer to the pipeline's COMMIT is lost (a TCP relay cuts the connection after the server committed),
 //             as a failover or network cut does; the message must still be acknowledged exactly once.
+// (f) naive:  two vacation responders that write no auto-reply header (one threads its answers, one does not), through
+//             a simulated day with SLA breaches: messages per case and junk cases per responder (bench/support/naive-responders.ts).
 // (a) and (b) run the CLI under a small supervisor (restart on exit, like systemd's Restart=always) and report any
 // exit nobody asked for. Harness note: PGlite is one session, so the wire server here hands it to one client per
 // transaction (test/support/pglite-wire.ts) — the serialisation a real PostgreSQL would not impose.
 //
-// Flags (defaults in brackets): --only a,b,c,d,e  --kill-messages 500 --kill-rate 50 --kill-at 0.5
+// Flags (defaults in brackets): --only a,b,c,d,e,f  --naive-questions 5  --kill-messages 500 --kill-rate 50 --kill-at 0.5
 //   --kill-db embedded,socket  --db-messages 300 --db-rate 5 --db-outage-s 30 --db-outage-at-s 10
 //   --imap-messages 60 --imap-rate 4  --login-seconds 20  --commit-messages 3  --drain-timeout-s 180
 // Exit code 1 when any scenario failed.
@@ -40,12 +42,14 @@ import { startChildService, type ChildService } from '../test/support/child-serv
 import { freePort, startDovecot, type DovecotServer } from '../test/support/dovecot.js';
 import { startSmtpSink, type SmtpSink } from '../test/support/smtp-sink.js';
 import { generateCorpus } from './support/corpus.js';
+import { scenarioNaiveResponders } from './support/naive-responders.js';
 import { delivery, offerAtRate, parseFlags, RetryingMta, round, summary, type Delivery } from './support/mta.js';
 import { startCommitCutter } from './support/pg-proxy.js';
 import { servePglite } from '../test/support/pglite-wire.js';
 
 const flags = parseFlags({
-  only: 'a,b,c,d,e',
+  only: 'a,b,c,d,e,f',
+  'naive-questions': 5,
   'commit-messages': 3,
   'kill-messages': 500, 'kill-rate': 50, 'kill-at': 0.5, 'kill-db': 'embedded,socket',
   'db-messages': 300, 'db-rate': 5, 'db-outage-s': 30, 'db-outage-at-s': 10,
@@ -651,6 +655,7 @@ async function main() {
   }
   if (only.has('b')) await run('b-database-outage', scenarioDatabaseOutage);
   if (only.has('e')) await run('e-commit-answer-lost', scenarioCommitLost);
+  if (only.has('f')) await run('f-naive-responders', () => scenarioNaiveResponders({ questions: flags['naive-questions'] }));
   if (only.has('c') || only.has('d')) {
     let dovecot: DovecotServer | undefined;
     try {

@@ -48,11 +48,12 @@ export async function caseOfRepeatedText(
 }
 
 /**
- * Whether the customer has written since our last mail to them, and only machines did: then a "still working on it"
- * update would only feed the responder another message to answer. No message since: the customer is still waiting on
- * the question we acknowledged, and the update is due.
+ * Whether the customer has written since our last mail on this case, and only machines did: then a "still working on
+ * it" update would only feed the responder another message to answer. Their messages on any of their cases count (an
+ * unthreaded responder's answer lands on a case of its own). No message since: the customer still waits on the question
+ * we acknowledged, and the update is due.
  */
-export async function onlyAutomaticRepliesSinceOurLastMail(q: Queryable, caseId: string): Promise<boolean> {
+export async function onlyAutomaticRepliesSinceOurLastMail(q: Queryable, kase: Pick<Case, 'id' | 'mailboxId' | 'customerAddress'>): Promise<boolean> {
   const [row] = await q
     .select({
       total: sql<number>`count(*)`.mapWith(Number),
@@ -61,8 +62,13 @@ export async function onlyAutomaticRepliesSinceOurLastMail(q: Queryable, caseId:
     })
     .from(inboundMessages)
     .innerJoin(sql`(select max(${outbox.createdAt}) as at from ${outbox}
-        where ${outbox.caseId} = ${caseId} and ${inArray(outbox.kind, [...TO_CUSTOMER])}) as last_mail`, sql`true`)
-    .where(and(eq(inboundMessages.caseId, caseId), sql`${inboundMessages.receivedAt} > last_mail.at`));
+        where ${outbox.caseId} = ${kase.id} and ${inArray(outbox.kind, [...TO_CUSTOMER])}) as last_mail`, sql`true`)
+    .where(and(
+      sql`${inboundMessages.receivedAt} > last_mail.at`,
+      // through the customer's cases (indexed), not a scan of every message's sender
+      sql`${inboundMessages.caseId} in (select ${cases.id} from ${cases}
+        where ${cases.mailboxId} = ${kase.mailboxId} and ${cases.customerAddress} = ${kase.customerAddress})`,
+    ));
   return (row?.total ?? 0) > 0 && row!.total === row!.automatic;
 }
 

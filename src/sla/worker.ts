@@ -159,7 +159,7 @@ export class SlaWorker extends WakingWorker {
     const recipient = (await acknowledgedRecipient(tx, kase.id)) ?? { address: kase.customerAddress, proven: true };
     if (!/^[^@\s]+@[^@\s]+$/.test(recipient.address)) return 'no_address';
     // A naive vacation responder answered our last mail and nobody else wrote: an update would only feed the loop.
-    if (await onlyAutomaticRepliesSinceOurLastMail(tx, kase.id)) return 'only_automatic_replies';
+    if (await onlyAutomaticRepliesSinceOurLastMail(tx, kase)) return 'only_automatic_replies';
     const policy = await loadPolicy(tx, mailbox, kase.priority);
     const expectedReplyAt = addBusinessMinutes(now, policy.nextReplyMinutes, hours);
     const rendered = renderSlaUpdate(
