@@ -9,6 +9,7 @@ import { cases } from '../src/db/schema/cases.js';
 import { caseNotes } from '../src/db/schema/notes.js';
 import { outbox } from '../src/db/schema/outbox.js';
 import type { Service } from '../src/service.js';
+import { seriousA11yViolations } from './support/axe.js';
 import { launchBrowser, screenshot } from './support/browser.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { loadFixtureKb } from './support/kb-fixture.js';
@@ -154,6 +155,7 @@ describe('case page: attachments and internal notes', () => {
     await page.getByRole('button', { name: 'Add note' }).click();
     expect(await page.locator('.error-summary').innerText()).toContain('The note is empty.');
     await screenshot(page, 'case-notes');
+    expect(await seriousA11yViolations(page)).toEqual([]);
     // two columns on a desktop screen: the conversation on the left, the draft and the actions on the right
     const left = await page.locator('.case-main').boundingBox();
     const right = await page.locator('.case-side').boundingBox();
@@ -162,6 +164,10 @@ describe('case page: attachments and internal notes', () => {
     expect(await page.locator('.case-side #draft-h').count()).toBe(1);
     expect(await page.locator('.case-side #matches-h').count()).toBe(1);
     expect(await page.locator('.case-side form[action$="/triage"]').count()).toBe(1);
+    for (const path of ['/app/inbox', '/app/dashboard']) {
+      await page.goto(path);
+      expect(await seriousA11yViolations(page), path).toEqual([]);
+    }
 
     const [stored] = await t.database.db.select().from(caseNotes).where(eq(caseNotes.caseId, caseId));
     expect(stored).toMatchObject({ body: NOTE, authorName: AGENT.name });

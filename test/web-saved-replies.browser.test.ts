@@ -7,6 +7,7 @@ import { createUser } from '../src/auth/users.js';
 import { cases } from '../src/db/schema/cases.js';
 import { drafts } from '../src/db/schema/review.js';
 import type { Service } from '../src/service.js';
+import { seriousA11yViolations } from './support/axe.js';
 import { launchBrowser, screenshot } from './support/browser.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { loadFixtureKb } from './support/kb-fixture.js';
@@ -48,6 +49,12 @@ describe('saved replies', () => {
     return page;
   }
 
+  it('the accessibility check finds what it should (an image without alt text, an unlabelled field)', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.setContent('<html lang="en"><title>t</title><main><img src="data:,"><input type="text"></main></html>');
+    expect((await seriousA11yViolations(page)).map((v) => v.id).sort()).toEqual(['image-alt', 'label']);
+  });
+
   it('a knowledge manager adds replies per language; an unknown placeholder is refused by name', async () => {
     const page = await signedIn(KM);
     await page.goto('/app/kb');
@@ -67,6 +74,7 @@ describe('saved replies', () => {
     await page.waitForURL(/done=saved-reply-saved/);
     expect(await page.locator('tr[data-saved-reply]').count()).toBe(2);
     await screenshot(page, 'saved-replies');
+    expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
   it('an agent inserts the case language\'s reply into the draft, filled in; agents cannot curate', async () => {
@@ -85,6 +93,7 @@ describe('saved replies', () => {
     const body = await page.getByLabel('Reply', { exact: true }).inputValue();
     expect(body).toBe(`Dear Maria,\n\nHello Maria Lopez, a replacement is on its way (case ${kase.reference}).\nAlex Agent`);
     await screenshot(page, 'case-saved-reply');
+    expect(await seriousA11yViolations(page)).toEqual([]);
 
     await page.goto('/app/kb/saved-replies');
     expect(await page.getByRole('button', { name: 'Save reply' }).count()).toBe(0);
