@@ -15,6 +15,7 @@ import { field, type Form } from './env.js';
 export interface MailboxValues {
   matchThreshold: string; fallbackLanguages: string; autoSendMode: string; autoSendMinConfidence: string; escalationRules: string;
   timeZone: string; days: string[]; open: string; close: string; holidays: string; firstReplyMinutes: string;
+  trustedRelays: string; dmarcNoneAction: string; dmarcTemperrorAction: string;
 }
 
 export function valuesFromMailbox(m: Mailbox): MailboxValues {
@@ -30,6 +31,9 @@ export function valuesFromMailbox(m: Mailbox): MailboxValues {
     close: m.businessHours.close,
     holidays: m.businessHours.holidays.join(', '),
     firstReplyMinutes: String(m.firstReplyMinutes),
+    trustedRelays: m.trustedRelays.join(', '),
+    dmarcNoneAction: m.dmarcNoneAction,
+    dmarcTemperrorAction: m.dmarcTemperrorAction,
   };
 }
 
@@ -41,6 +45,9 @@ export function valuesFromForm(form: Form): MailboxValues {
     timeZone: field(form, 'timeZone').trim(), days: (Array.isArray(days) ? days : days === undefined ? [] : [days]).filter((d): d is string => typeof d === 'string'),
     open: field(form, 'open').trim(), close: field(form, 'close').trim(), holidays: field(form, 'holidays').trim(),
     firstReplyMinutes: field(form, 'firstReplyMinutes').trim(),
+    trustedRelays: field(form, 'trustedRelays').trim(),
+    // a form without these fields (an older page) keeps the defaults
+    dmarcNoneAction: field(form, 'dmarcNoneAction') || 'acknowledge', dmarcTemperrorAction: field(form, 'dmarcTemperrorAction') || 'withhold',
   };
 }
 
@@ -85,11 +92,19 @@ export function mailboxUpdate(v: MailboxValues): { update: Partial<Mailbox> } | 
   if (holidays.some((d) => !/^\d{4}-\d\d-\d\d$/.test(d) || Number.isNaN(Date.parse(d)))) errors.holidays = 'dates like 2026-12-25, separated by commas';
   const minutes = /^\d{1,6}$/.test(v.firstReplyMinutes) ? Number(v.firstReplyMinutes) : 0;
   if (minutes <= 0) errors.firstReplyMinutes = 'a whole number of minutes above 0';
+  const trustedRelays = [...new Set(v.trustedRelays.toLowerCase().split(/[\s,]+/).filter(Boolean))];
+  if (trustedRelays.some((r) => !/^([^@\s]+@)?[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(r.replace(/^@/, '')))) {
+    errors.trustedRelays = 'addresses like noreply@shop.example or domains like shop.example, separated by commas';
+  }
+  const actions = ['acknowledge', 'withhold'];
+  if (!actions.includes(v.dmarcNoneAction)) errors.dmarcNoneAction = 'acknowledge or withhold';
+  if (!actions.includes(v.dmarcTemperrorAction)) errors.dmarcTemperrorAction = 'acknowledge or withhold';
   if (Object.keys(errors).length) return { errors };
   return {
     update: {
       matchThreshold: threshold, fallbackLanguages, autoSendMode: v.autoSendMode as Mailbox['autoSendMode'], autoSendMinConfidence: minConfidence!, escalationRules: rules,
       timeZone: v.timeZone, businessHours: { days, open: v.open, close: v.close, holidays }, firstReplyMinutes: minutes,
+      trustedRelays, dmarcNoneAction: v.dmarcNoneAction as Mailbox['dmarcNoneAction'], dmarcTemperrorAction: v.dmarcTemperrorAction as Mailbox['dmarcTemperrorAction'],
     },
   };
 }

@@ -132,6 +132,19 @@ export function AdminMailboxPage(p: {
               hint="VIP senders, team addresses, phrases and toggles. Empty: the defaults." />
           </fieldset>
           <fieldset>
+            <legend>Who gets automatic mail</legend>
+            <Field name="trustedRelays" label="Trusted relays" value={v.trustedRelays} error={e.trustedRelays}
+              hint="Optional: addresses (noreply@shop.example) or domains (shop.example) of web forms sending on customers' behalf; their Reply-To is acknowledged. Others' Reply-To on another domain never is." />
+            <div class="grid-2">
+              <Select name="dmarcNoneAction" label="Sender publishes no DMARC policy" value={v.dmarcNoneAction} options={[
+                { value: 'acknowledge', label: 'Acknowledge (most small senders publish none)' }, { value: 'withhold', label: 'Withhold: an agent answers' },
+              ]} />
+              <Select name="dmarcTemperrorAction" label="DMARC could not be checked (DNS error)" value={v.dmarcTemperrorAction} options={[
+                { value: 'withhold', label: 'Withhold: a forged sender cannot be told apart' }, { value: 'acknowledge', label: 'Acknowledge anyway' },
+              ]} />
+            </div>
+          </fieldset>
+          <fieldset>
             <legend>Business hours and first reply</legend>
             <div class="grid-2">
               <Field name="timeZone" label="Time zone" value={v.timeZone} error={e.timeZone} required hint="IANA name, e.g. Europe/Berlin." />
