@@ -48,7 +48,8 @@ export function PlaygroundPage(p: {
           {r.suggestions.length > 0 && (
             <>
               <h3>Would be suggested</h3>
-              <ul>{r.suggestions.map((s) => <li><a href={articleHref(s.articleId)}>{s.title}</a>{s.matchedArticleId !== s.articleId && <span class="small muted"> (translation of {s.matchedArticleId})</span>}</li>)}</ul>
+              <ul>{r.suggestions.map((s) => <li><a href={articleHref(s.articleId)}>{s.title}</a>{s.matchedArticleId !== s.articleId && <span class="small muted"> (translation of {s.matchedArticleId})</span>}
+                <div class="small">The acknowledgement links to <a href={s.url} rel="noopener noreferrer">{s.url}</a></div></li>)}</ul>
             </>
           )}
           <h3>Ranked articles</h3>
