@@ -12,6 +12,7 @@ const USAGE = `firstreply — instant, honest first replies to customer email
 Usage:
   firstreply start                           run the HTTP API, SMTP listener, IMAP watchers and workers
   firstreply migrate                         apply database migrations
+  firstreply try [--language en|es|de]       send a sample customer email to the running service and show the acknowledgement
   firstreply import PATH [--mailbox KEY]     import .eml files, maildirs or mbox files (idempotent)
   firstreply messages [--attention]          list stored messages (flagged or failed ones with --attention)
   firstreply tokens create --name NAME --role admin|agent|knowledge_manager   create an API token (printed once)
@@ -55,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'import':
       return importCommand(config, rest);
+    case 'try': return (await import('./cli/try.js')).tryCommand(config, rest);
     case 'tokens': return (await import('./cli/tokens.js')).tokensCommand(config, rest);
     case 'users': return (await import('./cli/users.js')).usersCommand(config, rest);
     case 'kb': return (await import('./cli/kb.js')).kbCommand(config, rest);
