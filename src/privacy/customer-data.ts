@@ -273,6 +273,8 @@ const outboxHandler: CustomerDataHandler = {
       .set({
         messageId: sql`'erased.' || ${outbox.id}::text || '@erased.invalid'`,
         toAddress: ERASED,
+        // the per-sender cap's key is the folded address (migration 0015): it goes with the address
+        recipientKey: null,
         subject: ERASED,
         textBody: ERASED,
         headers: {},
