@@ -306,33 +306,26 @@ const embeddingCacheHandler: CustomerDataHandler = {
   },
 };
 
-/** Questions learned from approved replies are the customer's own words: they go with the case's customer. */
-const learnedExamplesHandler: CustomerDataHandler = {
-  table: 'article_learned_examples',
-  async exportRows(q, scope) {
-    if (scope.caseIds.length === 0) return [];
-    return q.select().from(articleLearnedExamples).where(inArray(articleLearnedExamples.caseId, scope.caseIds)).orderBy(asc(articleLearnedExamples.id));
-  },
-  async erase(tx, scope) {
-    if (scope.caseIds.length === 0) return { deleted: 0, anonymised: 0 };
-    const deleted = await tx.delete(articleLearnedExamples).where(inArray(articleLearnedExamples.caseId, scope.caseIds)).returning({ id: articleLearnedExamples.id });
-    return { deleted: deleted.length, anonymised: 0 };
-  },
-};
-
-/** Agents' labels hold the customer's question in their words: they go with the case's customer. */
-const matchLabelsHandler: CustomerDataHandler = {
-  table: 'match_labels',
-  async exportRows(q, scope) {
-    if (scope.caseIds.length === 0) return [];
-    return q.select().from(matchLabels).where(inArray(matchLabels.caseId, scope.caseIds)).orderBy(asc(matchLabels.id));
-  },
-  async erase(tx, scope) {
-    if (scope.caseIds.length === 0) return { deleted: 0, anonymised: 0 };
-    const deleted = await tx.delete(matchLabels).where(inArray(matchLabels.caseId, scope.caseIds)).returning({ id: matchLabels.id });
-    return { deleted: deleted.length, anonymised: 0 };
-  },
-};
+/**
+ * Rows that hold the customer's question in their own words, per case: questions learned from agents' decisions and
+ * the agents' labels. Exported, and deleted with the case's customer.
+ */
+function questionsOfCases(table: typeof articleLearnedExamples | typeof matchLabels, name: string): CustomerDataHandler {
+  return {
+    table: name,
+    async exportRows(q, scope) {
+      if (scope.caseIds.length === 0) return [];
+      return q.select().from(table as typeof matchLabels).where(inArray(table.caseId, scope.caseIds)).orderBy(asc(table.id));
+    },
+    async erase(tx, scope) {
+      if (scope.caseIds.length === 0) return { deleted: 0, anonymised: 0 };
+      const deleted = await tx.delete(table).where(inArray(table.caseId, scope.caseIds)).returning({ id: table.id });
+      return { deleted: deleted.length, anonymised: 0 };
+    },
+  };
+}
+const learnedExamplesHandler = questionsOfCases(articleLearnedExamples, 'article_learned_examples');
+const matchLabelsHandler = questionsOfCases(matchLabels, 'match_labels');
 
 /**
  * Knowledge-base matches made for their messages: exported (they are about the customer), kept on erasure —
