@@ -75,7 +75,9 @@ describe('bad input through the SMTP listener', () => {
     const injected = `=?utf-8?B?${Buffer.from('Hello\r\nBcc: victim@evil.test\r\nX-Evil: 1').toString('base64')}?=`;
     await sendRaw(service.smtpPort!, customerEmail({ from: 'inject@customer.test', subject: injected, messageId: 'inject@customer.test' }));
     const ack = await eventually(() => sink.messages.find((m) => m.envelopeTo[0] === 'inject@customer.test'), 20_000, 'the acknowledgement');
-    expect(ack.headers.get('subject')).toContain('Hello');
+    // DMARC did not prove this sender (the tests' DNS zone is empty), so the subject is not echoed (issue 17, item 1);
+    // either way no header line may come from the customer's CR/LF
+    expect(String(ack.headers.get('subject'))).not.toMatch(/[\r\n]|Bcc|X-Evil/i);
     expect(ack.headers.has('bcc')).toBe(false);
     expect(ack.headers.has('x-evil')).toBe(false);
   });

@@ -107,6 +107,7 @@ describe('draft → review → send loop (Dovecot + SMTP sink)', () => {
     const acks = await db.database.db.select().from(outbox).where(eq(outbox.kind, 'acknowledgement'));
     expect(acks).toHaveLength(1);
     const audit = (await call(agentA, `/cases/${kase!.id}`)).body.audit.map((a: { action: string }) => a.action);
-    expect(audit).toEqual(['triaged', 'claimed', 'draft_edited', 'reply_approved', 'reopened']);
+    // the approved reply cited an article: it is the agents' label for the question (kb/labels.ts)
+    expect(audit).toEqual(['triaged', 'claimed', 'draft_edited', 'reply_approved', 'match_labelled', 'reopened']);
   });
 });

@@ -215,13 +215,13 @@ export class Review {
     await this.deps.sla?.onStatusChanged(tx, kase, mailbox, 'waiting', now);
     const question = last ? customerText(last.subject ?? '', last.textBody ?? '') : null;
     const learned = await learnFromApproval(tx, draft, caseId, actor, question);
-    // The approved reply is the agents' label for the question: the first article it cites answers it.
-    if (learned[0]) await labelCaseQuestion(tx, { caseId, articleId: learned[0], source: 'approved_reply', actor });
     await audit(tx, {
       caseId, actor, action,
       before: { body: draft.generatedBody, status: kase.status },
       after: { body, status: 'waiting', unchanged: body === (draft.generatedBody ?? '').trim(), learnedExamples: learned },
     });
+    // The approved reply is the agents' label for the question: the first article it cites answers it.
+    if (learned[0]) await labelCaseQuestion(tx, { caseId, articleId: learned[0], source: 'approved_reply', actor });
     return { draft: approved!, outboxId: queued!.id, learned, question };
   }
 
