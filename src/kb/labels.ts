@@ -4,7 +4,7 @@
 // Once a mailbox has enough labels its escalation threshold is re-fitted from them (label-threshold.ts), in the
 // same transaction as the label: the confidences are the ones recorded when each message was matched, so no
 // labelled question is scored by a model that has since learned it.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { cases } from '../db/schema/cases.js';
 import { articleLearnedExamples, articles } from '../db/schema/kb.js';
@@ -78,7 +78,7 @@ async function caseQuestion(tx: Tx, caseId: string): Promise<string | null> {
 const LABELS_FITTED = 1000;
 
 /** Each label beside the confidence and top article its case's latest match had (the right article's translation counts). */
-export async function labelSamples(tx: Tx, mailboxId: number): Promise<LabelSample[]> {
+async function labelSamples(tx: Tx, mailboxId: number): Promise<LabelSample[]> {
   const rows = await selectRows<{ confidence: number; answerable: boolean; top_was_right: boolean }>(tx, sql`
     SELECT m.confidence, l.article_id IS NOT NULL AS answerable,
       coalesce(l.article_id = top.id OR (a.translation_group IS NOT NULL AND a.translation_group = top.translation_group), false) AS top_was_right
@@ -90,7 +90,7 @@ export async function labelSamples(tx: Tx, mailboxId: number): Promise<LabelSamp
 }
 
 /** Fits the mailbox's threshold from its labels; without enough labels any earlier fit is dropped (the prior rules). */
-export async function refitMailboxThreshold(tx: Tx, mailboxId: number): Promise<LabelFit | null> {
+async function refitMailboxThreshold(tx: Tx, mailboxId: number): Promise<LabelFit | null> {
   const fit = fitLabelThreshold(await labelSamples(tx, mailboxId));
   if (!fit) {
     await tx.delete(mailboxCalibrations).where(eq(mailboxCalibrations.mailboxId, mailboxId));
@@ -99,9 +99,4 @@ export async function refitMailboxThreshold(tx: Tx, mailboxId: number): Promise<
   const values = { mailboxId, threshold: fit.threshold, labels: fit.answerable + fit.unanswerable, answerable: fit.answerable, unanswerable: fit.unanswerable, curve: fit.curve, chosen: fit.chosen };
   await tx.insert(mailboxCalibrations).values(values).onConflictDoUpdate({ target: mailboxCalibrations.mailboxId, set: { ...values, fittedAt: sql`now()` } });
   return fit;
-}
-
-export async function mailboxCalibration(tx: Tx, mailboxId: number) {
-  const [row] = await tx.select().from(mailboxCalibrations).where(and(eq(mailboxCalibrations.mailboxId, mailboxId)));
-  return row ?? null;
 }
