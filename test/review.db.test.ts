@@ -1,4 +1,4 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cases } from '../src/db/schema/cases.js';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
@@ -99,7 +99,8 @@ describe(`review actions (${process.env.TEST_DB ?? 'pglite'})`, () => {
     await service.review.triage(kase.id, ANA, { priority: 'urgent', category: 'shipping' });
     await service.review.resolve(kase.id, ANA);
     // the system triaged the new case first (category from the matched article's tag); then Ana's actions
-    const entries = await db.database.db.select().from(auditLog).where(eq(auditLog.caseId, kase.id));
+    // in the order written: PostgreSQL returns rows in no particular order without ORDER BY
+    const entries = await db.database.db.select().from(auditLog).where(eq(auditLog.caseId, kase.id)).orderBy(asc(auditLog.id));
     expect(entries.map((e) => [e.action, e.actorName])).toEqual([['triaged', 'firstreply'], ['escalated', 'Ana'], ['triaged', 'Ana'], ['resolved', 'Ana']]);
     expect(entries[0]).toMatchObject({ before: { category: null }, after: { priority: 'normal', category: 'delivery' } });
     expect(entries[2]).toMatchObject({ before: { priority: 'normal' }, after: { priority: 'urgent' } });
