@@ -8,11 +8,13 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# What the service reads at run time: the sources (tsx needs tsconfig.json for JSX), migrations, prompts.
+# What the service reads at run time: the sources (tsx needs tsconfig.json for JSX), migrations, mail templates,
+# model prompts.
 COPY tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
+COPY templates ./templates
 COPY prompts ./prompts
 
 # The image's unprivileged "node" user (uid 1000) owns the data volume.

@@ -7,7 +7,7 @@ import {
 } from './acknowledgement.js';
 import { SUPPORTED_LANGUAGES } from './language.js';
 
-const DIR = fileURLToPath(new URL('../../prompts/acknowledgement/', import.meta.url));
+const DIR = fileURLToPath(new URL('../../templates/mail/acknowledgement/', import.meta.url));
 let templates: TemplateSet;
 beforeAll(async () => {
   templates = await loadTemplates();

@@ -100,7 +100,7 @@ export function parseTemplate(source: string, name = 'template'): Acknowledgemen
   return parseSubjectTemplate(source, name, REQUIRED_PLACEHOLDERS);
 }
 
-const DEFAULT_DIR = fileURLToPath(new URL('../../prompts/acknowledgement/', import.meta.url));
+const DEFAULT_DIR = fileURLToPath(new URL('../../templates/mail/acknowledgement/', import.meta.url));
 
 export function loadTemplates(dir: string = DEFAULT_DIR): Promise<TemplateSet> {
   return loadLanguageFiles(dir, parseTemplate);

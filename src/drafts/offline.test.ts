@@ -7,7 +7,7 @@ import { articlePassages, composeOfflineDraft, selectPassages } from './offline.
 import { LANGUAGE_CASES, articleFor, inputFor } from './test-fixtures.js';
 import { loadReplyTemplates, parseReplyTemplate, REPLY_PLACEHOLDERS, REPLY_SECTIONS, type ReplyTemplateSet } from './templates.js';
 
-const DIR = fileURLToPath(new URL('../../prompts/reply/', import.meta.url));
+const DIR = fileURLToPath(new URL('../../templates/mail/reply/', import.meta.url));
 let templates: ReplyTemplateSet;
 beforeAll(async () => {
   templates = await loadReplyTemplates();

@@ -1,4 +1,4 @@
-// Per-language reply templates (prompts/reply/<lang>.md): the fixed parts of every draft, offline or model-written,
+// Per-language reply templates (templates/mail/reply/<lang>.md): the fixed parts of every draft, offline or model-written,
 // so greetings and closings read the same whichever composer wrote the answer. Same Mustache subset as the
 // acknowledgement templates; values are never re-parsed, so a customer name like "{{x}}" stays text.
 import { fileURLToPath } from 'node:url';
@@ -57,7 +57,7 @@ export function parseReplyTemplate(source: string, name = 'template'): ReplyTemp
   return template;
 }
 
-const DEFAULT_DIR = fileURLToPath(new URL('../../prompts/reply/', import.meta.url));
+const DEFAULT_DIR = fileURLToPath(new URL('../../templates/mail/reply/', import.meta.url));
 
 export function loadReplyTemplates(dir: string = DEFAULT_DIR): Promise<ReplyTemplateSet> {
   return loadLanguageFiles(dir, parseReplyTemplate);

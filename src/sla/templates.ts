@@ -3,7 +3,7 @@ import { formatExpectedReply, renderTemplate, type AcknowledgementTemplate } fro
 import { templateLanguage, type SupportedLanguage } from '../domain/language.js';
 import { customerSubject, greetingName, loadLanguageFiles, oneLine, parseSubjectTemplate } from '../domain/template-text.js';
 
-/** prompts/sla-update/<lang>.md: 'subject: …', a blank line, the body. Same mustache subset as the acknowledgement. */
+/** templates/mail/sla-update/<lang>.md: 'subject: …', a blank line, the body. Same mustache subset as the acknowledgement. */
 export type SlaTemplateSet = Readonly<Record<SupportedLanguage, AcknowledgementTemplate>>;
 
 export const SLA_UPDATE_PLACEHOLDERS = {
@@ -15,7 +15,7 @@ export function parseSlaTemplate(source: string, name = 'template'): Acknowledge
   return parseSubjectTemplate(source, name, SLA_UPDATE_PLACEHOLDERS);
 }
 
-const DEFAULT_DIR = fileURLToPath(new URL('../../prompts/sla-update/', import.meta.url));
+const DEFAULT_DIR = fileURLToPath(new URL('../../templates/mail/sla-update/', import.meta.url));
 
 export function loadSlaTemplates(dir: string = DEFAULT_DIR): Promise<SlaTemplateSet> {
   return loadLanguageFiles(dir, parseSlaTemplate);

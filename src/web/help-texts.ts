@@ -1,4 +1,4 @@
-// The help centre's few words of its own, in the languages the acknowledgement templates speak (prompts/); any other
+// The help centre's few words of its own, in the languages the acknowledgement templates speak (templates/mail/); any other
 // language gets English around the article, which is itself in the customer's language.
 export interface HelpTexts {
   helpCentre: string;
