@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChatClient, type ChatClientOptions } from '../src/ai/chat.js';
 import { untrustedTextRule } from '../src/ai/untrusted.js';
-import { composeDraft } from '../src/drafts/compose.js';
+import { composeDraft } from '../src/drafts/compose-draft.js';
 import type { Draft, DraftInput } from '../src/drafts/draft.js';
 import { composeModelDraft } from '../src/drafts/model.js';
 import { composeOfflineDraft } from '../src/drafts/offline.js';

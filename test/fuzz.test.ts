@@ -15,7 +15,7 @@ import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { threadHeaders } from '../src/cases/acknowledgement.js';
+import { threadHeaders } from '../src/domain/message-ids.js';
 import { processMessage, type ProcessDeps } from '../src/cases/process-message.js';
 import type { Config } from '../src/config.js';
 import { inboundMessages } from '../src/db/schema/messages.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cases } from '../src/db/schema/cases.js';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { slaPolicies } from '../src/db/schema/sla.js';
-import { reviewQueue } from '../src/review/queue.js';
+import { reviewQueue } from '../src/review/inbox.js';
 import { caseTimers } from '../src/sla/timers.js';
 import type { Service } from '../src/service.js';
 import { urgencyOf } from '../src/web/pages/inbox.js';

@@ -4,7 +4,7 @@ import { cases } from '../src/db/schema/cases.js';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { drafts } from '../src/db/schema/review.js';
 import { newCaseReference } from '../src/domain/case-reference.js';
-import { reviewQueue } from '../src/review/queue.js';
+import { reviewQueue } from '../src/review/inbox.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 
 describe(`the inbox queue (${process.env.TEST_DB ?? 'pglite'})`, () => {

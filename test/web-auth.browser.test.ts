@@ -8,7 +8,7 @@ import { createUser, ensureBootstrapAdmin } from '../src/auth/users.js';
 import { sessions, users } from '../src/db/schema/users.js';
 import { getArticle } from '../src/kb/articles.js';
 import type { Service } from '../src/service.js';
-import { webRoutes } from '../src/web/routes.js';
+import { webRoutes } from '../src/web/routes/index.js';
 import { consoleErrors, launchBrowser, screenshot } from './support/browser.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestService } from './support/service.js';

@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import { apiTokens, type Role } from '../db/schema/auth.js';
 import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
 import { AppError } from '../errors.js';
-import { audit, changedFields, type Actor } from '../review/audit.js';
+import { audit, changedFields, type Actor } from '../audit/log.js';
 
 export async function createTokenAudited(db: Db, actor: Actor, input: { name: string; role: Role; expiresInDays?: number | null }) {
   return db.transaction(async (tx) => {

@@ -5,7 +5,7 @@ import { and, asc, count, eq } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/client.js';
 import { outbox } from '../db/schema/outbox.js';
 import { AppError } from '../errors.js';
-import { audit, type Actor } from '../review/audit.js';
+import { audit, type Actor } from '../audit/log.js';
 
 export const UNCERTAIN_RISK =
   'The process stopped while handing these mails to the mail server: each may or may not have been delivered. ' +

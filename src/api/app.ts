@@ -2,14 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { every } from 'hono/combine';
 import { secureHeaders } from 'hono/secure-headers';
-import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
-import type { Logger } from '../logger.js';
-import type { Inbound } from '../mail/inbound.js';
-import type { KnowledgeBase } from '../kb/knowledge.js';
-import type { RawStore } from '../mail/raw-store.js';
-import type { Metrics } from '../metrics.js';
-import { webRoutes } from '../web/routes.js';
+import type { AppDeps } from '../app-deps.js';
+import { webRoutes } from '../web/routes/index.js';
 import { isHttps } from '../web/session-http.js';
 import { errorResponse } from './errors.js';
 import { boundedBody, type RateLimitOptions } from './rate-limit.js';
@@ -21,28 +15,7 @@ import { reviewRoutes } from './routes/review.js';
 import { reportRoutes } from './routes/reports.js';
 import { gapRoutes } from './routes/gaps.js';
 import { jobRoutes } from './routes/jobs.js';
-import type { JobQueue } from '../jobs/queue.js';
-import type { Embedder } from '../ai/embedder.js';
-import type { ChatClient } from '../ai/chat.js';
-import type { Review } from '../review/actions.js';
-import { opsRoutes, type MailConnectionStatus } from './routes/ops.js';
-
-export interface AppDeps {
-  config: Config;
-  database: Database;
-  inbound: Inbound;
-  metrics: Metrics;
-  log: Logger;
-  rawStore: RawStore;
-  mailStatus(): MailConnectionStatus[];
-  knowledge: KnowledgeBase;
-  review: Review;
-  embedder: Embedder;
-  chat: ChatClient | undefined;
-  queue: JobQueue;
-  /** Request limits and security headers; defaults in DEFAULT_API_LIMITS until they are configuration. */
-  limits?: Partial<ApiLimits>;
-}
+import { opsRoutes } from './routes/ops.js';
 
 export interface ApiLimits {
   /** the largest body of any /api request, except the routes in OWN_BODY_LIMITS */
@@ -70,7 +43,8 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
  */
 const FALLBACK_HTML_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'";
 
-export function createApp(deps: AppDeps) {
+/** The service's parts, and the request limits and security headers (defaults in DEFAULT_API_LIMITS until they are configuration). */
+export function createApp(deps: AppDeps & { limits?: Partial<ApiLimits> }) {
   const app = new Hono();
   app.use(async (c, next) => {
     const requestId = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();

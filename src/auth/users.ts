@@ -1,13 +1,13 @@
 // Web app accounts: create, list, change role, disable/enable, and check a password. Free of HTTP.
 import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
-import { audit, type Actor } from '../review/audit.js';
+import { audit, type Actor } from '../audit/log.js';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Db, Queryable } from '../db/client.js';
 import { roles, type Role } from '../db/schema/auth.js';
 import { sessions, users, type User } from '../db/schema/users.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../kb/article-schema.js';
+import { parseInput } from '../validation.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
 
 export type PublicUser = Omit<User, 'passwordHash'>;

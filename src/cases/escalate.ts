@@ -6,12 +6,13 @@ import type { Tx } from '../db/client.js';
 import { cases, type Case, type EscalationReasonRecord } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import { detectEscalation, escalationTeam, mergeEscalationReasons, type EscalationReason } from '../domain/escalation.js';
-import { DEFAULT_ESCALATION_RULES, parseEscalationRules, type EscalationRules } from '../domain/escalation-rules.js';
+import type { EscalationRules } from '../domain/escalation-rules.js';
 import { announceEscalation } from '../escalation/announce.js';
+import { mailboxRules } from '../escalation/mailbox-rules.js';
 import { escalationDedupeKey } from '../escalation/notify.js';
 import type { Logger } from '../logger.js';
 import type { KnowledgeMatch } from '../kb/knowledge.js';
-import { audit, SYSTEM_ACTOR, type AuditEntry } from '../review/audit.js';
+import { audit, SYSTEM_ACTOR, type AuditEntry } from '../audit/log.js';
 import { categoryFor, priorityFor, raisedPriority, type Priority } from '../domain/triage.js';
 
 /** A new case's priority until its escalation signals raise it. */
@@ -25,16 +26,6 @@ export interface Escalation {
   rules: EscalationRules;
   noticeQueued: boolean;
   webhookQueued: boolean;
-}
-
-/** A broken rules document must not stop mail: it is logged and the defaults apply. */
-export function mailboxRules(mailbox: Mailbox, log?: Logger): EscalationRules {
-  try {
-    return parseEscalationRules(mailbox.escalationRules);
-  } catch (err) {
-    log?.error({ err, mailbox: mailbox.key }, 'invalid escalation rules; using the defaults');
-    return DEFAULT_ESCALATION_RULES;
-  }
 }
 
 /** What a customer message adds to its case's escalation under the mailbox's rules: nothing, or the new reasons. */

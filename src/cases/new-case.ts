@@ -16,7 +16,7 @@ import { mailboxHours } from '../domain/sla-policy.js';
 import type { KnowledgeMatch } from '../kb/knowledge.js';
 import type { Logger } from '../logger.js';
 import type { MailboxWithPolicies } from '../mailboxes/settings.js';
-import { auditRow, SYSTEM_ACTOR, type AuditEntry } from '../review/audit.js';
+import { auditRow, SYSTEM_ACTOR, type AuditEntry } from '../audit/log.js';
 import { newCaseTimerRows } from '../sla/timers.js';
 import type { AcknowledgedCase } from './acknowledgement.js';
 import { DEFAULT_PRIORITY, escalationAudit, planEscalation, triage, type EscalationPlan } from './escalate.js';

@@ -20,10 +20,10 @@ import { parseBounded, type ParseLimits } from '../mail/parse.js';
 import type { RawStore } from '../mail/raw-store.js';
 import { MailboxSettings, type MailboxThreshold } from '../mailboxes/settings.js';
 import { NON_KNOWLEDGE_REASON_CODES } from '../domain/escalation-rules.js';
-import { audit, SYSTEM_ACTOR } from '../review/audit.js';
+import { audit, SYSTEM_ACTOR } from '../audit/log.js';
 import { onCustomerMessage } from '../sla/timers.js';
 import { acknowledgementDedupeKey, acknowledgementOutboxRow, type SuggestedArticle } from './acknowledgement.js';
-import { AUTOMATIC_REPLY_FLAG, caseOfRepeatedText } from './automatic-replies.js';
+import { AUTOMATIC_REPLY_FLAG, caseOfRepeatedText } from '../mail/automatic-replies.js';
 import { escalateIfNeeded, queueEscalationNotice, type Escalation } from './escalate.js';
 import { insertCase, planNewCase, type AcknowledgementFor } from './new-case.js';
 import { findCaseForMessage } from './thread.js';
@@ -105,7 +105,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       ownAcknowledgement: recipient ? acknowledgementDedupeKey(recipient.address, parsed.messageId) : null, since: new Date(Date.now() - 24 * 3600_000) });
     if (!locked) return { status: 'skipped' } as const;
     let kase = await findCaseForMessage(tx, { mailboxId: mailbox.id, inReplyTo: parsed.inReplyTo, references: parsed.references, subject: parsed.subject, customerAddress });
-    // A naive responder's repeated text joins its first message's case (src/cases/automatic-replies.ts).
+    // A naive responder's repeated text joins its first message's case (src/mail/automatic-replies.ts).
     const since24h = new Date(Date.now() - 24 * 3600_000);
     const repeated = !kase && customerAddress && locked.lastAutomaticToSender
       ? await caseOfRepeatedText(tx, { mailboxId: mailbox.id, messageId, customerAddress, subject: parsed.subject, text: parsed.text ?? '', since: since24h })
@@ -128,7 +128,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       repeatsEarlierMessage: repeated !== null,
     });
     const machineWritten = decision.reasons.some((r) => MACHINE_REASONS.has(r.code));
-    // read by the SLA worker: no "still on it" update answers only machines (src/cases/automatic-replies.ts)
+    // read by the SLA worker: no "still on it" update answers only machines (src/mail/automatic-replies.ts)
     if (machineWritten) flags.push(AUTOMATIC_REPLY_FLAG);
     const acknowledge = decision.acknowledge && (kase !== null || (!machineWritten && customerAddress !== null));
     const events: (typeof caseEvents.$inferInsert)[] = [];

@@ -11,7 +11,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { selectRows } from './rows.js';
-import { Waker } from '../jobs/waker.js';
+import { Waker } from '../runtime/waker.js';
 import type { Logger } from '../logger.js';
 
 export interface TableSize {

@@ -2,7 +2,7 @@
 // words and character n-grams with the customer's text, quoted verbatim (so every answer sentence is supported by
 // the article version it cites). Without an article, a polite holding reply with confidence 0.
 import { templateLanguage } from '../domain/language.js';
-import { extractFeatures, familyWeight, defaultFeatureOptions } from '../kb/matching/text-features.js';
+import { extractFeatures, familyWeight, defaultFeatureOptions } from '../text/features.js';
 import { OFFLINE_PROMPT_VERSION, type Draft, type DraftArticle, type DraftInput } from './draft.js';
 import {
   allowedLinksOf, assembleBody, cleanBlock, isWebUrl, renderSection, renderSubject, restrictParts, templateContext,

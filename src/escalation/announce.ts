@@ -1,7 +1,7 @@
 // Telling people about an escalation, in the transaction that escalates the case: the team's e-mail notice and the
 // signed webhook are both outbox rows, so they survive a crash and are retried like any outgoing mail. Every
 // escalation path (pipeline, SLA breach, agent) goes through here.
-import { newMessageId } from '../cases/acknowledgement.js';
+import { newMessageId } from '../domain/message-ids.js';
 import type { Queryable } from '../db/client.js';
 import type { Case } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';

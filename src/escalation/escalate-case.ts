@@ -6,9 +6,9 @@ import type { Tx } from '../db/client.js';
 import { caseEvents, cases, type Case, type EscalationReasonRecord } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import { escalationTeam, isEscalationReasonCode, type EscalationReason } from '../domain/escalation.js';
-import { mailboxRules } from '../cases/escalate.js';
+import { mailboxRules } from './mailbox-rules.js';
 import type { Logger } from '../logger.js';
-import { audit, type Actor } from '../review/audit.js';
+import { audit, type Actor } from '../audit/log.js';
 import { announceEscalation, type Announced } from './announce.js';
 
 export interface EscalateCase {

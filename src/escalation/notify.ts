@@ -2,7 +2,7 @@
 // an optional webhook, signed like Stripe's: header `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, so a
 // receiver can check both who sent it and that it is fresh (no replays).
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { newMessageId } from '../cases/acknowledgement.js';
+import { newMessageId } from '../domain/message-ids.js';
 import type { Case } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import type { outbox } from '../db/schema/outbox.js';

@@ -7,7 +7,7 @@ import type { Queryable } from '../db/client.js';
 import { cases } from '../db/schema/cases.js';
 import { mailboxes } from '../db/schema/mailboxes.js';
 import type { OutboxRow } from '../db/schema/outbox.js';
-import { mailboxRules } from '../cases/escalate.js';
+import { mailboxRules } from './mailbox-rules.js';
 import { AppError } from '../errors.js';
 import { deliverWebhook } from './notify.js';
 

@@ -9,8 +9,8 @@
 //   character n-grams, the matcher's features), then a merge pass that folds small clusters into a near larger one
 //   by embedding centroid. Measured on BANKING77 (bench/gaps.ts, src/insight/gaps-research.md), the TF-IDF space
 //   separates topics much better than the 384-d hashed embedding, whose collisions blur rare but decisive words.
-import { fitTfidf, sparseDot, vectorize, type SparseVector } from '../kb/matching/tfidf.js';
-import { defaultFeatureOptions, lightStem, normalizeText, type FeatureOptions } from '../kb/matching/text-features.js';
+import { fitTfidf, sparseDot, vectorize, type SparseVector } from '../text/tfidf.js';
+import { defaultFeatureOptions, lightStem, normalizeText, type FeatureOptions } from '../text/features.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Dense vectors (embeddings, centroids)

@@ -21,7 +21,7 @@ import { articles, vectorLiteral } from '../db/schema/kb.js';
 import { AppError } from '../errors.js';
 import { BatchQueue } from '../jobs/batch-queue.js';
 import { namesIn, redactPersonalData } from '../domain/redact.js';
-import { parseInput } from '../kb/article-schema.js';
+import { parseInput } from '../validation.js';
 import { createArticle, updateArticle, type Article } from '../kb/articles.js';
 import type { Logger } from '../logger.js';
 import {

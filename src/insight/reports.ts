@@ -22,7 +22,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { selectRows } from '../db/rows.js';
 import { AppError } from '../errors.js';
-import { SYSTEM_ACTOR } from '../review/audit.js';
+import { SYSTEM_ACTOR } from '../audit/log.js';
 
 export type ReportBucket = 'day' | 'week' | 'month';
 export const reportBuckets: readonly ReportBucket[] = ['day', 'week', 'month'];

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { workerLeases, type WorkerLease } from '../db/schema/leases.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { Waker } from './waker.js';
+import { Waker } from '../runtime/waker.js';
 
 /**
  * Takes the lease `name` for `holder` when it is free, expired, or already ours (then it is renewed); one statement,

@@ -6,10 +6,10 @@ import { pgText } from '../db/text.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { IngestionGate } from '../mail/ingestion-gate.js';
+import { IngestionGate } from '../runtime/ingestion-gate.js';
 import { MailboxSettings } from '../mailboxes/settings.js';
 import { PROCESS_MESSAGE, type JobQueue, type MessageJob } from './queue.js';
-import { Waker } from './waker.js';
+import { Waker } from '../runtime/waker.js';
 
 export interface PipelineSettings {
   /** jobs taken per fetch */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { articleStatuses } from '../db/schema/kb.js';
-import { AppError } from '../errors.js';
 
 /** External ids (e.g. 'card-arrival') double as Markdown file names on export, so they stay file-name safe. */
 export const articleIdSchema = z
@@ -81,13 +80,3 @@ export type UpdateArticleInput = z.input<typeof updateArticleSchema>;
 export type StatusChangeInput = z.input<typeof statusChangeSchema>;
 export type ImportedArticle = z.infer<typeof importedArticleSchema>;
 export type ListArticlesInput = z.input<typeof listArticlesSchema>;
-
-/** Validates or throws bad_request naming every offending field, e.g. "url: expected an http:// or https:// URL". */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fields: Record<string, string> = {};
-  for (const issue of result.error.issues) fields[issue.path.join('.') || '(body)'] ??= issue.message;
-  const message = Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ');
-  throw new AppError('bad_request', message, false, { fields });
-}

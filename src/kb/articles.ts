@@ -6,11 +6,8 @@ import { and, arrayContains, asc, count, desc, eq, getTableColumns, gt, sql, typ
 import type { Db, Queryable, Tx } from '../db/client.js';
 import { articles, articleVersions, type ArticleRow, type ArticleStatus } from '../db/schema/kb.js';
 import { AppError } from '../errors.js';
-import {
-  createArticleSchema, listArticlesSchema, parseInput, statusChangeSchema, updateArticleSchema,
-  type ArticleFields, type CreateArticleInput, type ImportedArticle, type ListArticlesInput,
-  type StatusChangeInput, type UpdateArticleInput,
-} from './article-schema.js';
+import { createArticleSchema, listArticlesSchema, statusChangeSchema, updateArticleSchema, type ArticleFields, type CreateArticleInput, type ImportedArticle, type ListArticlesInput, type StatusChangeInput, type UpdateArticleInput } from './article-schema.js';
+import { parseInput } from '../validation.js';
 
 export type Article = Omit<ArticleRow, 'search'>;
 /** Who made a change (the principal's name) and why. */

@@ -14,7 +14,7 @@ import { inboundMessages } from '../db/schema/messages.js';
 import { selectRows } from '../db/rows.js';
 import { customerText } from '../domain/language.js';
 import { AppError } from '../errors.js';
-import { audit, type Actor } from '../review/audit.js';
+import { audit, type Actor } from '../audit/log.js';
 import { fitLabelThreshold, type LabelFit, type LabelSample } from './matching/label-threshold.js';
 
 export interface LabelInput {

@@ -3,7 +3,8 @@
 // with where it was, and the rest still import.
 import type { Db, Queryable } from '../db/client.js';
 import { errorMessage } from '../errors.js';
-import { importedArticleSchema, parseInput } from './article-schema.js';
+import { importedArticleSchema } from './article-schema.js';
+import { parseInput } from '../validation.js';
 import { allArticles, upsertArticle, type Article, type ChangeContext } from './articles.js';
 import { readFrontMatter, writeFrontMatter, type FrontMatter } from './front-matter.js';
 

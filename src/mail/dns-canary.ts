@@ -2,7 +2,7 @@
 // resolver answering NXDOMAIN for everything (or a firewall eating DNS) produces: every domain, paypal.com included,
 // would look unprotected and a forged From would be acknowledged. A name that must resolve tells the two apart: while
 // it does not, DMARC results count as temperror ("not verified: DNS failed") and /health raises an alert.
-import type { MailConnectionStatus } from '../api/routes/ops.js';
+import type { MailConnectionStatus } from './connection-status.js';
 import type { Resolver } from './sender-auth.js';
 
 export interface CanaryState {

@@ -4,7 +4,7 @@ import type { messageSources, SmtpEnvelope } from '../db/schema/messages.js';
 import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { RawStore } from './raw-store.js';
-import { IngestionGate } from './ingestion-gate.js';
+import { IngestionGate } from '../runtime/ingestion-gate.js';
 import { storeRawMessage, type StoredMessage } from './store.js';
 
 export type InboundSource = (typeof messageSources)[number];

@@ -5,7 +5,7 @@ import { inboundMessages } from '../db/schema/messages.js';
 import { outbox, type OutboxRow } from '../db/schema/outbox.js';
 import { pgText } from '../db/text.js';
 import { errorMessage } from '../errors.js';
-import { WakingWorker } from '../jobs/waker.js';
+import { WakingWorker } from '../runtime/waker.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { WebhookSender } from '../escalation/webhook-delivery.js';

@@ -12,7 +12,7 @@ import { caseMatches } from '../db/schema/matches.js';
 import { customerText } from '../domain/language.js';
 import { NON_KNOWLEDGE_REASON_CODES } from '../domain/escalation-rules.js';
 import { AppError } from '../errors.js';
-import { audit, changedFields, SYSTEM_ACTOR, type Actor } from './audit.js';
+import { audit, changedFields, SYSTEM_ACTOR, type Actor } from '../audit/log.js';
 import { decideAutoSend, type AutoSendVerdict } from '../domain/auto-send.js';
 import { unsupportedCommitments } from '../domain/commitments.js';
 import { replyOutboxRow } from './reply.js';

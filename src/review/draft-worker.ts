@@ -11,7 +11,7 @@ import { drafts } from '../db/schema/review.js';
 import type { Draft, DraftArticle, DraftInput } from '../drafts/draft.js';
 import { customerText, templateLanguage } from '../domain/language.js';
 import { errorMessage } from '../errors.js';
-import { WakingWorker } from '../jobs/waker.js';
+import { WakingWorker } from '../runtime/waker.js';
 import type { Logger } from '../logger.js';
 
 export type ComposeInput = DraftInput;

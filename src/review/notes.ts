@@ -5,7 +5,7 @@ import type { Db, Queryable } from '../db/client.js';
 import { cases } from '../db/schema/cases.js';
 import { caseNotes, type CaseNote } from '../db/schema/notes.js';
 import { AppError } from '../errors.js';
-import { audit, type Actor } from './audit.js';
+import { audit, type Actor } from '../audit/log.js';
 
 export const NOTE_MAX_CHARS = 5000;
 

@@ -1,7 +1,7 @@
 import type { Case } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import type { outbox } from '../db/schema/outbox.js';
-import { newMessageId, threadHeaders } from '../cases/acknowledgement.js';
+import { newMessageId, threadHeaders } from '../domain/message-ids.js';
 
 /** Our subject for a reply: "Re: <their subject>" carrying the case reference, added once. */
 export function replySubject(subject: string, reference: string): string {

@@ -6,9 +6,9 @@ import type { Db, Queryable } from '../db/client.js';
 import { cases, type Case } from '../db/schema/cases.js';
 import { savedReplies, type SavedReply } from '../db/schema/saved-replies.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../kb/article-schema.js';
+import { parseInput } from '../validation.js';
 import type { Review } from './actions.js';
-import { audit, type Actor } from './audit.js';
+import { audit, type Actor } from '../audit/log.js';
 
 export const PLACEHOLDERS = {
   customer_name: 'the customer’s name (else the part of their address before the @)',

@@ -2,20 +2,20 @@ import { and, asc, desc, eq, gt, isNotNull, isNull, lte, notInArray, sql } from 
 import type { Db, Tx } from '../db/client.js';
 import { cases, type Case, type EscalationReasonRecord } from '../db/schema/cases.js';
 import { escalateCase } from '../escalation/escalate-case.js';
-import { SYSTEM_ACTOR } from '../review/audit.js';
+import { SYSTEM_ACTOR } from '../audit/log.js';
 import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { outbox } from '../db/schema/outbox.js';
 import { slaTimers, type SlaTimer, type SlaTimerKind } from '../db/schema/sla.js';
 import { users } from '../db/schema/users.js';
-import { newMessageId } from '../cases/acknowledgement.js';
-import { acknowledgedRecipient, onlyAutomaticRepliesSinceOurLastMail } from '../cases/automatic-replies.js';
+import { newMessageId } from '../domain/message-ids.js';
+import { acknowledgedRecipient, onlyAutomaticRepliesSinceOurLastMail } from '../mail/automatic-replies.js';
 import { senderCapKey } from '../domain/address-identity.js';
 import { formatExpectedReply } from '../domain/acknowledgement.js';
 import { addBusinessMinutes } from '../domain/sla-clock.js';
 import { mailboxHours } from '../domain/sla-policy.js';
 import { errorMessage } from '../errors.js';
-import { WakingWorker } from '../jobs/waker.js';
+import { WakingWorker } from '../runtime/waker.js';
 import type { Logger } from '../logger.js';
 import { loadSlaTemplates, renderSlaUpdate, type SlaTemplateSet } from './templates.js';
 import { loadPolicy } from './timers.js';
@@ -37,7 +37,7 @@ export interface SlaWorkerOptions {
   /** the clock deadlines are compared with and breaches/reminders are stamped with */
   now?: () => Date;
   pollMs?: number;
-  /** prompts/sla-update/*.md, loaded on first use when not given */
+  /** templates/mail/sla-update/*.md, loaded on first use when not given */
   templates?: SlaTemplateSet;
   /** where a reminder goes when the case has no (enabled) assignee; null/undefined = no reminder */
   teamAddress?: (mailbox: Mailbox, team: string | null) => string | null | undefined;

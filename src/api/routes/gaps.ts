@@ -5,7 +5,7 @@ import type { Embedder } from '../../ai/embedder.js';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../errors.js';
 import { acceptGap, acceptGapSchema, dismissGap, listGaps, listGapsSchema, mergeGap, mergeGapSchema, recomputeGaps } from '../../insight/gaps.js';
-import { parseInput } from '../../kb/article-schema.js';
+import { parseInput } from '../../validation.js';
 import type { KnowledgeBase } from '../../kb/knowledge.js';
 import type { Logger } from '../../logger.js';
 import { principalOf, requireRole, type AuthEnv } from '../principal.js';

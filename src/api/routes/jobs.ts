@@ -6,8 +6,8 @@ import { inboundMessages } from '../../db/schema/messages.js';
 import { AppError } from '../../errors.js';
 import { listLeases } from '../../jobs/leases.js';
 import type { JobQueue } from '../../jobs/queue.js';
-import { parseInput } from '../../kb/article-schema.js';
-import { audit } from '../../review/audit.js';
+import { parseInput } from '../../validation.js';
+import { audit } from '../../audit/log.js';
 import { principalOf, requireRole, type AuthEnv } from '../principal.js';
 
 const idParam = z.string().uuid();

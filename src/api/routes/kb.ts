@@ -3,7 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../errors.js';
-import { parseInput, type CreateArticleInput, type StatusChangeInput, type UpdateArticleInput } from '../../kb/article-schema.js';
+import { type CreateArticleInput, type StatusChangeInput, type UpdateArticleInput } from '../../kb/article-schema.js';
+import { parseInput } from '../../validation.js';
 import {
   archiveArticle, createArticle, getArticle, getVersion, listArticles, listVersions, publishArticle, updateArticle,
 } from '../../kb/articles.js';

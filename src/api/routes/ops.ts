@@ -4,23 +4,8 @@ import { outboxCounts } from '../../cases/queries.js';
 import type { Database } from '../../db/client.js';
 import { errorMessage } from '../../errors.js';
 import type { QueueCounts } from '../../jobs/queue.js';
+import type { MailConnectionStatus } from '../../mail/connection-status.js';
 import type { Metrics } from '../../metrics.js';
-
-export interface MailConnectionStatus {
-  name: string;
-  /** 'imap' for a watched mailbox */
-  kind?: string;
-  connected: boolean;
-  lastError?: string;
-  consecutiveFailures?: number;
-  /** the server refused the login: only fixing the credentials helps */
-  authFailed?: boolean;
-  /** ISO times: when the current run of failures began, and when the next attempt is due */
-  failingSince?: string | null;
-  nextRetryAt?: string | null;
-  /** a sentence for /health written by the part itself (the DNS canary), used as it is while not connected */
-  alert?: string;
-}
 
 const clock = (iso: string, seconds: boolean) => `${iso.slice(11, seconds ? 19 : 16)} UTC`;
 

@@ -10,7 +10,7 @@ import {
   assertTimeZone, localDate, localDateStart, reportBuckets, responseTimes, slaAttainment, toCsv, volumes,
   type ReportBucket, type ReportFilter, type ResponseBucket,
 } from '../../insight/reports.js';
-import { parseInput } from '../../kb/article-schema.js';
+import { parseInput } from '../../validation.js';
 import { requireRole, type AuthEnv } from '../principal.js';
 
 const DEFAULT_DAYS = 30;

@@ -2,9 +2,9 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { caseStatuses, casePriorities } from '../../db/schema/cases.js';
-import { parseInput } from '../../kb/article-schema.js';
+import { parseInput } from '../../validation.js';
 import type { Review } from '../../review/actions.js';
-import { autoSendReport, caseDetail, nextUnclaimed, reviewQueue } from '../../review/queue.js';
+import { autoSendReport, caseDetail, nextUnclaimed, reviewQueue } from '../../review/inbox.js';
 import { principalOf, type AuthEnv } from '../principal.js';
 import { jsonBody } from '../json-body.js';
 

@@ -5,7 +5,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Queryable } from '../../db/client.js';
 import { articleGeneratedQuestions, articles } from '../../db/schema/kb.js';
 import { AppError } from '../../errors.js';
-import { audit, type Actor } from '../../review/audit.js';
+import { audit, type Actor } from '../../audit/log.js';
 
 export type GeneratedQuestion = typeof articleGeneratedQuestions.$inferSelect;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitTfidf, vectorize } from './tfidf.js';
+import { fitTfidf, vectorize } from '../../text/tfidf.js';
 import { type TrainOptions, predictProba, rng, trainExampleScorer } from './example-scorer.js';
 
 const examples: [string, number][] = [

@@ -2,7 +2,7 @@
 // over sparse TF-IDF features, one class per article, trained with dropout; optionally an ensemble
 // with linear SVMs (multi-class hinge). Retrained in-process whenever the articles change;
 // 10k examples x 77 articles train in ~6 s on one core.
-import type { SparseVector } from './tfidf.js';
+import type { SparseVector } from '../../text/tfidf.js';
 
 export interface TrainOptions {
   epochs: number;

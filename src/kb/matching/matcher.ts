@@ -2,8 +2,8 @@
 // per-signal contributions, and attaches a calibrated confidence plus an escalate decision.
 // The vector signal uses an in-memory index here; the service swaps in pgvector hits (same shape).
 import type { Embedder } from '../../ai/embedder.js';
-import { type FeatureOptions, defaultFeatureOptions } from './text-features.js';
-import { type TfidfModel, fitTfidf, vectorize } from './tfidf.js';
+import { type FeatureOptions, defaultFeatureOptions } from '../../text/features.js';
+import { type TfidfModel, fitTfidf, vectorize } from '../../text/tfidf.js';
 import { type ExampleScorer, type TrainOptions, defaultTrainOptions, predictProba, trainExampleScorer } from './example-scorer.js';
 import { type FusionWeights, type RankedArticle, type SignalScores, fuse, rankingFeatures } from './fusion.js';
 import {

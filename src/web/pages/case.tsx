@@ -1,4 +1,4 @@
-import type { caseDetail } from '../../review/queue.js';
+import type { caseDetail } from '../../review/inbox.js';
 import type { AttachmentInfo } from '../attachments.js';
 import { casePriorities } from '../../db/schema/cases.js';
 import { articleHref } from './kb-article.js';

@@ -1,4 +1,4 @@
-import type { reviewQueue } from '../../review/queue.js';
+import type { reviewQueue } from '../../review/inbox.js';
 import { caseStatuses, casePriorities } from '../../db/schema/cases.js';
 import { CsrfField, ErrorSummary, Notice, Select, StatusBadge, TableWrap, Time } from '../components.js';
 import type { Viewer } from '../env.js';

@@ -1,4 +1,4 @@
-// Read-only queries the web pages need beyond src/review/queue.ts: filter choices, message bodies for the frame,
+// Read-only queries the web pages need beyond src/review/inbox.ts: filter choices, message bodies for the frame,
 // the live-update signature, mailboxes and SLA policies for admin.
 import { asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { listApiTokens } from '../../auth/tokens.js';
 import { listUsers, setUserDisabled, setUserRole } from '../../auth/users.js';
 import { createTokenAudited, createUserAudited, revokeTokenAudited, updateMailboxAudited } from '../../admin/audited.js';
-import type { Actor } from '../../review/audit.js';
+import type { Actor } from '../../audit/log.js';
 import { listUncertain, settleUncertain } from '../../admin/uncertain-mail.js';
 import { AdminUncertainPage } from '../pages/admin-uncertain.js';
 import type { Db } from '../../db/client.js';

@@ -12,7 +12,7 @@ import type { RawStore } from '../../mail/raw-store.js';
 import type { Review } from '../../review/actions.js';
 import { addCaseNote } from '../../review/notes.js';
 import { insertSavedReply, listSavedReplies } from '../../review/saved-replies.js';
-import { caseDetail, nextUnclaimed, reviewQueue, type QueueFilter } from '../../review/queue.js';
+import { caseDetail, nextUnclaimed, reviewQueue, type QueueFilter } from '../../review/inbox.js';
 import { field, formOf, render, type WebEnv } from '../env.js';
 import type { LiveHub } from '../live.js';
 import { ATTACHMENT_PARSE_LIMIT, listAttachments, type AttachmentInfo } from '../attachments.js';
@@ -65,7 +65,7 @@ async function attachmentsOf(db: Db, rawStore: RawStore, messages: { id: string;
   return out;
 }
 
-export function caseRoutes(deps: { db: Db; review: Review; rawStore: RawStore; hub: LiveHub; config: SessionConfig & Pick<Config, 'SESSION_TTL_HOURS'> }) {
+export function casePageRoutes(deps: { db: Db; review: Review; rawStore: RawStore; hub: LiveHub; config: SessionConfig & Pick<Config, 'SESSION_TTL_HOURS'> }) {
   const { db, review, hub } = deps;
 
   const casePage = async (c: Context<WebEnv>, id: string, extra: { error?: string; draftBody?: string; status?: 200 | 400 | 409 } = {}) => {

@@ -1,6 +1,6 @@
 // TF-IDF over the knowledge base's own example questions. Fitted at KB load (cheap: ~1 s for
 // 10k examples), so the vocabulary and IDF follow the articles as they change.
-import { type FeatureOptions, defaultFeatureOptions, extractFeatures, familyWeight, recentFeatures } from './text-features.js';
+import { type FeatureOptions, defaultFeatureOptions, extractFeatures, familyWeight, recentFeatures } from './features.js';
 
 export interface SparseVector {
   idx: Int32Array;

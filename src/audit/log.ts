@@ -1,11 +1,11 @@
-import type { Principal } from '../auth/tokens.js';
 import type { Queryable } from '../db/client.js';
 import { auditLog } from '../db/schema/review.js';
 
 /** The system itself (SLA worker, pipeline) when it changes a case. */
 export const SYSTEM_ACTOR = { id: 'system', name: 'firstreply' } as const;
 
-export type Actor = Pick<Principal, 'id' | 'name'>;
+/** Who changed something: a principal's id and name (token, configured token or signed-in user), or SYSTEM_ACTOR. */
+export type Actor = { id: string; name: string };
 
 export interface AuditEntry {
   caseId: string | null; actor: Actor; action: string; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultFeatureOptions, extractFeatures, lightStem, normalizeText, recentFeatures } from './text-features.js';
+import { defaultFeatureOptions, extractFeatures, lightStem, normalizeText, recentFeatures } from './features.js';
 
 describe('normalizeText', () => {
   it.each([

@@ -1,5 +1,5 @@
 import type { ChatClient } from '../ai/chat.js';
-import { composeDraft } from '../drafts/compose.js';
+import { composeDraft } from '../drafts/compose-draft.js';
 import { loadReplyTemplates } from '../drafts/templates.js';
 import type { Composer } from './draft-worker.js';
 
