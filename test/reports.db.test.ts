@@ -47,7 +47,8 @@ import { errorResponse } from '../src/api/errors.js';
 import type { AuthEnv } from '../src/api/principal.js';
 import { reportRoutes } from '../src/api/routes/reports.js';
 import { articlePerformance } from '../src/insight/article-performance.js';
-import { localDateStart, responseTimes, slaAttainment, volumes, type ReportFilter } from '../src/insight/reports.js';
+import { localDateStart } from '../src/domain/time-zone.js';
+import { responseTimes, slaAttainment, volumes, type ReportFilter } from '../src/insight/reports.js';
 import { createLogger } from '../src/logger.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 

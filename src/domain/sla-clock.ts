@@ -1,5 +1,6 @@
 // Business-hours clock. Works on local calendar days in the mailbox time zone and converts each day's
 // opening window to UTC instants with Intl, so DST switches are handled by the platform's tz database.
+import { isTimeZone, localDateOf, zonedToUtc, type LocalDate } from './time-zone.js';
 
 export interface BusinessHours {
   timeZone: string; // IANA, e.g. 'Europe/Berlin'
@@ -23,36 +24,7 @@ const MINUTE = 60_000;
 const MAX_CLOSED_STREAK_DAYS = 400;
 const MAX_SCAN_DAYS = 366 * 30;
 
-interface LocalDate { y: number; m: number; d: number }
 interface Config { tz: string; days: Set<number>; open: number; close: number; holidays: Set<string> }
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: 'numeric', second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function localParts(t: number, tz: string): { y: number; m: number; d: number; h: number; min: number; s: number } {
-  const p: Record<string, number> = {};
-  for (const part of formatter(tz).formatToParts(new Date(t))) {
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
-  return { y: p.year!, m: p.month!, d: p.day!, h: p.hour! % 24, min: p.minute!, s: p.second! };
-}
-
-/** Offset of the zone from UTC at instant t, in ms (local = utc + offset). */
-function offsetAt(t: number, tz: string): number {
-  const l = localParts(t, tz);
-  const asUtc = Date.UTC(l.y, l.m - 1, l.d, l.h, l.min, l.s);
-  return asUtc - (t - (((t % 1000) + 1000) % 1000));
-}
 
 /**
  * zonedToUtc answers, remembered: each costs several Intl formatToParts calls, and every new case asks for the same
@@ -61,27 +33,16 @@ function offsetAt(t: number, tz: string): number {
 const zonedCache = new Map<string, number>();
 const ZONED_CACHE_MAX = 50_000;
 
-/** UTC instant of a local wall time. Times skipped by a DST gap move forward; repeated times take the first. */
-function zonedToUtc(date: LocalDate, minuteOfDay: number, tz: string): number {
+/** zonedToUtc (./time-zone.ts), remembered. */
+function cachedZonedToUtc(date: LocalDate, minuteOfDay: number, tz: string): number {
   const key = `${tz}|${date.y}-${date.m}-${date.d}|${minuteOfDay}`;
   let t = zonedCache.get(key);
   if (t === undefined) {
     if (zonedCache.size >= ZONED_CACHE_MAX) zonedCache.clear();
-    t = computeZonedToUtc(date, minuteOfDay, tz);
+    t = zonedToUtc(date, minuteOfDay, tz);
     zonedCache.set(key, t);
   }
   return t;
-}
-
-function computeZonedToUtc(date: LocalDate, minuteOfDay: number, tz: string): number {
-  const guess = Date.UTC(date.y, date.m - 1, date.d) + minuteOfDay * MINUTE;
-  const off1 = offsetAt(guess, tz);
-  const t1 = guess - off1;
-  const off2 = offsetAt(t1, tz);
-  if (off2 === off1) return t1;
-  const t2 = guess - off2;
-  if (offsetAt(t2, tz) === off2) return t2;
-  return Math.max(t1, t2); // wall time inside a gap
 }
 
 function parseTime(value: string, field: string, allow24: boolean): number {
@@ -93,11 +54,7 @@ function parseTime(value: string, field: string, allow24: boolean): number {
 }
 
 function configure(hours: BusinessHours): Config {
-  try {
-    formatter(hours.timeZone);
-  } catch {
-    throw new Error(`Business hours: unknown time zone '${hours.timeZone}'`);
-  }
+  if (!isTimeZone(hours.timeZone)) throw new Error(`Business hours: unknown time zone '${hours.timeZone}'`);
   if (!hours.days?.length) throw new Error('Business hours: no business days configured');
   for (const d of hours.days) {
     if (!Number.isInteger(d) || d < 1 || d > 7) throw new Error(`Business hours: invalid ISO weekday ${d}`);
@@ -106,11 +63,6 @@ function configure(hours: BusinessHours): Config {
   const close = parseTime(hours.close, 'close', true);
   if (close <= open) throw new Error(`Business hours: close (${hours.close}) must be after open (${hours.open})`);
   return { tz: hours.timeZone, days: new Set(hours.days), open, close, holidays: new Set(hours.holidays ?? []) };
-}
-
-function localDateOf(t: number, tz: string): LocalDate {
-  const { y, m, d } = localParts(t, tz);
-  return { y, m, d };
 }
 
 function nextDay({ y, m, d }: LocalDate): LocalDate {
@@ -123,7 +75,7 @@ function windowOf(date: LocalDate, c: Config): [number, number] | null {
   const weekday = new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay() || 7;
   const iso = `${String(date.y).padStart(4, '0')}-${String(date.m).padStart(2, '0')}-${String(date.d).padStart(2, '0')}`;
   if (!c.days.has(weekday) || c.holidays.has(iso)) return null;
-  return [zonedToUtc(date, c.open, c.tz), zonedToUtc(date, c.close, c.tz)];
+  return [cachedZonedToUtc(date, c.open, c.tz), cachedZonedToUtc(date, c.close, c.tz)];
 }
 
 function checkInstant(d: Date, name: string): number {

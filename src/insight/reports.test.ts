@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.js';
-import { assertTimeZone, localDate, localDateStart, toCsv } from './reports.js';
+import { toCsv } from './reports.js';
 
 /** A strict RFC 4180 reader: quoted fields with doubled quotes, CRLF records. */
 function parseCsv(text: string): string[][] {
@@ -61,29 +60,5 @@ describe('toCsv', () => {
     expect(toCsv([], ['start', 'cases'])).toBe('start,cases\r\n');
     expect(toCsv([])).toBe('');
     expect(toCsv([{ d: new Date('2026-10-25T01:00:00Z'), o: { k: 1 } }])).toBe('d,o\r\n2026-10-25T01:00:00.000Z,"{""k"":1}"\r\n');
-  });
-});
-
-describe('local dates', () => {
-  it('finds the start of local days across the Berlin DST change (2026-10-25, 03:00 CEST -> 02:00 CET)', () => {
-    expect(localDateStart('2026-10-24', 'Europe/Berlin').toISOString()).toBe('2026-10-23T22:00:00.000Z'); // CEST, UTC+2
-    expect(localDateStart('2026-10-25', 'Europe/Berlin').toISOString()).toBe('2026-10-24T22:00:00.000Z'); // still CEST at midnight
-    expect(localDateStart('2026-10-26', 'Europe/Berlin').toISOString()).toBe('2026-10-25T23:00:00.000Z'); // CET, UTC+1: Oct 25 had 25 hours
-    expect(localDateStart('2026-10-25', 'Europe/Berlin', 1).toISOString()).toBe('2026-10-25T23:00:00.000Z');
-    expect(localDateStart('2026-03-29', 'Europe/Berlin', 1).toISOString()).toBe('2026-03-29T22:00:00.000Z'); // spring: 23-hour day
-    expect(localDateStart('2026-10-25', 'UTC').toISOString()).toBe('2026-10-25T00:00:00.000Z');
-  });
-
-  it('names the local date of an instant', () => {
-    expect(localDate(new Date('2026-10-25T23:30:00Z'), 'Europe/Berlin')).toBe('2026-10-26');
-    expect(localDate(new Date('2026-10-25T22:30:00Z'), 'Europe/Berlin')).toBe('2026-10-25');
-    expect(localDate(new Date('2026-10-25T23:30:00Z'), 'UTC')).toBe('2026-10-25');
-  });
-
-  it('accepts IANA zones only', () => {
-    for (const tz of ['UTC', 'Europe/Berlin', 'America/Argentina/Buenos_Aires', 'Etc/GMT+3']) expect(() => assertTimeZone(tz)).not.toThrow();
-    for (const tz of ['', 'Mars/Olympus', 'UTC+3', '+03:00', "Europe/Berlin'; drop table cases; --", 'europe']) {
-      expect(() => assertTimeZone(tz)).toThrow(AppError);
-    }
   });
 });

@@ -23,6 +23,7 @@ import type { Db } from '../db/client.js';
 import { selectRows } from '../db/rows.js';
 import { AppError } from '../errors.js';
 import { SYSTEM_ACTOR } from '../audit/log.js';
+import { assertTimeZone } from '../domain/time-zone.js';
 
 export type ReportBucket = 'day' | 'week' | 'month';
 export const reportBuckets: readonly ReportBucket[] = ['day', 'week', 'month'];
@@ -91,66 +92,6 @@ export const NO_CATEGORY = '(none)';
 const MAX_RANGE_DAYS = 3700;
 const PRIORITY_ORDER = ['urgent', 'high', 'normal', 'low'];
 const KIND_ORDER = ['first_reply', 'next_reply', 'resolution'];
-
-// --- time zones -------------------------------------------------------------------------------------------------
-
-/**
- * An IANA zone name both Intl and PostgreSQL read the same way. POSIX-style strings ('UTC+3', '+03:00') are refused:
- * PostgreSQL reads their sign inverted.
- */
-export function assertTimeZone(timeZone: string): void {
-  const shaped = timeZone === 'UTC' || /^[A-Za-z]+(?:\/[A-Za-z0-9_+-]+){1,2}$/.test(timeZone);
-  let known = false;
-  if (shaped) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone });
-      known = true;
-    } catch {
-      known = false;
-    }
-  }
-  if (!known) throw new AppError('bad_request', `tz: expected an IANA time zone such as Europe/Berlin (got '${timeZone.slice(0, 60)}')`);
-}
-
-const partFormatters = new Map<string, Intl.DateTimeFormat>();
-function localParts(t: number, timeZone: string) {
-  let f = partFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-    });
-    partFormatters.set(timeZone, f);
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(t))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return { y: p.year!, m: p.month!, d: p.day!, h: p.hour! % 24, min: p.minute!, s: p.second! };
-}
-
-function offsetAt(t: number, timeZone: string): number {
-  const l = localParts(t, timeZone);
-  return Date.UTC(l.y, l.m - 1, l.d, l.h, l.min, l.s) - (t - (((t % 1000) + 1000) % 1000));
-}
-
-/** The local calendar date (YYYY-MM-DD) of an instant in a time zone. */
-export function localDate(at: Date, timeZone: string): string {
-  const l = localParts(at.getTime(), timeZone);
-  return `${String(l.y).padStart(4, '0')}-${String(l.m).padStart(2, '0')}-${String(l.d).padStart(2, '0')}`;
-}
-
-/** The instant a local date (YYYY-MM-DD) starts in a time zone, plus `addDays` local days. DST-safe. */
-export function localDateStart(date: string, timeZone: string, addDays = 0): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) throw new AppError('bad_request', `expected a date YYYY-MM-DD (got '${date.slice(0, 40)}')`);
-  const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + addDays);
-  if (Number.isNaN(guess)) throw new AppError('bad_request', `not a date: '${date}'`);
-  const off1 = offsetAt(guess, timeZone);
-  const t1 = guess - off1;
-  const off2 = offsetAt(t1, timeZone);
-  if (off1 === off2) return new Date(t1);
-  const t2 = guess - off2;
-  // Midnight inside a DST gap (a few zones switch at 00:00): the day starts when the clock jumps.
-  return new Date(offsetAt(t2, timeZone) === off2 ? t2 : Math.max(t1, t2));
-}
 
 // --- shared SQL -------------------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import nodemailer from 'nodemailer';
 import { casePriorities } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import { EscalationRulesError, parseEscalationRules } from '../domain/escalation-rules.js';
+import { isTimeZone } from '../domain/time-zone.js';
 import { parseImapUrl } from '../mail/imap-watcher.js';
 import { imapMailboxKey } from '../mailboxes/sync.js';
 import { field, type Form } from './env.js';
@@ -49,15 +50,6 @@ export function valuesFromForm(form: Form): MailboxValues {
     // a form without these fields (an older page) keeps the defaults
     dmarcNoneAction: field(form, 'dmarcNoneAction') || 'acknowledge', dmarcTemperrorAction: field(form, 'dmarcTemperrorAction') || 'withhold',
   };
-}
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return tz.length > 0;
-  } catch {
-    return false;
-  }
 }
 
 const share = (v: string) => (/^(0(\.\d+)?|1(\.0+)?)$/.test(v) ? Number(v) : null);

@@ -6,9 +6,9 @@ import { casePriorities } from '../../db/schema/cases.js';
 import { mailboxes } from '../../db/schema/mailboxes.js';
 import { AppError } from '../../errors.js';
 import { articlePerformance } from '../../insight/article-performance.js';
+import { assertTimeZone, localDate, localDateStart } from '../../domain/time-zone.js';
 import {
-  assertTimeZone, localDate, localDateStart, reportBuckets, responseTimes, slaAttainment, toCsv, volumes,
-  type ReportBucket, type ReportFilter, type ResponseBucket,
+  reportBuckets, responseTimes, slaAttainment, toCsv, volumes, type ReportBucket, type ReportFilter, type ResponseBucket,
 } from '../../insight/reports.js';
 import { parseInput } from '../../validation.js';
 import { requireRole, type AuthEnv } from '../principal.js';
