@@ -36,7 +36,7 @@ import { loadSlaTemplates } from './sla/templates.js';
 import { DraftWorker } from './review/draft-worker.js';
 import { createComposer } from './review/worker-composer.js';
 import { refreshStaleDrafts } from './review/stale-drafts.js';
-import { GapMaintainer } from './insight/gaps.js';
+import { GapMaintainer } from './insight/gaps/maintainer.js';
 import { gapSourceOfReply } from './insight/clustering.js';
 import { mailboxRules } from './escalation/mailbox-rules.js';
 import { teamAddressFor } from './domain/escalation-rules.js';

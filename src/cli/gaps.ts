@@ -4,7 +4,8 @@ import type { Config } from '../config.js';
 import { databaseOptions } from '../config.js';
 import { withDatabase } from '../db/client.js';
 import { gapStatuses, type GapStatus } from '../db/schema/gaps.js';
-import { listGaps, recomputeGaps, type GapReport } from '../insight/gaps.js';
+import { listGaps, type GapReport } from '../insight/gaps/list.js';
+import { recomputeGaps } from '../insight/gaps/recompute.js';
 
 const USAGE = `Usage:
   firstreply kb gaps [--recompute] [--json] [--limit N] [--status ${gapStatuses.join('|')}] [--min-size N]

@@ -19,18 +19,29 @@ const httpUrl = z
     }
   }, 'expected an http:// or https:// URL');
 
+/** An article's limits: the schema below enforces them; code that writes articles (knowledge gaps) trims to them. */
+export const ARTICLE_LIMITS = {
+  titleChars: 300,
+  bodyChars: 200_000,
+  tagChars: 100,
+  tags: 50,
+  exampleChars: 2000,
+  examples: 500,
+} as const;
+const L = ARTICLE_LIMITS;
+
 const shortText = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 // Order is kept (it is the author's), duplicates are dropped so edits that only repeat a tag are no-ops.
 const uniqueList = (item: z.ZodString, max: number) => z.array(item).max(max).transform((items) => [...new Set(items)]);
 
 /** The editable fields of an article, shared by the API, import and export. Bodies are Markdown, trimmed. */
 export const articleFieldsSchema = z.object({
-  title: shortText(300),
-  body: shortText(200_000),
+  title: shortText(L.titleChars),
+  body: shortText(L.bodyChars),
   language: z.string().trim().toLowerCase().regex(/^[a-z]{2}$/, 'expected an ISO 639-1 code like en or es'),
-  tags: uniqueList(shortText(100), 50).default([]),
+  tags: uniqueList(shortText(L.tagChars), L.tags).default([]),
   url: httpUrl.nullable().default(null),
-  examples: uniqueList(shortText(2000), 500).default([]),
+  examples: uniqueList(shortText(L.exampleChars), L.examples).default([]),
   translationGroup: articleIdSchema.nullable().default(null),
 });
 
@@ -49,9 +60,9 @@ export const createArticleSchema = articleFieldsSchema.extend({
 export const updateArticleSchema = z.object({
   ...articleFieldsSchema.partial().shape,
   // Defaults would silently reset omitted fields on update: re-declare them without.
-  tags: uniqueList(shortText(100), 50).optional(),
+  tags: uniqueList(shortText(L.tagChars), L.tags).optional(),
   url: httpUrl.nullable().optional(),
-  examples: uniqueList(shortText(2000), 500).optional(),
+  examples: uniqueList(shortText(L.exampleChars), L.examples).optional(),
   translationGroup: articleIdSchema.nullable().optional(),
   status: z.enum(articleStatuses).optional(),
   ...concurrency,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resummarizeAt } from './gaps.js';
+import { resummarizeAt } from './summary.js';
 
 describe('when a growing knowledge-gap cluster re-derives its suggestion', () => {
   it.each([
