@@ -4,7 +4,9 @@ import type { Config } from '../config.js';
 import { databaseOptions } from '../config.js';
 import { withDatabase } from '../db/client.js';
 import { embeddedInUse, IN_USE_MESSAGE } from '../ops/embedded-lock.js';
-import { dataLocations, eraseCustomerData, exportCustomerData, findMentions, normaliseAddress, previewErasure } from '../privacy/customer-data.js';
+import { eraseCustomerData, exportCustomerData, previewErasure } from '../privacy/customer-data.js';
+import { findMentions } from '../privacy/mentions.js';
+import { dataLocations, normaliseAddress } from '../privacy/scope.js';
 
 const USAGE = `Usage:
   firstreply privacy export --email ADDRESS [--out FILE]   everything stored about ADDRESS as one JSON document

@@ -14,7 +14,7 @@ export const gapBodySources = ['agent_replies', 'chat', 'placeholder'] as const;
 export type GapBodySource = (typeof gapBodySources)[number];
 
 /**
- * A group of customer questions no article answers (see src/insight/gaps.ts). `centroid` is the mean of the
+ * A group of customer questions no article answers (see src/insight/gaps/). `centroid` is the mean of the
  * members' embeddings (same model, no fixed size, as article_chunks); the suggestion columns are what a knowledge
  * manager accepts as a draft article. `closest_*` is a snapshot from the last recompute (the report computes it live).
  */

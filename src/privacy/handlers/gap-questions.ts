@@ -1,7 +1,6 @@
 // The gap report keeps customers' questions (their own words): they are exported and erased with the customer.
-// Register `gapQuestionsHandler` in customerDataHandlers (src/privacy/customer-data.ts) before inbound_messages.
-import type { CustomerDataHandler } from '../privacy/customer-data.js';
-import { eraseGapQuestions, exportGapQuestions } from './gaps/customer-data.js';
+import { eraseGapQuestions, exportGapQuestions } from '../../insight/gaps/customer-data.js';
+import type { CustomerDataHandler } from '../handler.js';
 
 export const gapQuestionsHandler: CustomerDataHandler = {
   table: 'gap_questions',
