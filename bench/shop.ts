@@ -13,7 +13,7 @@ import { LocalEmbedder } from '../src/ai/local-embedder.js';
 import { createSentenceEncoder } from '../src/ai/semantic-model.js';
 import { openDatabase } from '../src/db/client.js';
 import { articleLearnedExamples } from '../src/db/schema/kb.js';
-import { detectEscalation } from '../src/domain/escalation.js';
+import { detectEscalation } from '../src/domain/escalation/detect.js';
 import { escalationRulesSchema, NON_KNOWLEDGE_REASON_CODES } from '../src/domain/escalation-rules.js';
 import { customerText, detectLanguage } from '../src/domain/language.js';
 import { KnowledgeBase, type MatchInput } from '../src/kb/knowledge.js';

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EscalationReason } from '../src/domain/escalation.js';
+import type { EscalationReason } from '../src/domain/escalation/reasons.js';
 import {
   checkWebhookSignature, deliverWebhook, escalationDedupeKey, escalationNoticeRow, escalationWebhookPayload, signWebhook,
   verifyWebhookSignature,

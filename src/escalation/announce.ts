@@ -6,7 +6,7 @@ import type { Queryable } from '../db/client.js';
 import type { Case } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import { outbox } from '../db/schema/outbox.js';
-import type { EscalationReason } from '../domain/escalation.js';
+import type { EscalationReason } from '../domain/escalation/reasons.js';
 import { teamAddressFor, type EscalationRules } from '../domain/escalation-rules.js';
 import { escalationNoticeRow, escalationWebhookPayload } from './notify.js';
 

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { caseEvents, cases, type Case, type EscalationReasonRecord } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
-import { escalationTeam, isEscalationReasonCode, type EscalationReason } from '../domain/escalation.js';
+import { escalationTeam, isEscalationReasonCode, type EscalationReason } from '../domain/escalation/reasons.js';
 import { mailboxRules } from './mailbox-rules.js';
 import type { Logger } from '../logger.js';
 import { audit, type Actor } from '../audit/log.js';

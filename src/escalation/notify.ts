@@ -6,7 +6,7 @@ import { newMessageId } from '../domain/message-ids.js';
 import type { Case } from '../db/schema/cases.js';
 import type { Mailbox } from '../db/schema/mailboxes.js';
 import type { outbox } from '../db/schema/outbox.js';
-import { ESCALATION_LABELS, ESCALATION_SEVERITY, type EscalationReason } from '../domain/escalation.js';
+import { ESCALATION_LABELS, ESCALATION_SEVERITY, type EscalationReason } from '../domain/escalation/reasons.js';
 
 export const SIGNATURE_HEADER = 'X-Firstreply-Signature';
 export const DEFAULT_SIGNATURE_TOLERANCE_SECONDS = 300;

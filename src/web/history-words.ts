@@ -1,6 +1,6 @@
 // The case history in words: each audit row's before/after said as a sentence fragment an agent reads at a glance
 // (names and titles, not ids or JSON). The page puts it beside who did it and the action's label.
-import { ESCALATION_LABELS } from '../domain/escalation.js';
+import { ESCALATION_LABELS } from '../domain/escalation/reasons.js';
 
 export interface AuditLike {
   action: string;

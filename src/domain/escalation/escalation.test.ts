@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  detectEscalation, describeEscalation, ESCALATION_LABELS, ESCALATION_REASON_CODES, entryBody, entrySource, escalationTeam,
-  mergeEscalationReasons, scoreNegativeSentiment, slaBreachReason, type EscalationInput, type EscalationReasonCode,
-} from './escalation.js';
-import { PHRASES, SENTIMENT } from './escalation-lexicon.js';
-import {
-  DEFAULT_ESCALATION_RULES, EscalationRulesError, parseEscalationRules, teamAddressFor, type EscalationRulesInput,
-} from './escalation-rules.js';
+  DEFAULT_ESCALATION_RULES, ESCALATION_REASON_CODES, EscalationRulesError, parseEscalationRules, teamAddressFor, type EscalationReasonCode,
+  type EscalationRulesInput,
+} from '../escalation-rules.js';
+import { detectEscalation, type EscalationInput } from './detect.js';
+import { entryBody, entrySource } from './entries.js';
+import { PHRASES } from './lexicon/phrases.js';
+import { SENTIMENT } from './lexicon/sentiment.js';
+import { describeEscalation, ESCALATION_LABELS, escalationTeam, mergeEscalationReasons, slaBreachReason } from './reasons.js';
+import { scoreNegativeSentiment } from './sentiment.js';
 
 function detect(text: string, context: Partial<Omit<EscalationInput, 'rules'>> & { rules?: EscalationRulesInput } = {}) {
   const { rules, ...rest } = context;

@@ -1,0 +1,76 @@
+// Built-in entries for asks_for_human (syntax: ./phrases.ts).
+import type { PhraseLexicon } from './phrases.js';
+
+export const ASKS_FOR_HUMAN: PhraseLexicon = {
+  // Italian, Dutch and Polish have no lexicon of their own yet: a call-back request is the commonest way they ask.
+  any: ['(richiamatemi|richiamarmi|essere richiamat*|chiamatemi)', '(bel me|mij (terug)?bellen|mij terugbellen)', '(zadzwoń|zadzwońcie) do mnie'],
+  en: [
+    '(talk|speak|chat) (to|with) ~ (person|human|humans|human being|someone|somebody|agent|representative|rep|manager|supervisor|operator|staff member|employee|advisor|adviser)',
+    '(real|actual|live) (person|human|agent|human being|people)',
+    'human (agent|support|representative|operator|assistance|contact)',
+    '(transfer|connect|put) me (to|with|through)',
+    '(i|we) (want|need|demand|would like) (a|an|to see a) (human|person|real person|manager|supervisor)',
+    '(stop|no more) (automated|automatic|bot|canned) (replies|responses|answers|messages)',
+    'escalate (this|my|the) (issue|case|ticket|complaint|request|matter|problem)',
+    '(please )?escalate this',
+    '(call me back|give me a call|phone me|ring me)',
+    '(someone|somebody|you) (to )?(call|phone|ring) me',
+    '(rather|prefer to) (talk|speak) (on|by|over) the phone',
+  ],
+  es: [
+    'hablar con ~ (persona|humano|alguien|agente|operador|operadora|representante|asesor|asesora|supervisor|supervisora|encargado|encargada|responsable|gerente|empleado|ser humano)',
+    '(persona|agente|operador|operadora) (real|humano|humana|de verdad)',
+    'ser humano',
+    'atencion (humana|personalizada)',
+    '(quiero|necesito|exijo) (un|una|a un|a una) (humano|persona real|supervisor|gerente|encargado)',
+    '(paseme|pasame|comuniqueme|comunicame|transfierame|transfiereme|comunicarme) con',
+    '(llamenme|llameme|llamame)',
+    '(llamadme|que (alguien|alguno) me llame|prefiero hablar por telefono)',
+  ],
+  pt: [
+    'falar com ~ (pessoa|humano|alguem|atendente|agente|operador|operadora|representante|gerente|supervisor|supervisora|responsavel|ser humano|funcionario)',
+    '(pessoa|atendente|agente) (real|humano|humana|de verdade)',
+    'atendimento (humano|humanizado)',
+    'ser humano',
+    '(quero|preciso|exijo) (um|uma) (humano|pessoa real|atendente|gerente|supervisor)',
+    'me (transfira|transfere|passe|passa|coloque) (para|com)',
+    '(me liguem|me ligue|me liga)',
+  ],
+  ru: [
+    '(поговорить|говорить|пообщаться|связаться|связать|соединить|соедините|свяжите|переключите|переключить) (меня )?(с|со) ~ (человек*|оператор*|менеджер*|специалист*|сотрудник*|живым|кем-нибудь|кем-то|руководител*|консультант*)',
+    'жив(ой|ым|ого|ому) (человек*|оператор*|сотрудник*)',
+    '(позовите|позови|дайте|дай) (мне )?(оператора|человека|менеджера|специалиста|сотрудника|руководителя)',
+    '(нужен|нужна|хочу|требую) (живой |живого )?(оператор|оператора|менеджер|менеджера|человек|человека|специалист|специалиста)',
+    '(перезвоните|позвоните) мне',
+  ],
+  zh: [
+    '(人工客服|人工服务|人工服務|人工坐席|人工支持|转人工|轉人工|找人工|接人工|真人客服)',
+    '(和|跟|与|與|同)(一个|一個|一位|一名)?(真人|人工|人|客服人员|客服人員|工作人员|工作人員|经理|經理|主管|客服)(交谈|交談|说话|說話|沟通|溝通|通话|通話|聊天|聊|谈谈|談談|谈|談|联系|聯繫)',
+    '(我要|我想要|我需要|请给我|請給我)(找)?(一个|一個|一位)?(真人|人工|经理|經理|主管)',
+    '(回电|回電|给我打电话|給我打電話)',
+  ],
+  de: [
+    'mit ~ (person|mensch|menschen|mitarbeiter|mitarbeiterin|mitarbeitenden|berater|beraterin|sachbearbeiter|sachbearbeiterin|jemandem|vorgesetzten|kundenberater|kundenberaterin|agenten|verantwortlichen|ansprechpartner|ansprechpartnerin) ~ (sprechen|reden|telefonieren|verbunden|verbinden)',
+    '(echte|echten|echter|echtes|realen|reale) (person|mensch|menschen|mitarbeiter|mitarbeiterin)',
+    'menschlich* (ansprechpartner*|mitarbeiter*|berater*|kontakt|support|unterstutzung)',
+    '(verbinden sie mich|leiten sie mich) ~ (weiter|mit)',
+    '(rufen sie mich|ruft mich) ~ (an|zuruck)',
+    '(ich will|ich mochte|ich brauche|ich verlange) (einen|eine|mit einem|mit einer)? (menschen|echte person|vorgesetzten)',
+  ],
+  fr: [
+    '(me rappeler|rappelez(-| )moi|de vive voix)',
+    "parler (a|avec) ~ (personne|humain|quelqu'un|agent|conseiller|conseillere|responsable|operateur|operatrice|interlocuteur|interlocutrice|superieur|manager|employe|etre humain)",
+    '(vraie|veritable) personne',
+    'etre humain',
+    '(conseiller|interlocuteur|agent|contact) humain',
+    '(mettez|passez|transferez)(-| )moi ~ (avec|en relation|en contact)',
+    '(rappelez|appelez)(-| )moi',
+  ],
+  id: [
+    '(bicara|berbicara|ngobrol|berbincang|terhubung|dihubungkan|disambungkan|hubungkan saya|sambungkan saya) (dengan|ke|sama) ~ (orang|manusia|agen|petugas|operator|staf|staff|cs|seseorang|manajer|supervisor|atasan|perwakilan|admin)',
+    '(orang|manusia|agen|petugas) (sungguhan|asli|nyata|beneran)',
+    'agen manusia',
+    '(saya|aku) (mau|ingin|butuh|perlu|minta) ~ (manusia|orang sungguhan|agen manusia|petugas|operator|manajer|supervisor)',
+    '(telepon|telpon) saya',
+  ],
+};
