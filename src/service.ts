@@ -37,7 +37,7 @@ import { DraftWorker } from './review/draft-worker.js';
 import { createComposer } from './review/worker-composer.js';
 import { refreshStaleDrafts } from './review/stale-drafts.js';
 import { GapMaintainer } from './insight/gaps/maintainer.js';
-import { gapSourceOfReply } from './insight/clustering.js';
+import { gapSourceOfReply } from './insight/clustering/rewrites.js';
 import { mailboxRules } from './escalation/mailbox-rules.js';
 import { teamAddressFor } from './domain/escalation-rules.js';
 import type { Mailbox } from './db/schema/mailboxes.js';

@@ -3,7 +3,7 @@ import { asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
 import { selectRows } from '../../db/rows.js';
 import { gapClusters, gapQuestions } from '../../db/schema/gaps.js';
-import { meanVector } from '../clustering.js';
+import { meanVector } from '../clustering/vectors.js';
 import { parseVector } from './shared.js';
 import { refreshSummary } from './summary.js';
 

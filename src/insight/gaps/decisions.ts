@@ -10,7 +10,7 @@ import { AppError } from '../../errors.js';
 import { ARTICLE_LIMITS } from '../../kb/article-schema.js';
 import { parseInput } from '../../validation.js';
 import { createArticle, updateArticle, type Article } from '../../kb/articles.js';
-import { distinct, placeholderBody } from '../clustering.js';
+import { distinct, placeholderBody } from '../clustering/presentation.js';
 import { GAP_TAG, majority, MAX_EXAMPLES } from './shared.js';
 import { redactedSuggestion } from './summary.js';
 

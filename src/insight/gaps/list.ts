@@ -7,7 +7,7 @@ import { selectRows } from '../../db/rows.js';
 import { gapClusters, gapQuestions, type GapSource, type GapStatus, gapSources, gapStatuses } from '../../db/schema/gaps.js';
 import { redactPersonalData } from '../../domain/redact.js';
 import { parseInput } from '../../validation.js';
-import { trendOf, type TrendDirection } from '../clustering.js';
+import { trendOf, type TrendDirection } from '../clustering/presentation.js';
 import { closestArticle, type ClosestArticle } from './closest-article.js';
 import { redactedSuggestion, type Suggestion } from './summary.js';
 

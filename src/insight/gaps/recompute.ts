@@ -1,4 +1,4 @@
-// The full re-clustering (average linkage on TF-IDF, src/insight/clustering.ts), keeping cluster ids where the
+// The full re-clustering (average linkage on TF-IDF, src/insight/clustering/linkage.ts), keeping cluster ids where the
 // membership mostly carries over. On demand, and via GapMaintainer after every N recorded questions: incremental
 // assignment drifts, the full pass is what the benchmark's purity comes from.
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
@@ -8,7 +8,8 @@ import type { Db } from '../../db/client.js';
 import { selectRows } from '../../db/rows.js';
 import { gapClusters, gapQuestions } from '../../db/schema/gaps.js';
 import type { Logger } from '../../logger.js';
-import { addToCentroid, clusterTexts, meanVector, nearestAbove, type ClusterOptions } from '../clustering.js';
+import { clusterTexts, type ClusterOptions } from '../clustering/linkage.js';
+import { addToCentroid, meanVector, nearestAbove } from '../clustering/vectors.js';
 import { draftLargest } from './chat-draft.js';
 import { closestArticle } from './closest-article.js';
 import { defaultAssignThreshold, lock, parseVector } from './shared.js';

@@ -12,7 +12,8 @@ import { vectorLiteral } from '../../db/schema/kb.js';
 import { namesIn, redactPersonalData } from '../../domain/redact.js';
 import { AppError } from '../../errors.js';
 import { ARTICLE_LIMITS } from '../../kb/article-schema.js';
-import { addToCentroid, cleanTitle } from '../clustering.js';
+import { cleanTitle } from '../clustering/presentation.js';
+import { addToCentroid } from '../clustering/vectors.js';
 import { defaultAssignThreshold, lock, parseVector, type GapOptions } from './shared.js';
 import { ARRIVAL_SUMMARY_MEMBERS, refreshSummary, resummarizeAt } from './summary.js';
 

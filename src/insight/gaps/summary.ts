@@ -6,7 +6,7 @@ import { selectRows } from '../../db/rows.js';
 import { gapClusters, gapQuestions, type GapBodySource } from '../../db/schema/gaps.js';
 import { redactPersonalData } from '../../domain/redact.js';
 import { ARTICLE_LIMITS } from '../../kb/article-schema.js';
-import { centralOrder, cleanTitle, distinct, extractiveBody, placeholderBody } from '../clustering.js';
+import { centralOrder, cleanTitle, distinct, extractiveBody, placeholderBody } from '../clustering/presentation.js';
 import { MAX_EXAMPLES, SUMMARY_MEMBERS } from './shared.js';
 
 export interface Suggestion {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addToCentroid, averageLinkage, centralOrder, cleanTitle, clusterTexts, cosine, distinct, editRatio, extractiveBody,
-  gapSourceOfReply, meanVector, mergeSmallClusters, nearestAbove, placeholderBody, replySentences, trendOf, weekCounts,
-} from './clustering.js';
+import { averageLinkage, clusterTexts, mergeSmallClusters } from './linkage.js';
+import { centralOrder, cleanTitle, distinct, extractiveBody, placeholderBody, replySentences, trendOf, weekCounts } from './presentation.js';
+import { editRatio, gapSourceOfReply } from './rewrites.js';
+import { addToCentroid, cosine, meanVector, nearestAbove } from './vectors.js';
 
 /** Labels as a partition (sets of indices), independent of the numbering. */
 const partition = (labels: number[]) => {
