@@ -48,7 +48,10 @@ import type { AuthEnv } from '../src/api/principal.js';
 import { reportRoutes } from '../src/api/routes/reports.js';
 import { articlePerformance } from '../src/insight/article-performance.js';
 import { localDateStart } from '../src/domain/time-zone.js';
-import { responseTimes, slaAttainment, volumes, type ReportFilter } from '../src/insight/reports.js';
+import type { ReportFilter } from '../src/insight/reports/query.js';
+import { responseTimes } from '../src/insight/reports/response-times.js';
+import { slaAttainment } from '../src/insight/reports/sla-attainment.js';
+import { volumes } from '../src/insight/reports/volumes.js';
 import { createLogger } from '../src/logger.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 

@@ -1,7 +1,11 @@
-// The dashboard's charts as data: one definition per chart (title, unit, series), built from src/insight/reports.ts,
+// The dashboard's charts as data: one definition per chart (title, unit, series), built from src/insight/reports/,
 // shared by the page (embedded as JSON for chart.js) and the CSV export of each chart.
 import type { Db } from '../db/client.js';
-import { responseTimes, slaAttainment, toCsv, volumes, type ReportFilter } from '../insight/reports.js';
+import { toCsv } from '../insight/reports/csv.js';
+import type { ReportFilter } from '../insight/reports/query.js';
+import { responseTimes } from '../insight/reports/response-times.js';
+import { slaAttainment } from '../insight/reports/sla-attainment.js';
+import { volumes } from '../insight/reports/volumes.js';
 
 export interface ChartData {
   id: string;

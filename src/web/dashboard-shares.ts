@@ -1,13 +1,6 @@
 // The dashboard's outcome shares, each with what it is a share of: acknowledgements, escalations and answers are
 // counted per case, suppressions per email (suppressed mail never opens a case, so "7% of cases" meant nothing).
-export interface VolumeTotals {
-  messages: number;
-  cases: number;
-  acknowledged: number;
-  suppressed: number;
-  escalated: number;
-  answeredFromKb: number;
-}
+import type { VolumeTotals } from '../insight/reports/volumes.js';
 
 export interface OutcomeShare {
   key: 'acknowledged' | 'suppressed' | 'escalated' | 'answeredFromKb';

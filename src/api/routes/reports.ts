@@ -7,9 +7,11 @@ import { mailboxes } from '../../db/schema/mailboxes.js';
 import { AppError } from '../../errors.js';
 import { articlePerformance } from '../../insight/article-performance.js';
 import { assertTimeZone, localDate, localDateStart } from '../../domain/time-zone.js';
-import {
-  reportBuckets, responseTimes, slaAttainment, toCsv, volumes, type ReportBucket, type ReportFilter, type ResponseBucket,
-} from '../../insight/reports.js';
+import { toCsv } from '../../insight/reports/csv.js';
+import { reportBuckets, type ReportBucket, type ReportFilter } from '../../insight/reports/query.js';
+import { responseTimes, type ResponseBucket } from '../../insight/reports/response-times.js';
+import { slaAttainment } from '../../insight/reports/sla-attainment.js';
+import { volumes } from '../../insight/reports/volumes.js';
 import { parseInput } from '../../validation.js';
 import { requireRole, type AuthEnv } from '../principal.js';
 

@@ -1,10 +1,12 @@
 import { mayUse } from '../access.js';
 import type { ChartData } from '../dashboard-data.js';
-import { outcomeShares, type VolumeTotals } from '../dashboard-shares.js';
+import type { VolumeTotals } from '../../insight/reports/volumes.js';
+import { outcomeShares } from '../dashboard-shares.js';
 import { Field, Select, TableWrap } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
-import type { ResponseBucket, SlaAttainmentRow } from '../../insight/reports.js';
+import type { ResponseBucket } from '../../insight/reports/response-times.js';
+import type { SlaAttainmentRow } from '../../insight/reports/sla-attainment.js';
 
 export interface DashboardFilters { from: string; to: string; bucket: string; mailbox: string; tz: string }
 

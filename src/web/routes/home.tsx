@@ -1,10 +1,10 @@
-// /app itself and the dashboard (charts from src/insight/reports.ts, each with a CSV export).
+// /app itself and the dashboard (charts from src/insight/reports/, each with a CSV export).
 import { Hono, type Context } from 'hono';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { articleStatuses } from '../../db/schema/kb.js';
 import { assertTimeZone, localDate, localDateStart } from '../../domain/time-zone.js';
-import type { ReportFilter } from '../../insight/reports.js';
+import type { ReportFilter } from '../../insight/reports/query.js';
 import { listArticles } from '../../kb/articles.js';
 import { AppError } from '../../errors.js';
 import { homeFor } from '../access.js';

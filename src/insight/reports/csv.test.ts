@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toCsv } from './reports.js';
+import { toCsv } from './csv.js';
 
 /** A strict RFC 4180 reader: quoted fields with doubled quotes, CRLF records. */
 function parseCsv(text: string): string[][] {
