@@ -9,11 +9,8 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src');
 
-/**
- * Known edges another change removes; each one named with why it is still here. The integrator deletes the entry
- * when the privacy handler registry lands (privacy/customer-data.ts imports insight/privacy.ts, which imports it back).
- */
-const ALLOWED_EDGES = new Set(['privacy -> insight']);
+/** Known edges another change removes; each one named with why it is still here. None left. */
+const ALLOWED_EDGES = new Set<string>([]);
 
 const IMPORT = /(?:\bimport|\bexport)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]|\bimport\s+['"]([^'"]+)['"]/g;
 

@@ -47,7 +47,7 @@ const httpUrl = z
       return false;
     }
   }, 'expected an http(s) URL');
-/** One phrase in the lexicon syntax of escalation-lexicon.ts (plain words, `*` word ending, `~` up to 3 words). */
+/** One phrase in the lexicon syntax of escalation/lexicon/phrases.ts (plain words, `*` word ending, `~` up to 3 words). */
 const phrase = z.string().trim().min(2).max(200);
 const phraseLanguage = z.string().regex(/^([a-z]{2,3}|\*)$/, 'expected a language code like "en", or "*"');
 
