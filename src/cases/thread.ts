@@ -36,5 +36,18 @@ export async function findCaseForMessage(
     caseOfMessage,
     found.map((c) => ({ caseId: c.id, reference: c.reference, ownCustomer: !!input.customerAddress && c.customerAddress === input.customerAddress })),
   );
-  return choice ? found.find((c) => c.id === choice.caseId)! : null;
+  return choice ? followMerges(db, found.find((c) => c.id === choice.caseId)!) : null;
+}
+
+const MAX_MERGE_HOPS = 10;
+
+/** The case mail on `kase`'s thread belongs to: kase itself, or where it was merged (src/cases/merge.ts), and so on. */
+export async function followMerges(q: Queryable, kase: Case): Promise<Case> {
+  let current = kase;
+  for (let hop = 0; current.mergedIntoId && hop < MAX_MERGE_HOPS; hop++) {
+    const [next] = await q.select().from(cases).where(eq(cases.id, current.mergedIntoId));
+    if (!next) break;
+    current = next;
+  }
+  return current;
 }

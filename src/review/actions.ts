@@ -59,7 +59,7 @@ function heldByOther(kase: Case, actor: Actor, now: Date): boolean {
   return kase.assigneeId !== null && kase.assigneeId !== actor.id && kase.claimExpiresAt !== null && kase.claimExpiresAt > now;
 }
 
-function refuseIfHeld(kase: Case, actor: Actor, now: Date): void {
+export function refuseIfHeld(kase: Case, actor: Actor, now: Date): void {
   if (heldByOther(kase, actor, now)) {
     throw new AppError('conflict', `${kase.assigneeName} is working on this case (claimed until ${kase.claimExpiresAt!.toISOString()})`, false, {
       holder: { id: kase.assigneeId, name: kase.assigneeName, until: kase.claimExpiresAt },
@@ -96,7 +96,12 @@ export class Review {
   }
 
   private inCase<T>(caseId: string, fn: (tx: Tx, kase: Case, now: Date) => Promise<T>): Promise<T> {
-    return this.deps.db.transaction(async (tx) => fn(tx, await lockCase(tx, caseId), this.now()));
+    return this.deps.db.transaction(async (tx) => {
+      const kase = await lockCase(tx, caseId);
+      // its messages, drafts and deadlines live in the case it was merged into (src/cases/merge.ts)
+      if (kase.status === 'merged') throw new AppError('conflict', `${kase.reference} was merged into another case: work on that one.`, false, { holder: null });
+      return fn(tx, kase, this.now());
+    });
   }
 
   /** One agent at a time; a claim expires after CLAIM_MINUTES so an abandoned case goes back to the queue. */

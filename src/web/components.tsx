@@ -99,6 +99,7 @@ const notices: Record<string, string> = {
   sent: 'Reply approved: it is on its way to the customer.',
   'draft-rejected': 'Draft rejected.',
   'note-added': 'Note added. Only agents see it.',
+  merged: 'Cases merged: the other case’s messages, notes and the deadline still owed are here now. Nothing was sent to the customer.',
   'saved-reply-saved': 'Saved reply added.',
   'saved-reply-deleted': 'Saved reply deleted.',
   'saved-reply-inserted': 'Saved reply inserted into the draft.',

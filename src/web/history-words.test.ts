@@ -21,6 +21,9 @@ describe('auditInWords', () => {
     ['no article', entry('match_labelled', { articleId: null, source: 'no_article' }), 'no article answers the question (said by an agent)'],
     ['unknown article id', entry('draft_edited', { citations: ['gone-1'] }), 'the draft now cites “gone-1”'],
     ['erased', entry('draft_rejected', { erased: true }, { erased: true }), 'details erased on the customer’s request'],
+    ['merged away', entry('merged_into', { status: 'merged', into: 'FR-7K3Q9X', messages: 1 }, { status: 'open' }), 'into FR-7K3Q9X; 1 message moved there'],
+    ['merged here', entry('merged_from', { status: 'open', from: 'FR-2B4D6F', messages: 2, notes: 0, timers: { moved: 1, stopped: 2 } }, { status: 'waiting' }),
+      'from FR-2B4D6F: 2 messages, 0 notes moved here; its earlier deadline is kept; status waiting → open; nothing sent to the customer'],
     ['an action added later', entry('merged', { intoReference: 'FR-7K3Q9X', moved: 2, detail: { x: 1 } }), 'into reference FR-7K3Q9X; moved 2'],
   ])('%s', (_name, a, words) => {
     const said = auditInWords(a, (id) => titles[id]);

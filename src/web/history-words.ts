@@ -14,6 +14,7 @@ const LABEL_SOURCES: Record<string, string> = {
 
 const quoted = (s: unknown) => `“${String(s).slice(0, 200)}”`;
 const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+const plural = (n: unknown, word: string) => `${Number(n ?? 0)} ${word}${Number(n ?? 0) === 1 ? '' : 's'}`;
 const valueOf = (v: unknown) => (v === null || v === undefined || v === '' ? 'none' : typeof v === 'string' ? v : JSON.stringify(v));
 
 /** `titleOf` names an article by its id where the page knows it (citations, matches). */
@@ -46,6 +47,14 @@ export function auditInWords(a: AuditLike, titleOf: (articleId: string) => strin
         .map((k) => `${k} ${valueOf(before[k])} → ${valueOf(after[k])}`).join('; ');
     case 'resolved': case 'reopened':
       return after.why ? String(after.why) : '';
+    case 'merged_into':
+      return `into ${String(after.into)}; ${plural(after.messages, 'message')} moved there`;
+    case 'merged_from': {
+      const timers = (after.timers ?? {}) as { moved?: number };
+      return [`from ${String(after.from)}: ${plural(after.messages, 'message')}, ${plural(after.notes, 'note')} moved here`,
+        timers.moved ? 'its earlier deadline is kept' : '', before.status !== after.status ? `status ${valueOf(before.status)} → ${valueOf(after.status)}` : '',
+        'nothing sent to the customer'].filter(Boolean).join('; ');
+    }
     case 'match_labelled': {
       const said = after.articleId ? `${article(after.articleId)} answers the question` : 'no article answers the question';
       const source = LABEL_SOURCES[String(after.source)];

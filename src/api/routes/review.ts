@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { caseStatuses, casePriorities } from '../../db/schema/cases.js';
 import { parseInput } from '../../validation.js';
+import { mergeCase } from '../../cases/merge.js';
 import type { Review } from '../../review/actions.js';
 import { autoSendReport, caseDetail, nextUnclaimed, reviewQueue } from '../../review/inbox.js';
 import { principalOf, type AuthEnv } from '../principal.js';
@@ -22,6 +23,7 @@ const approveInput = z.object({ body: z.string().min(1).max(100_000).optional() 
 const reasonInput = z.object({ reason: z.string().trim().min(1).max(2000) });
 const escalateInput = reasonInput.extend({ team: z.string().max(100).optional() });
 const labelInput = z.object({ articleId: z.string().trim().min(1).max(100).nullable() });
+const mergeInput = z.object({ into: z.string().trim().min(1).max(64) });
 const triageInput = z.object({ priority: z.enum(casePriorities).optional(), category: z.string().max(100).nullable().optional() });
 
 /** The review loop for agents: the queue, one case, and the actions on it. Thin: Review does the work. */
@@ -53,5 +55,7 @@ export function reviewRoutes(db: Db, auth: MiddlewareHandler<AuthEnv>, review: R
     .post('/cases/:id/reopen', async (c) => c.json(await review.reopen(id(c), who(c))))
     // "The right article is X" (it becomes an example of X) or, with null, "no article answers this".
     .post('/cases/:id/label', async (c) => c.json(await review.labelQuestion(id(c), who(c), parseInput(labelInput, await jsonBody(c)))))
-    .post('/cases/:id/triage', async (c) => c.json(await review.triage(id(c), who(c), parseInput(triageInput, await jsonBody(c)))));
+    .post('/cases/:id/triage', async (c) => c.json(await review.triage(id(c), who(c), parseInput(triageInput, await jsonBody(c)))))
+    // The case's messages, drafts, notes and owed deadlines move into `into` (an id or reference); nothing is mailed.
+    .post('/cases/:id/merge', async (c) => c.json(await mergeCase(db, { source: id(c), ...parseInput(mergeInput, await jsonBody(c)) }, who(c))));
 }

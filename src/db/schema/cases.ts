@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { bigserial, index, integer, jsonb, pgTable, text, timestamptz, uuid } from '../columns.js';
 import { mailboxes } from './mailboxes.js';
 
@@ -9,7 +10,8 @@ export interface EscalationReasonRecord {
   at: string;
 }
 
-export const caseStatuses = ['open', 'escalated', 'waiting', 'resolved'] as const;
+/** 'merged': the case was merged into another (merged_into_id); its messages and open deadlines live there now. */
+export const caseStatuses = ['open', 'escalated', 'waiting', 'resolved', 'merged'] as const;
 export const casePriorities = ['urgent', 'high', 'normal', 'low'] as const;
 
 export const cases = pgTable(
@@ -40,10 +42,16 @@ export const cases = pgTable(
     firstHumanReplyAt: timestamptz('first_human_reply_at'),
     lastAgentReplyAt: timestamptz('last_agent_reply_at'),
     resolvedAt: timestamptz('resolved_at'),
+    /** set with status 'merged': the case this one's messages were moved into; mail on its thread joins that case */
+    mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => cases.id),
+    mergedAt: timestamptz('merged_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('cases_due').on(t.firstReplyDueAt).where(sql`status <> 'resolved'`), index('cases_customer').on(t.customerAddress)],
+  (t) => [index('cases_due').on(t.firstReplyDueAt).where(sql`status <> 'resolved'`), index('cases_customer').on(t.customerAddress),
+    // the customer's other cases: the address in lower case without its plus-tag (src/cases/customer-cases.ts)
+    index('cases_customer_key').on(customerKeySql(t.customerAddress)),
+  ],
 );
 
 export const caseEventTypes = [
@@ -71,6 +79,15 @@ export const caseEvents = pgTable(
   },
   (t) => [index('case_events_case').on(t.caseId), index('case_events_type').on(t.type, t.createdAt)],
 );
+
+/**
+ * One customer's address as the database compares it: lower case, plus-tag removed ("Ana+shop@x" is ana@x). Look-alike
+ * characters are not folded here: showing a customer's history to a look-alike address would show it to someone else.
+ */
+export function customerKeySql(column: AnyPgColumn | ReturnType<typeof sql>) {
+  // escaped twice: in a tagged template an invalid escape such as \1 would drop the whole segment
+  return sql`lower(regexp_replace(${column}, '^([^@+]*)\\+[^@]*@', '\\1@'))`;
+}
 
 export type Case = typeof cases.$inferSelect;
 export type CaseEvent = typeof caseEvents.$inferSelect;

@@ -8,6 +8,8 @@ import { Layout } from '../layout.js';
 import { Urgency, urgencyOf } from './inbox.js';
 import { auditInWords } from '../history-words.js';
 import { REJECT_KINDS } from '../reject-reason.js';
+import type { CustomerContext } from '../../cases/customer-cases.js';
+import { CustomerCard } from './customer-context.js';
 
 export type CaseDetail = Awaited<ReturnType<typeof caseDetail>>;
 export interface MessageExtra { hasHtml: boolean; senderAuth: Record<string, unknown> | null; fromName: string | null }
@@ -29,6 +31,9 @@ export interface CasePageProps {
   remoteImages: Set<string>;
   /** saved replies in the case's language, to insert into the draft */
   savedReplies?: { id: number; title: string }[];
+  /** the customer's other cases and any merge offer */
+  customer?: CustomerContext;
+  mailboxNames?: Map<number, string>;
 }
 
 const bytes = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`);
@@ -38,7 +43,7 @@ const actionLabels: Record<string, string> = {
   claimed: 'claimed the case', released: 'released the case', draft_edited: 'edited the draft', reply_approved: 'approved and sent the reply',
   reply_auto_sent: 'sent the reply automatically', draft_rejected: 'rejected the draft', escalated: 'escalated', resolved: 'resolved the case',
   reopened: 'reopened the case', triaged: 'changed priority or category', match_labelled: 'said which article answers the question',
-  note_added: 'added an internal note',
+  note_added: 'added an internal note', merged_into: 'merged this case into another', merged_from: 'merged another case into this one',
 };
 
 /** Agents' notes to each other: on the page for agents only, never in any mail. */
@@ -222,7 +227,8 @@ export function CasePage(p: CasePageProps) {
             </section>
           </div>
           <div class="case-side">
-            <section class="card actions-card" aria-labelledby="actions-h">
+            {p.customer && <CustomerCard viewer={p.viewer} kase={k} context={p.customer} mailboxNames={p.mailboxNames ?? new Map()} />}
+            {k.status !== 'merged' && <section class="card actions-card" aria-labelledby="actions-h">
               <h2 id="actions-h" class="visually-hidden">Actions</h2>
               <div class="actions">
                 {mine ? (
@@ -250,7 +256,7 @@ export function CasePage(p: CasePageProps) {
                   <button type="submit" class="danger">Escalate</button>
                 </form>
               </div>
-            </section>
+            </section>}
 
             <section aria-labelledby="draft-h">
               <h2 id="draft-h">Draft reply</h2>

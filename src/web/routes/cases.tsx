@@ -10,6 +10,8 @@ import { findSession } from '../../auth/sessions.js';
 import { AppError } from '../../errors.js';
 import type { RawStore } from '../../mail/raw-store.js';
 import type { Review } from '../../review/actions.js';
+import { mergeCase } from '../../cases/merge.js';
+import { customerContext } from '../../cases/customer-cases.js';
 import { addCaseNote } from '../../review/notes.js';
 import { insertSavedReply, listSavedReplies } from '../../review/saved-replies.js';
 import { caseDetail, nextUnclaimed, reviewQueue, type QueueFilter } from '../../review/inbox.js';
@@ -71,15 +73,15 @@ export function casePageRoutes(deps: { db: Db; review: Review; rawStore: RawStor
   const casePage = async (c: Context<WebEnv>, id: string, extra: { error?: string; draftBody?: string; status?: 200 | 400 | 409 } = {}) => {
     const detail = await caseDetail(db, id);
     const now = new Date();
-    const [extras, attachments, mark, names, replies] = await Promise.all([
+    const [extras, attachments, mark, names, replies, customer] = await Promise.all([
       messageExtras(db, detail.case.id), attachmentsOf(db, deps.rawStore, detail.messages), hub.caseMark(detail.case.id), listMailboxNames(db),
-      listSavedReplies(db, detail.case.language),
+      listSavedReplies(db, detail.case.language), customerContext(db, detail.case),
     ]);
     const images = new Set([c.req.query('images')].filter((v): v is string => !!v));
     return render(c, (
       <CasePage viewer={c.get('viewer')} detail={detail} extras={extras} attachments={attachments} viewers={hub.viewersOf(detail.case.id)} now={now}
         mark={mark} mailbox={names.get(detail.case.mailboxId)} notice={c.req.query('done')} error={extra.error} draftBody={extra.draftBody} remoteImages={images}
-        savedReplies={replies.map((r) => ({ id: r.id, title: r.title }))} />
+        savedReplies={replies.map((r) => ({ id: r.id, title: r.title }))} customer={customer} mailboxNames={names} />
     ), extra.status ?? 200);
   };
 
@@ -220,6 +222,17 @@ export function casePageRoutes(deps: { db: Db; review: Review; rawStore: RawStor
     .post('/cases/:id/saved-reply', action('saved-reply-inserted', (id, f, c) =>
       insertSavedReply(db, review, id, actor(c), Number(field(f, 'savedReplyId')), field(f, 'body').slice(0, 100_000))))
     .post('/cases/:id/notes', action('note-added', (id, f, c) => addCaseNote(db, id, actor(c), { body: field(f, 'note') })))
+    // Always the newer case into the older (the suggestion says which); redirected to the case that remains.
+    .post('/cases/:id/merge', async (c) => {
+      let target: string | undefined;
+      const run = action('merged', async (id, f, cc) => {
+        const into = field(f, 'into').trim().slice(0, 64);
+        if (!into) throw new AppError('bad_request', 'Say which case to merge into (its reference, like FR-7K3Q9X).');
+        target = (await mergeCase(db, { source: id, into }, actor(cc))).target.id;
+      });
+      const res = await run(c);
+      return target ? c.redirect(`/app/cases/${target}?done=merged`, 303) : res;
+    })
     .post('/cases/:id/resolve', action('resolved', (id, _f, c) => review.resolve(id, actor(c))))
     .post('/cases/:id/reopen', action('reopened', (id, _f, c) => review.reopen(id, actor(c))))
     .post('/cases/:id/triage', action('triaged', (id, f, c) => {
