@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { cases, type Case } from '../db/schema/cases.js';
 import { inboundMessages } from '../db/schema/messages.js';
@@ -30,7 +30,9 @@ export async function findCaseForMessage(
   if (caseOfMessage.size > 0) which.push(inArray(cases.id, [...new Set(caseOfMessage.values())]));
   if (subjectReference) which.push(eq(cases.reference, subjectReference));
   if (which.length === 0) return null;
-  const found = await db.select().from(cases).where(and(eq(cases.mailboxId, input.mailboxId), or(...which)));
+  // Locked, in id order as a merge locks them: a merge running now (src/cases/merge.ts) finishes first, and the message
+  // follows it to the remaining case.
+  const found = await db.select().from(cases).where(and(eq(cases.mailboxId, input.mailboxId), or(...which))).orderBy(asc(cases.id)).for('update');
   const choice = chooseThread(
     { inReplyTo: input.inReplyTo, references: input.references, subjectReference },
     caseOfMessage,

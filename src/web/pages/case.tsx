@@ -138,6 +138,7 @@ export function CasePage(p: CasePageProps) {
 
             <section aria-labelledby="conv-h">
               <h2 id="conv-h">Conversation</h2>
+              {p.detail.messages.length === 0 && <p class="muted">{k.status === 'merged' ? 'The messages moved to the case this one was merged into.' : 'No messages.'}</p>}
               {p.detail.messages.map((m) => {
                 const extra = p.extras.get(m.id);
                 const atts = p.attachments.get(m.id);
@@ -260,7 +261,7 @@ export function CasePage(p: CasePageProps) {
 
             <section aria-labelledby="draft-h">
               <h2 id="draft-h">Draft reply</h2>
-              {!draft && <p class="muted">No draft yet{p.detail.drafts.length ? ' (the last one was decided)' : ' (it is being written)'}.</p>}
+              {!draft && <p class="muted">{k.status === 'merged' ? 'Drafts moved with the messages.' : `No draft yet${p.detail.drafts.length ? ' (the last one was decided)' : ' (it is being written)'}.`}</p>}
               {draft && draft.status === 'pending' && <p class="muted">The draft is being written…</p>}
               {draft && open && (
                 <>

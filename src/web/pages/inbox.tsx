@@ -13,7 +13,7 @@ type UrgencyCase = Pick<QueueRow, 'firstReplyDueAt' | 'firstHumanReplyAt' | 'sta
 
 /** The reply deadline in force: a running first- or next-reply clock's, else the first-reply promise until answered. */
 export function replyDeadline(k: UrgencyCase): { dueAt: Date; kind: 'first_reply' | 'next_reply' } | null {
-  if (k.status === 'resolved') return null;
+  if (k.status === 'resolved' || k.status === 'merged') return null;
   if (k.replyDueAt) return { dueAt: k.replyDueAt, kind: k.replyKind ?? 'first_reply' };
   return k.firstHumanReplyAt ? null : { dueAt: k.firstReplyDueAt, kind: 'first_reply' };
 }
@@ -21,7 +21,7 @@ export function replyDeadline(k: UrgencyCase): { dueAt: Date; kind: 'first_reply
 /** Time left to the reply deadline, as a traffic light that also says it in words (colour is never the only cue). */
 export function urgencyOf(k: UrgencyCase, now: Date) {
   const deadline = replyDeadline(k);
-  if (!deadline) return { level: 'done' as const, label: k.status === 'resolved' ? 'Resolved' : 'Replied', left: '—', deadline };
+  if (!deadline) return { level: 'done' as const, label: k.status === 'resolved' ? 'Resolved' : k.status === 'merged' ? 'Merged' : 'Replied', left: '—', deadline };
   const minutes = Math.round((deadline.dueAt.getTime() - now.getTime()) / 60_000);
   const span = (m: number) => (Math.abs(m) >= 60 * 24 ? `${Math.floor(Math.abs(m) / (60 * 24))} d ${Math.floor((Math.abs(m) % (60 * 24)) / 60)} h`
     : Math.abs(m) >= 60 ? `${Math.floor(Math.abs(m) / 60)} h ${Math.abs(m) % 60} min` : `${Math.abs(m)} min`);
