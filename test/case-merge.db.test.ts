@@ -158,6 +158,9 @@ describe(`merging a case into another (${process.env.TEST_DB ?? 'pglite'})`, () 
     const res = await post(`/api/review/cases/${other.id}/merge`, { into: first.reference });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ source: { id: other.id, status: 'merged' }, target: { id: first.id } });
+    // the case detail the review API serves carries the customer's other cases
+    const detail = await (await api(service, `/api/review/cases/${first.reference}`)).json() as { customer: { others: { reference: string; status: string }[] } };
+    expect(detail.customer.others.filter((o) => o.status === 'merged').map((o) => o.reference).sort()).toEqual([again.reference, other.reference].sort());
     const anonymous = await fetch(`http://127.0.0.1:${service.httpPort}/api/review/cases/${other.id}/merge`, { method: 'POST', body: '{}' });
     expect(anonymous.status).toBe(401);
   });

@@ -13,6 +13,7 @@ import { customerKey, describeGap, describeSameQuestion, sameQuestion, type Comp
 
 /** The newest other cases shown; older ones are a search away. */
 export const OTHER_CASES_SHOWN = 20;
+const QUESTION_CHARS = 2000;
 
 export interface OtherCase {
   id: string; reference: string; subject: string; status: Case['status']; mailboxId: number; createdAt: Date;
@@ -50,7 +51,8 @@ async function comparable(q: Queryable, rows: Case[]): Promise<Map<string, Compa
     const top = topOf.get(r.id);
     return [r.id, {
       id: r.id, mailboxId: r.mailboxId, status: r.status, createdAt: r.createdAt, subject: r.subject,
-      question: customerText(m?.subject ?? r.subject, m?.text ?? ''), topArticle: top ? { id: top.articleId, title: top.title } : null,
+      // the opening words are the question; a long mail's tail would only cost time on every page view
+      question: customerText(m?.subject ?? r.subject, (m?.text ?? '').slice(0, QUESTION_CHARS)).slice(0, QUESTION_CHARS), topArticle: top ? { id: top.articleId, title: top.title } : null,
     }];
   }));
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { caseStatuses, cases, casePriorities } from '../db/schema/cases.js';
 import { caseMatches } from '../db/schema/matches.js';
 import { auditLog, drafts } from '../db/schema/review.js';
+import { customerContext } from '../cases/customer-cases.js';
 import { getCase } from '../cases/queries.js';
 import { caseNotesOf } from './notes.js';
 
@@ -66,19 +67,23 @@ export async function nextUnclaimed(db: Db, filter: QueueFilter, now: Date) {
   return row?.id ?? null;
 }
 
-/** Everything an agent needs on one screen: conversation, draft with citations, matches, decisions, history. */
+/**
+ * Everything an agent needs on one screen: conversation, draft with citations, matches, decisions, history, and the
+ * customer's other cases with any merge offer.
+ */
 export async function caseDetail(db: Db, idOrReference: string) {
   const base = await getCase(db, idOrReference);
   const id = base.case.id;
-  const [draftRows, matches, history, [reply], notes] = await Promise.all([
+  const [draftRows, matches, history, [reply], notes, customer] = await Promise.all([
     db.select().from(drafts).where(eq(drafts.caseId, id)).orderBy(desc(drafts.createdAt)),
     db.select().from(caseMatches).where(eq(caseMatches.caseId, id)).orderBy(desc(caseMatches.id)),
     db.select().from(auditLog).where(eq(auditLog.caseId, id)).orderBy(asc(auditLog.id)),
     db.select({ replyDueAt, replyKind }).from(cases).where(eq(cases.id, id)),
     caseNotesOf(db, id),
+    customerContext(db, base.case),
   ]);
   const current = draftRows.find((d) => ['pending', 'proposed', 'edited'].includes(d.status)) ?? null;
-  return { ...base, case: { ...base.case, replyDueAt: reply?.replyDueAt ?? null, replyKind: reply?.replyKind ?? null }, draft: current, drafts: draftRows, matches, audit: history, notes };
+  return { ...base, case: { ...base.case, replyDueAt: reply?.replyDueAt ?? null, replyKind: reply?.replyKind ?? null }, draft: current, drafts: draftRows, matches, audit: history, notes, customer };
 }
 
 /**

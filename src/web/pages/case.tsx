@@ -8,7 +8,6 @@ import { Layout } from '../layout.js';
 import { Urgency, urgencyOf } from './inbox.js';
 import { auditInWords } from '../history-words.js';
 import { REJECT_KINDS } from '../reject-reason.js';
-import type { CustomerContext } from '../../cases/customer-cases.js';
 import { CustomerCard } from './customer-context.js';
 
 export type CaseDetail = Awaited<ReturnType<typeof caseDetail>>;
@@ -31,8 +30,7 @@ export interface CasePageProps {
   remoteImages: Set<string>;
   /** saved replies in the case's language, to insert into the draft */
   savedReplies?: { id: number; title: string }[];
-  /** the customer's other cases and any merge offer */
-  customer?: CustomerContext;
+  /** mailbox names, for the customer's cases in other mailboxes */
   mailboxNames?: Map<number, string>;
 }
 
@@ -228,7 +226,7 @@ export function CasePage(p: CasePageProps) {
             </section>
           </div>
           <div class="case-side">
-            {p.customer && <CustomerCard viewer={p.viewer} kase={k} context={p.customer} mailboxNames={p.mailboxNames ?? new Map()} />}
+            <CustomerCard viewer={p.viewer} kase={k} context={p.detail.customer} mailboxNames={p.mailboxNames ?? new Map()} />
             {k.status !== 'merged' && <section class="card actions-card" aria-labelledby="actions-h">
               <h2 id="actions-h" class="visually-hidden">Actions</h2>
               <div class="actions">

@@ -11,7 +11,6 @@ import { AppError } from '../../errors.js';
 import type { RawStore } from '../../mail/raw-store.js';
 import type { Review } from '../../review/actions.js';
 import { mergeCase } from '../../cases/merge.js';
-import { customerContext } from '../../cases/customer-cases.js';
 import { addCaseNote } from '../../review/notes.js';
 import { insertSavedReply, listSavedReplies } from '../../review/saved-replies.js';
 import { caseDetail, nextUnclaimed, reviewQueue, type QueueFilter } from '../../review/inbox.js';
@@ -73,15 +72,15 @@ export function casePageRoutes(deps: { db: Db; review: Review; rawStore: RawStor
   const casePage = async (c: Context<WebEnv>, id: string, extra: { error?: string; draftBody?: string; status?: 200 | 400 | 409 } = {}) => {
     const detail = await caseDetail(db, id);
     const now = new Date();
-    const [extras, attachments, mark, names, replies, customer] = await Promise.all([
+    const [extras, attachments, mark, names, replies] = await Promise.all([
       messageExtras(db, detail.case.id), attachmentsOf(db, deps.rawStore, detail.messages), hub.caseMark(detail.case.id), listMailboxNames(db),
-      listSavedReplies(db, detail.case.language), customerContext(db, detail.case),
+      listSavedReplies(db, detail.case.language),
     ]);
     const images = new Set([c.req.query('images')].filter((v): v is string => !!v));
     return render(c, (
       <CasePage viewer={c.get('viewer')} detail={detail} extras={extras} attachments={attachments} viewers={hub.viewersOf(detail.case.id)} now={now}
         mark={mark} mailbox={names.get(detail.case.mailboxId)} notice={c.req.query('done')} error={extra.error} draftBody={extra.draftBody} remoteImages={images}
-        savedReplies={replies.map((r) => ({ id: r.id, title: r.title }))} customer={customer} mailboxNames={names} />
+        savedReplies={replies.map((r) => ({ id: r.id, title: r.title }))} mailboxNames={names} />
     ), extra.status ?? 200);
   };
 
