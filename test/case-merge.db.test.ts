@@ -5,7 +5,7 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerContext } from '../src/cases/customer-cases.js';
-import { mergeCase } from '../src/cases/merge.js';
+import { mergeCase } from '../src/review/merge-cases.js';
 import { caseEvents, cases, type Case } from '../src/db/schema/cases.js';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { inboundMessages } from '../src/db/schema/messages.js';

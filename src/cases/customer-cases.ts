@@ -1,5 +1,5 @@
 // The customer in context: their other cases beside the one an agent has open, and whether one of them asks the same
-// thing (then the page offers to merge, see src/domain/same-question.ts and src/cases/merge.ts). Agents see every
+// thing (then the page offers to merge, see src/domain/same-question.ts and src/review/merge-cases.ts). Agents see every
 // mailbox (src/web/access.ts has no per-mailbox scope), so cases in other mailboxes are listed too, but are never
 // offered for a merge.
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';

@@ -30,8 +30,8 @@ export async function findCaseForMessage(
   if (caseOfMessage.size > 0) which.push(inArray(cases.id, [...new Set(caseOfMessage.values())]));
   if (subjectReference) which.push(eq(cases.reference, subjectReference));
   if (which.length === 0) return null;
-  // Locked, in id order as a merge locks them: a merge running now (src/cases/merge.ts) finishes first, and the message
-  // follows it to the remaining case.
+  // Locked, in id order as a merge locks them: a merge running now (src/review/merge-cases.ts) finishes first, and
+  // the message follows it to the remaining case.
   const found = await db.select().from(cases).where(and(eq(cases.mailboxId, input.mailboxId), or(...which))).orderBy(asc(cases.id)).for('update');
   const choice = chooseThread(
     { inReplyTo: input.inReplyTo, references: input.references, subjectReference },
@@ -43,7 +43,7 @@ export async function findCaseForMessage(
 
 const MAX_MERGE_HOPS = 10;
 
-/** The case mail on `kase`'s thread belongs to: kase itself, or where it was merged (src/cases/merge.ts), and so on. */
+/** The case mail on `kase`'s thread belongs to: kase itself, or the case it was merged into (review/merge-cases.ts), … */
 export async function followMerges(q: Queryable, kase: Case): Promise<Case> {
   let current = kase;
   for (let hop = 0; current.mergedIntoId && hop < MAX_MERGE_HOPS; hop++) {

@@ -98,7 +98,7 @@ export class Review {
   private inCase<T>(caseId: string, fn: (tx: Tx, kase: Case, now: Date) => Promise<T>): Promise<T> {
     return this.deps.db.transaction(async (tx) => {
       const kase = await lockCase(tx, caseId);
-      // its messages, drafts and deadlines live in the case it was merged into (src/cases/merge.ts)
+      // its messages, drafts and deadlines live in the case it was merged into (src/review/merge-cases.ts)
       if (kase.status === 'merged') throw new AppError('conflict', `${kase.reference} was merged into another case: work on that one.`, false, { holder: null });
       return fn(tx, kase, this.now());
     });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { caseStatuses, casePriorities } from '../../db/schema/cases.js';
 import { parseInput } from '../../validation.js';
-import { mergeCase } from '../../cases/merge.js';
+import { mergeCase } from '../../review/merge-cases.js';
 import type { Review } from '../../review/actions.js';
 import { autoSendReport, caseDetail, nextUnclaimed, reviewQueue } from '../../review/inbox.js';
 import { principalOf, type AuthEnv } from '../principal.js';

@@ -1,5 +1,5 @@
 // The case page's "Customer" card: who writes, their other cases (any mailbox), and the offer to merge a case that
-// asks the same thing again (src/cases/customer-cases.ts decides; src/cases/merge.ts merges).
+// asks the same thing again (src/cases/customer-cases.ts decides; src/review/merge-cases.ts merges).
 import type { CustomerContext } from '../../cases/customer-cases.js';
 import type { Case } from '../../db/schema/cases.js';
 import { CsrfField, Field, StatusBadge, Time } from '../components.js';

@@ -10,7 +10,7 @@ import { findSession } from '../../auth/sessions.js';
 import { AppError } from '../../errors.js';
 import type { RawStore } from '../../mail/raw-store.js';
 import type { Review } from '../../review/actions.js';
-import { mergeCase } from '../../cases/merge.js';
+import { mergeCase } from '../../review/merge-cases.js';
 import { addCaseNote } from '../../review/notes.js';
 import { insertSavedReply, listSavedReplies } from '../../review/saved-replies.js';
 import { caseDetail, nextUnclaimed, reviewQueue, type QueueFilter } from '../../review/inbox.js';

@@ -16,7 +16,7 @@ import { planTimerMerge } from '../domain/merge-timers.js';
 import { customerKey } from '../domain/same-question.js';
 import { AppError } from '../errors.js';
 import { audit, type Actor } from '../audit/log.js';
-import { refuseIfHeld } from '../review/actions.js';
+import { refuseIfHeld } from './actions.js';
 import { onStatusChanged } from '../sla/timers.js';
 
 const OPEN_DRAFTS = ['pending', 'proposed', 'edited'] as const;
