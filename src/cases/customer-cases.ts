@@ -8,7 +8,6 @@ import { cases, customerKeySql, type Case } from '../db/schema/cases.js';
 import { caseMatches } from '../db/schema/matches.js';
 import { inboundMessages } from '../db/schema/messages.js';
 import { customerText } from '../domain/language.js';
-import { ERASED } from '../privacy/customer-data.js';
 import { customerKey, describeGap, describeSameQuestion, sameQuestion, type ComparedCase } from '../domain/same-question.js';
 
 /** The newest other cases shown; older ones are a search away. */
@@ -59,7 +58,8 @@ async function comparable(q: Queryable, rows: Case[]): Promise<Map<string, Compa
 
 export async function customerContext(q: Queryable, kase: Case): Promise<CustomerContext> {
   const [into] = kase.mergedIntoId ? await q.select({ id: cases.id, reference: cases.reference }).from(cases).where(eq(cases.id, kase.mergedIntoId)) : [];
-  if (kase.customerAddress === ERASED) return { others: [], suggestions: [], mergedInto: into ?? null };
+  // an erased customer's cases all read "[erased]" (privacy/handler.ts): no address left, no other cases
+  if (!kase.customerAddress.includes('@')) return { others: [], suggestions: [], mergedInto: into ?? null };
   const rows = await q.select().from(cases)
     .where(and(eq(customerKeySql(cases.customerAddress), customerKey(kase.customerAddress)), ne(cases.id, kase.id)))
     .orderBy(desc(cases.createdAt), asc(cases.id)).limit(OTHER_CASES_SHOWN);
