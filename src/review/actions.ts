@@ -115,6 +115,25 @@ export class Review {
     });
   }
 
+  /** Gives the case to another agent, as if they had claimed it (same expiry); the giver must not be blocked by a third's claim. */
+  assign(caseId: string, actor: Actor, assignee: Actor): Promise<Case> {
+    return this.inCase(caseId, async (tx, kase, now) => {
+      refuseIfHeld(kase, actor, now);
+      const after = { assigneeId: assignee.id, assigneeName: assignee.name, claimExpiresAt: new Date(now.getTime() + CLAIM_MINUTES * 60_000) };
+      const [updated] = await tx.update(cases).set(after).where(eq(cases.id, caseId)).returning();
+      await audit(tx, { caseId, actor, action: 'assigned', ...changedFields(kase, { assigneeId: after.assigneeId, assigneeName: after.assigneeName }) });
+      return updated!;
+    });
+  }
+
+  /**
+   * Several actions in one transaction (bulk changes from the inbox): each still locks its case, checks the claim and
+   * writes its audit row, in a savepoint of its own, so a refused case leaves the others' changes standing.
+   */
+  inOneTransaction<T>(fn: (review: Review, tx: Tx) => Promise<T>): Promise<T> {
+    return this.deps.db.transaction((tx) => fn(new Review({ ...this.deps, db: tx }), tx));
+  }
+
   release(caseId: string, actor: Actor): Promise<Case> {
     return this.inCase(caseId, async (tx, kase, now) => {
       refuseIfHeld(kase, actor, now);

@@ -15,6 +15,8 @@ export interface QueueFilter {
   category?: string;
   language?: string;
   assignee?: string;
+  /** further conditions (the inbox's search and views, src/inbox/), ANDed with the rest */
+  where?: SQL;
   limit?: number;
 }
 
@@ -32,14 +34,20 @@ const dueOrder = sql`coalesce(${replyTimer('due_at')}, ${cases.firstReplyDueAt})
 /** urgent first among cases due at the same time */
 const priorityRank = sql`case ${cases.priority} when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
 
-/** Cases that need a human, by SLA deadline then priority: agents take the next one, not the one they like. */
-export async function reviewQueue(db: Db, filter: QueueFilter = {}) {
+/** The filter as one SQL condition on cases (the inbox's view counts use it too). */
+export function queueConditions(filter: QueueFilter): SQL {
   const conditions: SQL[] = [inArray(cases.status, filter.status?.length ? filter.status : ['open', 'escalated'])];
   if (filter.mailboxId !== undefined) conditions.push(eq(cases.mailboxId, filter.mailboxId));
   if (filter.priority) conditions.push(eq(cases.priority, filter.priority));
   if (filter.category) conditions.push(eq(cases.category, filter.category));
   if (filter.language) conditions.push(eq(cases.language, filter.language));
   if (filter.assignee) conditions.push(eq(cases.assigneeName, filter.assignee));
+  if (filter.where) conditions.push(filter.where);
+  return and(...conditions)!;
+}
+
+/** Cases that need a human, by SLA deadline then priority: agents take the next one, not the one they like. */
+export async function reviewQueue(db: Db, filter: QueueFilter = {}) {
   const rows = await db
     .select({
       case: cases,
@@ -49,7 +57,7 @@ export async function reviewQueue(db: Db, filter: QueueFilter = {}) {
       replyDueAt, replyKind,
     })
     .from(cases)
-    .where(and(...conditions))
+    .where(queueConditions(filter))
     .orderBy(asc(dueOrder), asc(priorityRank), asc(cases.createdAt))
     .limit(filter.limit ?? 100);
   return rows.map((r) => ({

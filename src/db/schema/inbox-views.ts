@@ -1,0 +1,20 @@
+import { jsonb, pgTable, serial, text, timestamptz, uniqueIndex, uuid } from '../columns.js';
+import { users } from './users.js';
+
+/** The inbox filters and search a personal view keeps: the inbox URL's query parameters (src/inbox/filters.ts). */
+export type SavedInboxFilters = Partial<Record<'mailbox' | 'status' | 'priority' | 'category' | 'language' | 'assignee' | 'q', string>>;
+
+/** An agent's own inbox views ("Refunds in German"): a name and the filters to apply; deleted with the user. */
+export const inboxViews = pgTable(
+  'inbox_views',
+  {
+    id: serial('id').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    filters: jsonb('filters').$type<SavedInboxFilters>().notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('inbox_views_user_name').on(t.userId, t.name)],
+);
+
+export type InboxView = typeof inboxViews.$inferSelect;
