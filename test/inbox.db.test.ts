@@ -96,24 +96,25 @@ describe(`inbox search, views and bulk actions (${process.env.TEST_DB ?? 'pglite
 
     const discount = await saveInboxView(t.database.db, ana.id, { name: 'Discounts', filters: { q: 'discount' } });
     const closed = await saveInboxView(t.database.db, ana.id, { name: 'Closed', filters: { status: 'resolved' } });
+    const mineUrgent = await saveInboxView(t.database.db, ana.id, { name: 'Mine, parcels', filters: { view: 'mine', q: 'parcel' } });
     await saveInboxView(t.database.db, bo.id, { name: 'Bo’s', filters: {} });
     const mine = await listInboxViews(t.database.db, ana.id);
-    expect(mine.map((v) => v.name)).toEqual(['Closed', 'Discounts']);
+    expect(mine.map((v) => v.name)).toEqual(['Closed', 'Discounts', 'Mine, parcels']);
 
     const statements: string[] = [];
     const spy = { select: t.database.db.select.bind(t.database.db) };
     const counting = new Proxy(t.database.db, { get: (db, p) => (p === 'select' ? (...a: Parameters<typeof spy.select>) => (statements.push('select'), spy.select(...a)) : Reflect.get(db, p)) });
     const counts = await viewCounts(counting, me, at, mine);
     expect(statements).toHaveLength(1);
-    expect(counts.builtIn).toEqual({ mine: 1, unassigned: 2, escalated: 1, due: 1, review: 1 });
-    expect([...counts.personal.entries()].sort((a, b) => a[0] - b[0])).toEqual([[discount.id, 2], [closed.id, 1]].sort((a, b) => a[0] - b[0]));
+    expect(counts.builtIn).toEqual({ all: 4, mine: 1, unassigned: 2, escalated: 1, due: 1, review: 1 });
+    expect([...counts.personal.entries()].sort((a, b) => a[0] - b[0])).toEqual([[discount.id, 2], [closed.id, 1], [mineUrgent.id, 1]].sort((a, b) => a[0] - b[0]));
 
     // saving under the same name replaces the filters; only the owner deletes
     await saveInboxView(t.database.db, ana.id, { name: 'Discounts', filters: { q: 'codes' } });
     expect((await listInboxViews(t.database.db, ana.id)).find((v) => v.name === 'Discounts')?.filters).toEqual({ q: 'codes' });
     await expect(deleteInboxView(t.database.db, bo.id, discount.id)).rejects.toMatchObject({ code: 'not_found' });
     await deleteInboxView(t.database.db, ana.id, discount.id);
-    expect((await listInboxViews(t.database.db, ana.id)).map((v) => v.name)).toEqual(['Closed']);
+    expect((await listInboxViews(t.database.db, ana.id)).map((v) => v.name)).toEqual(['Closed', 'Mine, parcels']);
     await expect(saveInboxView(t.database.db, ana.id, { name: '  ', filters: {} })).rejects.toMatchObject({ code: 'bad_request' });
   });
 

@@ -1,6 +1,6 @@
 // Bulk changes from the inbox: assign, set priority, resolve, for many cases in one transaction. Each case goes
 // through the same Review use case as a single change (lock, claim check, audit row); what was left alone says why.
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db/client.js';
 import { cases, casePriorities } from '../db/schema/cases.js';
@@ -35,6 +35,12 @@ export async function assignableUser(db: Queryable, userId: string): Promise<Act
     .where(and(eq(users.id, userId), isNull(users.disabledAt), inArray(users.role, [...areaRoles.inbox])));
   if (!user) throw new AppError('bad_request', 'That person cannot be given cases (unknown, disabled, or not an agent).');
   return user;
+}
+
+/** Who the inbox's "assign to" list offers: active agents and admins, by name. */
+export function assignableUsers(db: Queryable): Promise<Actor[]> {
+  return db.select({ id: users.id, name: users.name }).from(users)
+    .where(and(isNull(users.disabledAt), inArray(users.role, [...areaRoles.inbox]))).orderBy(asc(users.name), asc(users.id));
 }
 
 type Snapshot = Pick<typeof cases.$inferSelect, 'id' | 'reference' | 'status' | 'priority' | 'assigneeId' | 'claimExpiresAt'>;

@@ -7,10 +7,12 @@ import { AppError } from '../errors.js';
 import type { QueueFilter } from '../review/queue.js';
 import { parseSearch, SEARCH_MAX_LENGTH, type SearchTerm } from './search-term.js';
 import { searchCondition } from './search.js';
+import { builtInViewKeys } from './view-keys.js';
 
-export const filterKeys = ['mailbox', 'status', 'priority', 'category', 'language', 'assignee', 'q'] as const;
+export const filterKeys = ['view', 'mailbox', 'status', 'priority', 'category', 'language', 'assignee', 'q'] as const;
 
 const filterInput = z.object({
+  view: z.enum(builtInViewKeys).optional().or(z.literal('')),
   mailbox: z.string().regex(/^\d{1,9}$/).optional().or(z.literal('')),
   status: z.enum([...caseStatuses, 'all']).optional().or(z.literal('')),
   priority: z.enum(casePriorities).optional().or(z.literal('')),
@@ -27,12 +29,12 @@ export function parseFilters(params: Record<string, string | undefined>): SavedI
   const out: SavedInboxFilters = {};
   for (const key of filterKeys) {
     const value = parsed.data[key]?.trim();
-    if (value) out[key] = key === 'q' ? parseSearch(value)?.text : value;
+    if (value) (out as Record<string, string | undefined>)[key] = key === 'q' ? parseSearch(value)?.text : value;
   }
   return out;
 }
 
-/** The queue filter the saved or given filters stand for (search included). */
+/** The queue filter the given filters stand for, search included (the built-in view is added by views.ts). */
 export function queueFilterOf(f: SavedInboxFilters, search: SearchTerm | null = parseSearch(f.q)): QueueFilter {
   return {
     mailboxId: f.mailbox ? Number(f.mailbox) : undefined,
@@ -46,7 +48,7 @@ export function queueFilterOf(f: SavedInboxFilters, search: SearchTerm | null = 
 /** "?status=all&q=refund" (with extra parameters such as the view), or "" when nothing is set. */
 export function queryStringOf(f: SavedInboxFilters, extra: Record<string, string | undefined> = {}): string {
   const params = new URLSearchParams();
-  for (const [k, v] of [...filterKeys.map((k) => [k, f[k]] as const), ...Object.entries(extra)]) if (v) params.set(k, v);
+  for (const [k, v] of [...filterKeys.map((k) => [k, f[k]] as const), ...Object.entries(extra)]) if (v && !(k === 'view' && v === 'all')) params.set(k, v);
   const qs = params.toString();
   return qs ? `?${qs}` : '';
 }

@@ -110,6 +110,8 @@ const notices: Record<string, string> = {
   labelled: 'Thank you: the matcher learns from it, and the question is counted for the mailbox’s threshold.',
   'queue-empty': 'No case is waiting for someone to take it.',
   'taken-meanwhile': 'Someone took that case at the same moment. Try again.',
+  'view-saved': 'View saved: it is listed under My views.',
+  'view-deleted': 'View deleted.',
   'mailbox-saved': 'Mailbox settings saved.',
   'sla-saved': 'SLA policy saved.',
 };

@@ -5,6 +5,9 @@ import { caseStatuses, casePriorities } from '../../db/schema/cases.js';
 import { parseInput } from '../../validation.js';
 import { mergeCase } from '../../review/merge-cases.js';
 import type { Review } from '../../review/actions.js';
+import { bulkInput, bulkUpdate } from '../../inbox/bulk.js';
+import { parseSearch } from '../../inbox/search-term.js';
+import { searchCondition } from '../../inbox/search.js';
 import { autoSendReport, caseDetail, nextUnclaimed, reviewQueue } from '../../review/inbox.js';
 import { principalOf, type AuthEnv } from '../principal.js';
 import { jsonBody } from '../json-body.js';
@@ -16,6 +19,7 @@ const queueQuery = z.object({
   category: z.string().max(100).optional(),
   language: z.string().max(10).optional(),
   assignee: z.string().max(200).optional(),
+  q: z.string().max(400).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const editInput = z.object({ body: z.string().min(1).max(100_000), citations: z.array(z.string()).optional() });
@@ -34,7 +38,8 @@ export function reviewRoutes(db: Db, auth: MiddlewareHandler<AuthEnv>, review: R
     .use(auth)
     .get('/queue', async (c) => {
       const filter = parseInput(queueQuery, c.req.query());
-      const queue = await reviewQueue(db, { ...filter, mailboxId: filter.mailbox });
+      const search = parseSearch(filter.q);
+      const queue = await reviewQueue(db, { ...filter, mailboxId: filter.mailbox, where: search ? searchCondition(search) : undefined });
       return c.json({ cases: queue, next: await nextUnclaimed(db, { ...filter, mailboxId: filter.mailbox }, new Date()) });
     })
     // Claims the next case in queue order: the default way to pick work.
@@ -43,6 +48,9 @@ export function reviewRoutes(db: Db, auth: MiddlewareHandler<AuthEnv>, review: R
       if (!next) return c.json({ case: null });
       return c.json({ case: await review.claim(next, who(c)) });
     })
+    // Assign, set priority or resolve many cases in one transaction; each as the single-case action would (audit row,
+    // claim check). Answers which changed and which were skipped, with the reason.
+    .post('/bulk', async (c) => c.json(await bulkUpdate(review, who(c), parseInput(bulkInput, await jsonBody(c)))))
     .get('/auto-send-report', async (c) => c.json(await autoSendReport(db, parseInput(queueQuery, c.req.query()).mailbox)))
     .get('/cases/:id', async (c) => c.json(await caseDetail(db, id(c))))
     .post('/cases/:id/claim', async (c) => c.json(await review.claim(id(c), who(c))))

@@ -1,8 +1,12 @@
 import { jsonb, pgTable, serial, text, timestamptz, uniqueIndex, uuid } from '../columns.js';
+import type { BuiltInViewKey } from '../../inbox/view-keys.js';
 import { users } from './users.js';
 
 /** The inbox filters and search a personal view keeps: the inbox URL's query parameters (src/inbox/filters.ts). */
-export type SavedInboxFilters = Partial<Record<'mailbox' | 'status' | 'priority' | 'category' | 'language' | 'assignee' | 'q', string>>;
+export type SavedInboxFilters = Partial<Record<'mailbox' | 'status' | 'priority' | 'category' | 'language' | 'assignee' | 'q', string>> & {
+  /** a built-in view the filters apply within (src/inbox/view-keys.ts) */
+  view?: BuiltInViewKey;
+};
 
 /** An agent's own inbox views ("Refunds in German"): a name and the filters to apply; deleted with the user. */
 export const inboxViews = pgTable(

@@ -1,12 +1,14 @@
 import type { reviewQueue } from '../../review/inbox.js';
 import { caseStatuses, casePriorities } from '../../db/schema/cases.js';
+import type { SavedInboxFilters } from '../../db/schema/inbox-views.js';
 import { CsrfField, ErrorSummary, Notice, Select, StatusBadge, TableWrap, Time } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
+import { BulkBar, BulkReport, SaveViewForm, SearchField, ViewsNav, type BulkOutcome, type ViewsState } from './inbox-parts.js';
 
 export type QueueRow = Awaited<ReturnType<typeof reviewQueue>>[number];
 
-export interface InboxFilters { mailbox?: string; status?: string; priority?: string; category?: string; language?: string; assignee?: string }
+export type InboxFilters = SavedInboxFilters;
 export interface FilterChoices { mailboxes: { id: number; displayName: string; address: string }[]; categories: string[]; languages: string[]; assignees: string[] }
 
 type UrgencyCase = Pick<QueueRow, 'firstReplyDueAt' | 'firstHumanReplyAt' | 'status'> & Partial<Pick<QueueRow, 'replyDueAt' | 'replyKind'>>;
@@ -62,12 +64,14 @@ export function InboxTable({ cases, now, limit }: { cases: QueueRow[]; now: Date
         <TableWrap label="Cases">
           <table class="list inbox">
             <thead><tr>
+              <td><input type="checkbox" data-select-all aria-label="Select all cases on this page" /></td>
               <th scope="col">Urgency</th><th scope="col">Subject</th><th scope="col">Time left</th><th scope="col">Priority</th>
               <th scope="col">Language</th><th scope="col">Status</th><th scope="col">Assignee</th><th scope="col">Draft</th>
             </tr></thead>
             <tbody>
               {cases.map((k) => (
                 <tr data-case={k.id}>
+                  <td><input type="checkbox" name="ids" value={k.id} form="bulk-form" aria-label={`Select ${k.reference}: ${k.subject || '(no subject)'}`} /></td>
                   <td><Urgency k={k} now={now} /></td>
                   <td>
                     <a href={`/app/cases/${k.id}`}>{k.subject || '(no subject)'}</a>
@@ -91,7 +95,7 @@ export function InboxTable({ cases, now, limit }: { cases: QueueRow[]; now: Date
 
 export function InboxPage(p: {
   viewer: Viewer; cases: QueueRow[]; limit: number; now: Date; filters: InboxFilters; choices: FilterChoices; marks: string; query: string;
-  notice?: string; error?: string;
+  views: ViewsState; assignees: { id: string; name: string }[]; bulk?: BulkOutcome; notice?: string; error?: string;
 }) {
   const f = p.filters;
   const any = (label: string) => ({ value: '', label });
@@ -105,20 +109,30 @@ export function InboxPage(p: {
         </form>
       </div>
       <Notice code={p.notice} />
+      {p.bulk && <BulkReport outcome={p.bulk} />}
       <ErrorSummary errors={{}} message={p.error} />
+      <div class="inbox-layout">
+      <ViewsNav viewer={p.viewer} views={p.views} />
+      <div class="inbox-main">
       <form method="get" action="/app/inbox" class="filters" aria-label="Filter cases">
+        <SearchField value={f.q} />
+        {f.view && <input type="hidden" name="view" value={f.view} />}
         <Select name="mailbox" label="Mailbox" value={f.mailbox ?? ''} options={[any('All mailboxes'), ...p.choices.mailboxes.map((m) => ({ value: String(m.id), label: `${m.displayName} <${m.address}>` }))]} />
         <Select name="status" label="Status" value={f.status ?? ''} options={statusFilterOptions} />
         <Select name="priority" label="Priority" value={f.priority ?? ''} options={[any('Any priority'), ...casePriorities.map((x) => ({ value: x, label: x }))]} />
         <Select name="category" label="Category" value={f.category ?? ''} options={[any('Any category'), ...p.choices.categories.map((x) => ({ value: x, label: x }))]} />
         <Select name="language" label="Language" value={f.language ?? ''} options={[any('Any language'), ...p.choices.languages.map((x) => ({ value: x, label: x }))]} />
         <Select name="assignee" label="Assignee" value={f.assignee ?? ''} options={[any('Anyone'), ...p.choices.assignees.map((x) => ({ value: x, label: x }))]} />
-        <button type="submit">Filter</button>
+        <button type="submit">Search</button>
       </form>
+      {p.views.current.filtered && <SaveViewForm viewer={p.viewer} filters={f} />}
+      <BulkBar viewer={p.viewer} back={p.query} assignees={p.assignees} />
       <div data-live="inbox" data-marks={p.marks} data-fragment={`/app/inbox/table${p.query}`}>
         <InboxTable cases={p.cases} now={p.now} limit={p.limit} />
       </div>
       <p class="small muted" id="live-status" role="status"></p>
+      </div>
+      </div>
     </Layout>
   );
 }

@@ -2,10 +2,9 @@
 // the customer's HTML mail for the case page's sandboxed frame. Actions call the same Review use cases as the API.
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { caseStatuses, casePriorities } from '../../db/schema/cases.js';
+import { casePriorities } from '../../db/schema/cases.js';
 import { findSession } from '../../auth/sessions.js';
 import { AppError } from '../../errors.js';
 import type { RawStore } from '../../mail/raw-store.js';
@@ -13,43 +12,17 @@ import type { Review } from '../../review/actions.js';
 import { mergeCase } from '../../review/merge-cases.js';
 import { addCaseNote } from '../../review/notes.js';
 import { insertSavedReply, listSavedReplies } from '../../review/saved-replies.js';
-import { caseDetail, nextUnclaimed, reviewQueue, type QueueFilter } from '../../review/inbox.js';
+import { caseDetail, nextUnclaimed } from '../../review/inbox.js';
 import { field, formOf, render, type WebEnv } from '../env.js';
 import type { LiveHub } from '../live.js';
 import { ATTACHMENT_PARSE_LIMIT, listAttachments, type AttachmentInfo } from '../attachments.js';
 import { CasePage } from '../pages/case.js';
 import { rejectReason } from '../reject-reason.js';
-import { InboxPage, InboxTable, type InboxFilters } from '../pages/inbox.js';
-import { filterChoices, listMailboxNames, messageExtras } from '../queries/cases.js';
+import { listMailboxNames, messageExtras } from '../queries/cases.js';
 import { readSessionToken, type SessionConfig } from '../session-http.js';
 import { allow } from './guards.js';
 
-const INBOX_LIMIT = 200;
 const SESSION_RECHECK_MS = 30_000;
-
-const filterInput = z.object({
-  mailbox: z.string().regex(/^\d{1,9}$/).optional().or(z.literal('')),
-  status: z.enum([...caseStatuses, 'all']).optional().or(z.literal('')),
-  priority: z.enum(casePriorities).optional().or(z.literal('')),
-  category: z.string().max(100).optional(),
-  language: z.string().max(20).optional(),
-  assignee: z.string().max(200).optional(),
-});
-
-function filtersOf(c: Context): { filters: InboxFilters; queue: QueueFilter; query: string } {
-  const parsed = filterInput.safeParse(c.req.query());
-  if (!parsed.success) throw new AppError('bad_request', 'Check the filters: one of them has a value the inbox does not know.');
-  const f = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v)) as InboxFilters;
-  const queue: QueueFilter = {
-    mailboxId: f.mailbox ? Number(f.mailbox) : undefined,
-    status: f.status === 'all' ? [...caseStatuses] : f.status ? [f.status as (typeof caseStatuses)[number]] : undefined,
-    priority: (f.priority || undefined) as QueueFilter['priority'],
-    category: f.category || undefined, language: f.language || undefined, assignee: f.assignee || undefined,
-    limit: INBOX_LIMIT,
-  };
-  const qs = new URLSearchParams(f as Record<string, string>).toString();
-  return { filters: f, queue, query: qs ? `?${qs}` : '' };
-}
 
 const actor = (c: Context<WebEnv>) => ({ id: c.get('viewer').id, name: c.get('viewer').name });
 
@@ -111,16 +84,6 @@ export function casePageRoutes(deps: { db: Db; review: Review; rawStore: RawStor
     .use('/inbox', allow('inbox'))
     .use('/cases/*', allow('inbox'))
     .use('/events', allow('inbox'))
-    .get('/inbox', async (c) => {
-      const { filters, queue, query } = filtersOf(c);
-      const [cases, choices, marks] = await Promise.all([reviewQueue(db, queue), filterChoices(db), hub.marks()]);
-      return render(c, <InboxPage viewer={c.get('viewer')} cases={cases} limit={INBOX_LIMIT} now={new Date()} filters={filters} choices={choices} marks={marks} query={query} notice={c.req.query('done')} />);
-    })
-    .get('/inbox/table', async (c) => {
-      const { queue } = filtersOf(c);
-      c.header('cache-control', 'no-store');
-      return c.html(<InboxTable cases={await reviewQueue(db, queue)} now={new Date()} limit={INBOX_LIMIT} />);
-    })
     .post('/inbox/next', async (c) => {
       const next = await nextUnclaimed(db, {}, new Date());
       if (!next) return c.redirect('/app/inbox?done=queue-empty', 303);

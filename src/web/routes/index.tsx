@@ -14,6 +14,7 @@ import { ErrorPage } from '../pages/error.js';
 import { LiveHub } from '../live.js';
 import { adminRoutes } from './admin.js';
 import { casePageRoutes } from './cases.js';
+import { inboxRoutes } from './inbox.js';
 import { messageFrameRoutes } from './messages.js';
 import { playgroundRoutes } from './playground.js';
 import { authRoutes } from './auth.js';
@@ -108,6 +109,7 @@ export function webRoutes(deps: WebDeps) {
   const pages = new Hono<WebEnv>();
   pages.use('*', pageHeaders, formLimit, sessionGate(db, deps.config));
   pages.route('/', homeRoutes(db, deps.config));
+  pages.route('/', inboxRoutes({ db, review: deps.review, hub }));
   pages.route('/', casePageRoutes({ db, review: deps.review, rawStore: deps.rawStore, hub, config: deps.config }));
   pages.route('/kb', playgroundRoutes(deps.knowledge, db));
   pages.route('/kb', savedReplyRoutes(db));

@@ -81,7 +81,11 @@
           const before = live.querySelector('#inbox-table')?.dataset.count;
           // Keep the keyboard focus on the same case link across the refresh.
           const focused = document.activeElement?.closest?.('tr[data-case]')?.dataset.case;
+          // ...and the ticked boxes of the bulk bar.
+          const ticked = new Set([...live.querySelectorAll('input[name="ids"]:checked')].map((b) => b.value));
           live.innerHTML = html;
+          for (const box of live.querySelectorAll('input[name="ids"]')) box.checked = ticked.has(box.value);
+          document.dispatchEvent(new Event('selection-restored'));
           if (focused) live.querySelector(`tr[data-case="${CSS.escape(focused)}"] a`)?.focus();
           const after = live.querySelector('#inbox-table')?.dataset.count;
           if (liveStatus && before !== after) liveStatus.textContent = `Inbox updated: ${after} case${after === '1' ? '' : 's'}.`;
@@ -102,6 +106,30 @@
     });
     source.addEventListener('hello', () => live.setAttribute('data-connected', 'true'));
     if (!isCase) setInterval(refresh, 60_000);
+  }
+
+  // Inbox bulk bar: the count of ticked cases is announced (role=status); "select all" ticks every case on the page.
+  const bulkCount = document.getElementById('bulk-count');
+  if (bulkCount) {
+    const boxes = () => [...document.querySelectorAll('input[name="ids"][form="bulk-form"]')];
+    const update = () => {
+      const all = boxes();
+      const n = all.filter((b) => b.checked).length;
+      bulkCount.textContent = n === 0 ? 'No cases selected.' : `${n} case${n === 1 ? '' : 's'} selected.`;
+      const toggle = document.querySelector('[data-select-all]');
+      if (toggle) {
+        toggle.checked = n > 0 && n === all.length;
+        toggle.indeterminate = n > 0 && n < all.length;
+      }
+    };
+    document.addEventListener('change', (event) => {
+      const target = event.target;
+      if (!(target instanceof HTMLInputElement)) return;
+      if (target.matches('[data-select-all]')) for (const box of boxes()) box.checked = target.checked;
+      if (target.matches('[data-select-all], input[name="ids"]')) update();
+    });
+    document.addEventListener('selection-restored', update);
+    update();
   }
 
   // "Show remote images": reload that message's frame with remote images allowed, without leaving the page.
