@@ -15,7 +15,7 @@ import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { drafts } from '../src/db/schema/review.js';
 import { saveInboxView, listInboxViews } from '../src/inbox/view-store.js';
 import { inboxFilter, viewCounts } from '../src/inbox/views.js';
-import { reviewQueue } from '../src/review/queue.js';
+import { reviewQueue } from '../src/review/inbox.js';
 import { rng } from './support/corpus.js';
 
 const arg = (name: string, fallback: string) => {

@@ -15,7 +15,7 @@ import { caseIdByReference } from '../src/inbox/search.js';
 import { deleteInboxView, listInboxViews, saveInboxView } from '../src/inbox/view-store.js';
 import { builtInFilter, viewCounts, withinView } from '../src/inbox/views.js';
 import { Review } from '../src/review/actions.js';
-import { reviewQueue } from '../src/review/queue.js';
+import { reviewQueue } from '../src/review/inbox.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 
 const at = new Date('2026-11-20T10:00:00Z');

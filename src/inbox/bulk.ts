@@ -4,13 +4,15 @@ import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db/client.js';
 import { cases, casePriorities } from '../db/schema/cases.js';
+import type { Role } from '../db/schema/auth.js';
 import { users } from '../db/schema/users.js';
 import { AppError } from '../errors.js';
 import type { Review } from '../review/actions.js';
-import type { Actor } from '../review/audit.js';
-import { areaRoles } from '../web/access.js';
+import type { Actor } from '../audit/log.js';
 
 export const BULK_MAX_CASES = 200;
+/** who may be given cases: the roles that work the inbox (the web's access table uses this list) */
+export const CASE_WORKER_ROLES: readonly Role[] = ['admin', 'agent'];
 
 export const bulkInput = z.object({
   caseIds: z.array(z.string().uuid()).min(1, 'Select at least one case.').max(BULK_MAX_CASES, `At most ${BULK_MAX_CASES} cases at a time.`),
@@ -32,7 +34,7 @@ export interface BulkResult {
 /** An agent or admin who may work cases and is not disabled; anyone else cannot be given one. */
 export async function assignableUser(db: Queryable, userId: string): Promise<Actor> {
   const [user] = await db.select({ id: users.id, name: users.name }).from(users)
-    .where(and(eq(users.id, userId), isNull(users.disabledAt), inArray(users.role, [...areaRoles.inbox])));
+    .where(and(eq(users.id, userId), isNull(users.disabledAt), inArray(users.role, [...CASE_WORKER_ROLES])));
   if (!user) throw new AppError('bad_request', 'That person cannot be given cases (unknown, disabled, or not an agent).');
   return user;
 }
@@ -40,7 +42,7 @@ export async function assignableUser(db: Queryable, userId: string): Promise<Act
 /** Who the inbox's "assign to" list offers: active agents and admins, by name. */
 export function assignableUsers(db: Queryable): Promise<Actor[]> {
   return db.select({ id: users.id, name: users.name }).from(users)
-    .where(and(isNull(users.disabledAt), inArray(users.role, [...areaRoles.inbox]))).orderBy(asc(users.name), asc(users.id));
+    .where(and(isNull(users.disabledAt), inArray(users.role, [...CASE_WORKER_ROLES]))).orderBy(asc(users.name), asc(users.id));
 }
 
 type Snapshot = Pick<typeof cases.$inferSelect, 'id' | 'reference' | 'status' | 'priority' | 'assigneeId' | 'claimExpiresAt'>;

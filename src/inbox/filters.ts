@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { caseStatuses, casePriorities } from '../db/schema/cases.js';
 import type { SavedInboxFilters } from '../db/schema/inbox-views.js';
 import { AppError } from '../errors.js';
-import type { QueueFilter } from '../review/queue.js';
+import type { QueueFilter } from '../review/inbox.js';
 import { parseSearch, SEARCH_MAX_LENGTH, type SearchTerm } from './search-term.js';
 import { searchCondition } from './search.js';
 import { builtInViewKeys } from './view-keys.js';

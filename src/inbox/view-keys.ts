@@ -1,5 +1,7 @@
-// The built-in inbox views every agent has (their conditions are in views.ts).
-export const builtInViewKeys = ['all', 'mine', 'unassigned', 'escalated', 'due', 'review'] as const;
+// The built-in inbox views every agent has (their conditions are in views.ts); the keys live with the saved views' table.
+import { builtInViewKeys } from '../db/schema/inbox-views.js';
+
+export { builtInViewKeys };
 export type BuiltInViewKey = (typeof builtInViewKeys)[number];
 
 export const builtInViewLabels: Record<BuiltInViewKey, string> = {

@@ -3,7 +3,7 @@ import { and, eq, gt, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { cases } from '../db/schema/cases.js';
 import type { InboxView } from '../db/schema/inbox-views.js';
-import { queueConditions, type QueueFilter } from '../review/queue.js';
+import { queueConditions, type QueueFilter } from '../review/inbox.js';
 import type { SavedInboxFilters } from '../db/schema/inbox-views.js';
 import { queueFilterOf } from './filters.js';
 import { builtInViewKeys, type BuiltInViewKey } from './view-keys.js';

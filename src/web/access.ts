@@ -1,11 +1,12 @@
 // Which parts of the web app each role may use. Navigation and route guards both read this table, so a link is
 // shown exactly when following it would be allowed.
 import type { Role } from '../db/schema/auth.js';
+import { CASE_WORKER_ROLES } from '../inbox/bulk.js';
 
 export type Area = 'inbox' | 'kb' | 'kbWrite' | 'dashboard' | 'admin';
 
 export const areaRoles: Record<Area, readonly Role[]> = {
-  inbox: ['admin', 'agent'],
+  inbox: CASE_WORKER_ROLES,
   kb: ['admin', 'agent', 'knowledge_manager'],
   kbWrite: ['admin', 'knowledge_manager'],
   dashboard: ['admin', 'agent', 'knowledge_manager'],

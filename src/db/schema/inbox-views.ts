@@ -1,11 +1,13 @@
 import { jsonb, pgTable, serial, text, timestamptz, uniqueIndex, uuid } from '../columns.js';
-import type { BuiltInViewKey } from '../../inbox/view-keys.js';
 import { users } from './users.js';
+
+/** The built-in inbox views every agent has (their conditions: src/inbox/views.ts). */
+export const builtInViewKeys = ['all', 'mine', 'unassigned', 'escalated', 'due', 'review'] as const;
 
 /** The inbox filters and search a personal view keeps: the inbox URL's query parameters (src/inbox/filters.ts). */
 export type SavedInboxFilters = Partial<Record<'mailbox' | 'status' | 'priority' | 'category' | 'language' | 'assignee' | 'q', string>> & {
   /** a built-in view the filters apply within (src/inbox/view-keys.ts) */
-  view?: BuiltInViewKey;
+  view?: (typeof builtInViewKeys)[number];
 };
 
 /** An agent's own inbox views ("Refunds in German"): a name and the filters to apply; deleted with the user. */

@@ -12,7 +12,7 @@ import { caseIdByReference } from '../../inbox/search.js';
 import { deleteInboxView, listInboxViews, saveInboxView } from '../../inbox/view-store.js';
 import { inboxFilter, viewCounts } from '../../inbox/views.js';
 import type { Review } from '../../review/actions.js';
-import { reviewQueue } from '../../review/queue.js';
+import { reviewQueue } from '../../review/inbox.js';
 import { field, formOf, render, type WebEnv } from '../env.js';
 import type { LiveHub } from '../live.js';
 import type { BulkOutcome } from '../pages/inbox-parts.js';
