@@ -46,7 +46,7 @@ import { slaTimers } from '../src/db/schema/sla.js';
 import { errorResponse } from '../src/api/errors.js';
 import type { AuthEnv } from '../src/api/principal.js';
 import { reportRoutes } from '../src/api/routes/reports.js';
-import { articlePerformance } from '../src/insight/article-performance.js';
+import { articlePerformance, performanceOfArticle } from '../src/insight/article-performance.js';
 import { localDateStart } from '../src/domain/time-zone.js';
 import type { ReportFilter } from '../src/insight/reports/query.js';
 import { responseTimes } from '../src/insight/reports/response-times.js';
@@ -479,6 +479,17 @@ describe(`reports and article performance (${process.env.TEST_DB ?? 'pglite'})`,
       const strict = await articlePerformance(db(), { minShared: 1, margin: 0.05 });
       // within 5%: C2 (0.78 >= 0.76) and C5 (0.59 >= 0.57); not C1 (0.85 < 0.855), not C4 (0.65 < 0.665)
       expect(strict.competing.map((p) => [p.a, p.b, p.sharedQuestions])).toEqual([[B, A, 1], [C, A, 1]]);
+    });
+
+    it('gives one article\'s figures per version, newest first, for its page', async () => {
+      const all = (await articlePerformance(db(), {})).articles;
+      // track-parcel: v2 (C2, C4, C5) and v1 (C6's suggestion); the other articles' rows are left out
+      expect(await performanceOfArticle(db(), A)).toEqual(all.filter((r) => r.articleId === A).sort((x, y) => y.version - x.version));
+      expect((await performanceOfArticle(db(), A)).map((r) => r.version)).toEqual([2, 1]);
+      expect((await performanceOfArticle(db(), A, { from: localDateStart('2026-10-26', BERLIN), to: TO }))).toEqual([
+        { articleId: A, version: 2, title: 'Track your parcel', suggested: 0, cited: 2, approvedUnchanged: 1, edited: 0, rejected: 1, deflected: 0 },
+      ]);
+      expect(await performanceOfArticle(db(), D)).toEqual([]); // never matched
     });
   });
 

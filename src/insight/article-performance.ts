@@ -85,17 +85,19 @@ function check(opts: ArticlePerformanceOptions): { margin: number; minShared: nu
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
-export async function articlePerformance(db: Db, opts: ArticlePerformanceOptions = {}): Promise<ArticlePerformance> {
-  const { margin, minShared } = check(opts);
-  const unchanged = sql`d.body = regexp_replace(coalesce(d.generated_body, ''), '^\\s+|\\s+$', '', 'g')`;
+type VersionRow = { article_id: string; version: number; title: string | null } & Record<'suggested' | 'cited' | 'approved_unchanged' | 'edited' | 'rejected' | 'deflected', number>;
 
-  const perVersion = selectRows<{ article_id: string; version: number; title: string | null } & Record<'suggested' | 'cited' | 'approved_unchanged' | 'edited' | 'rejected' | 'deflected', number>>(db, sql`
+/** Figures per article version; `articleId` limits them to one article's versions. */
+function perVersionRows(db: Db, opts: ArticlePerformanceOptions, articleId?: string) {
+  const unchanged = sql`d.body = regexp_replace(coalesce(d.generated_body, ''), '^\\s+|\\s+$', '', 'g')`;
+  const only = articleId === undefined ? sql`true` : sql`x."articleId" = ${articleId}`;
+  return selectRows<VersionRow>(db, sql`
     with suggested as (
       select x."articleId" as article_id, x.version, count(distinct o.id)::int as n
       from outbox o
       join case_matches cm on cm.case_id = o.case_id and cm.inbound_message_id = o.inbound_message_id
       cross join lateral jsonb_to_recordset(cm.suggested) as x("articleId" text, version int)
-      where o.kind = 'acknowledgement' and ${inRange(sql`o.created_at`, opts)}
+      where o.kind = 'acknowledgement' and ${inRange(sql`o.created_at`, opts)} and ${only}
       group by 1, 2
     ),
     drafted as (
@@ -106,7 +108,7 @@ export async function articlePerformance(db: Db, opts: ArticlePerformanceOptions
         count(distinct d.id) filter (where d.status = 'rejected' and ${inRange(sql`d.decided_at`, opts)})::int as rejected
       from drafts d
       cross join lateral jsonb_to_recordset(d.citations) as x("articleId" text, version int)
-      where jsonb_typeof(d.citations) = 'array'
+      where jsonb_typeof(d.citations) = 'array' and ${only}
       group by 1, 2
     ),
     deflected as (
@@ -116,7 +118,7 @@ export async function articlePerformance(db: Db, opts: ArticlePerformanceOptions
       join case_matches cm on cm.case_id = o.case_id and cm.inbound_message_id = o.inbound_message_id
       cross join lateral jsonb_to_recordset(cm.suggested) as x("articleId" text, version int)
       where c.status = 'resolved' and ${inRange(sql`c.resolved_at`, opts)}
-        and not exists (select 1 from outbox r where r.case_id = c.id and r.kind = 'reply')
+        and not exists (select 1 from outbox r where r.case_id = c.id and r.kind = 'reply') and ${only}
       group by 1, 2
     ),
     keys as (
@@ -132,6 +134,27 @@ export async function articlePerformance(db: Db, opts: ArticlePerformanceOptions
     left join article_versions v on v.article_id = k.article_id and v.version = k.version
     left join articles a on a.id = k.article_id
     where k.article_id is not null and k.version is not null`);
+}
+
+const toVersion = (r: VersionRow): ArticleVersionPerformance => ({
+  articleId: r.article_id, version: num(r.version), title: r.title,
+  suggested: num(r.suggested), cited: num(r.cited), approvedUnchanged: num(r.approved_unchanged),
+  edited: num(r.edited), rejected: num(r.rejected), deflected: num(r.deflected),
+});
+
+const anything = (r: ArticleVersionPerformance) => r.suggested + r.cited + r.approvedUnchanged + r.edited + r.rejected + r.deflected > 0;
+
+/** One article's figures, newest version first (for its page): only the versions that did something. */
+export async function performanceOfArticle(db: Db, articleId: string, opts: ArticlePerformanceOptions = {}): Promise<ArticleVersionPerformance[]> {
+  check(opts);
+  const rows = await perVersionRows(db, opts, articleId);
+  return rows.map(toVersion).filter(anything).sort((x, y) => y.version - x.version);
+}
+
+export async function articlePerformance(db: Db, opts: ArticlePerformanceOptions = {}): Promise<ArticlePerformance> {
+  const { margin, minShared } = check(opts);
+
+  const perVersion = perVersionRows(db, opts);
 
   const neverMatched = selectRows<{ article_id: string; title: string }>(db, sql`
     with matched as (
@@ -182,12 +205,8 @@ export async function articlePerformance(db: Db, opts: ArticlePerformanceOptions
 
   const [versionRows, neverRows, pairRows] = await Promise.all([perVersion, neverMatched, competing]);
   const articles = versionRows
-    .map((r) => ({
-      articleId: r.article_id, version: num(r.version), title: r.title,
-      suggested: num(r.suggested), cited: num(r.cited), approvedUnchanged: num(r.approved_unchanged),
-      edited: num(r.edited), rejected: num(r.rejected), deflected: num(r.deflected),
-    }))
-    .filter((r) => r.suggested + r.cited + r.approvedUnchanged + r.edited + r.rejected + r.deflected > 0)
+    .map(toVersion)
+    .filter(anything)
     .sort((x, y) => y.suggested + y.cited - (x.suggested + x.cited) || x.articleId.localeCompare(y.articleId) || x.version - y.version);
   return {
     articles,
