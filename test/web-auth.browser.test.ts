@@ -81,7 +81,7 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
 
     await signIn(page, ADMIN);
     expect(new URL(page.url()).pathname).toBe('/app/inbox');
-    expect(await navLabels(page)).toEqual(['Inbox', 'Knowledge base', 'Dashboard', 'Admin']);
+    expect(await navLabels(page)).toEqual(['Inbox', 'Knowledge base', 'Knowledge gaps', 'Dashboard', 'Admin']);
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({ name: 'firstreply_session', httpOnly: true, sameSite: 'Lax', path: '/' });
 
@@ -111,7 +111,7 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
     const { context, page } = await newPage();
     await signIn(page, KM);
     expect(new URL(page.url()).pathname).toBe('/app/kb');
-    expect(await navLabels(page)).toEqual(['Knowledge base', 'Dashboard']);
+    expect(await navLabels(page)).toEqual(['Knowledge base', 'Knowledge gaps', 'Dashboard']);
 
     await page.getByRole('link', { name: 'New article' }).click();
     await page.getByLabel('Id', { exact: true }).fill('card-arrival');

@@ -3,9 +3,9 @@ import { homeFor, mayUse, navItems, safeNext } from './access.js';
 
 describe('web access', () => {
   it.each([
-    ['admin', ['Inbox', 'Knowledge base', 'Dashboard', 'Admin'], '/app/inbox'],
+    ['admin', ['Inbox', 'Knowledge base', 'Knowledge gaps', 'Dashboard', 'Admin'], '/app/inbox'],
     ['agent', ['Inbox', 'Knowledge base', 'Dashboard'], '/app/inbox'],
-    ['knowledge_manager', ['Knowledge base', 'Dashboard'], '/app/kb'],
+    ['knowledge_manager', ['Knowledge base', 'Knowledge gaps', 'Dashboard'], '/app/kb'],
   ] as const)('%s sees %j and lands on %s', (role, labels, home) => {
     expect(navItems.filter((i) => mayUse(role, i.area)).map((i) => i.label)).toEqual(labels);
     expect(homeFor(role)).toBe(home);

@@ -3,12 +3,13 @@
 import type { Role } from '../db/schema/auth.js';
 import { CASE_WORKER_ROLES } from '../inbox/bulk.js';
 
-export type Area = 'inbox' | 'kb' | 'kbWrite' | 'dashboard' | 'admin';
+export type Area = 'inbox' | 'kb' | 'kbWrite' | 'gaps' | 'dashboard' | 'admin';
 
 export const areaRoles: Record<Area, readonly Role[]> = {
   inbox: CASE_WORKER_ROLES,
   kb: ['admin', 'agent', 'knowledge_manager'],
   kbWrite: ['admin', 'knowledge_manager'],
+  gaps: ['admin', 'knowledge_manager'],
   dashboard: ['admin', 'agent', 'knowledge_manager'],
   admin: ['admin'],
 };
@@ -20,6 +21,7 @@ export function mayUse(role: Role, area: Area): boolean {
 export const navItems: { area: Area; label: string; href: string }[] = [
   { area: 'inbox', label: 'Inbox', href: '/app/inbox' },
   { area: 'kb', label: 'Knowledge base', href: '/app/kb' },
+  { area: 'gaps', label: 'Knowledge gaps', href: '/app/kb/gaps' },
   { area: 'dashboard', label: 'Dashboard', href: '/app/dashboard' },
   { area: 'admin', label: 'Admin', href: '/app/admin/users' },
 ];

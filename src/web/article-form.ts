@@ -30,6 +30,11 @@ export function valuesFromArticle(a: Article): ArticleFormValues {
   };
 }
 
+/** A knowledge gap's suggestion as a new article (src/insight/gap-article.ts). */
+export function valuesFromGap(g: { title: string; body: string; language: string; examples: string[] }): ArticleFormValues {
+  return { ...emptyArticleValues, title: g.title, body: g.body, language: g.language, examples: g.examples.join('\n') };
+}
+
 export function valuesFromForm(form: Form): ArticleFormValues {
   const values = { ...emptyArticleValues };
   for (const key of Object.keys(values) as (keyof ArticleFormValues)[]) values[key] = field(form, key);

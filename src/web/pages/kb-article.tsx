@@ -1,12 +1,14 @@
 import { raw } from 'hono/html';
 import type { getArticle } from '../../kb/articles.js';
 import type { GeneratedQuestion } from '../../kb/generated-questions/manage.js';
+import type { ArticleVersionPerformance } from '../../insight/article-performance.js';
 import { articlePublicUrl, helpCentrePath } from '../../kb/public-url.js';
 import { mayUse } from '../access.js';
 import { CsrfField, Notice, StatusBadge, TableWrap, Time } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
 import { renderMarkdown } from '../markdown.js';
+import { ArticlePerformanceSection } from './kb-performance.js';
 
 export type ArticleWithVersions = Awaited<ReturnType<typeof getArticle>>;
 
@@ -47,7 +49,7 @@ function GeneratedQuestions({ viewer, a, questions, canWrite }: { viewer: Viewer
   );
 }
 
-export function KbArticlePage({ viewer, article: a, notice, publicBase, generatedQuestions = [] }: { viewer: Viewer; article: ArticleWithVersions; notice?: string; publicBase: string; generatedQuestions?: GeneratedQuestion[] }) {
+export function KbArticlePage({ viewer, article: a, notice, publicBase, generatedQuestions = [], performance = [] }: { viewer: Viewer; article: ArticleWithVersions; notice?: string; publicBase: string; generatedQuestions?: GeneratedQuestion[]; performance?: ArticleVersionPerformance[] }) {
   const ackLink = articlePublicUrl(a, publicBase);
   const canWrite = mayUse(viewer.role, 'kbWrite');
   const recent = a.versions.slice(0, 5);
@@ -89,6 +91,7 @@ export function KbArticlePage({ viewer, article: a, notice, publicBase, generate
         {a.examples.length ? <ul class="examples">{a.examples.map((e) => <li>{e}</li>)}</ul> : <p class="muted">None yet.</p>}
       </section>
       <GeneratedQuestions viewer={viewer} a={a} questions={generatedQuestions} canWrite={canWrite} />
+      <ArticlePerformanceSection rows={performance} />
       <section aria-labelledby="versions-h">
         <h2 id="versions-h">Recent versions</h2>
         <TableWrap label="Recent versions">

@@ -17,6 +17,8 @@ export interface EditorProps {
   previewHtml?: string;
   /** publicBaseUrl(config): the help centre's address, for the link acknowledgements carry. */
   publicBase: string;
+  /** Writing the article a knowledge gap asks for: saving it accepts the gap. */
+  gap?: { id: number; size: number };
 }
 
 /** What an acknowledgement will link to, from what the form holds now (a new article's id may not be chosen yet). */
@@ -42,9 +44,16 @@ export function KbEditorPage(p: EditorProps) {
       </nav>
       <h1>{title}</h1>
       <ErrorSummary errors={e} message={p.formError} />
+      {p.gap && (
+        <p class="notice" data-gap-note>
+          Written for a <a href="/app/kb/gaps">knowledge gap</a> of {p.gap.size} customer {p.gap.size === 1 ? 'question' : 'questions'}: the title, body,
+          language and example questions below are its suggestion. Creating the draft marks the gap accepted; publish the article when it is ready.
+        </p>
+      )}
       <form method="post" action={action} class="editor" data-editor>
         <CsrfField viewer={p.viewer} />
         {!creating && <input type="hidden" name="expectedVersion" value={v.expectedVersion} />}
+        {creating && p.gap && <input type="hidden" name="gap" value={String(p.gap.id)} />}
         <div class="editor-grid">
           <div class="stack">
             {creating && (

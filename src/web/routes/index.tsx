@@ -19,6 +19,7 @@ import { messageFrameRoutes } from './messages.js';
 import { playgroundRoutes } from './playground.js';
 import { authRoutes } from './auth.js';
 import { homeRoutes } from './home.js';
+import { gapPageRoutes } from './gaps.js';
 import { kbPageRoutes } from './kb.js';
 import { savedReplyRoutes } from './saved-replies.js';
 import { helpRoutes } from './help.js';
@@ -111,6 +112,7 @@ export function webRoutes(deps: WebDeps) {
   pages.route('/', homeRoutes(db, deps.config));
   pages.route('/', inboxRoutes({ db, review: deps.review, hub }));
   pages.route('/', casePageRoutes({ db, review: deps.review, rawStore: deps.rawStore, hub, config: deps.config }));
+  pages.route('/kb/gaps', gapPageRoutes(db, deps.knowledge));
   pages.route('/kb', playgroundRoutes(deps.knowledge, db));
   pages.route('/kb', savedReplyRoutes(db));
   pages.route('/kb', kbPageRoutes(db, deps.knowledge, publicBaseUrl(deps.config)));

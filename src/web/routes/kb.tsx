@@ -9,7 +9,9 @@ import { deleteGeneratedQuestion, listGeneratedQuestions } from '../../kb/genera
 import type { KnowledgeBase } from '../../kb/knowledge.js';
 import { archiveArticle, createArticle, getArticle, getVersion, listArticles, publishArticle, updateArticle } from '../../kb/articles.js';
 import { articleToMarkdown } from '../../kb/transfer.js';
-import { createInput, emptyArticleValues, updateInput, valuesFromArticle, valuesFromForm, type ArticleFormValues } from '../article-form.js';
+import { gapDraft, writeGapArticle, type GapDraft } from '../../insight/gap-article.js';
+import { performanceOfArticle } from '../../insight/article-performance.js';
+import { createInput, emptyArticleValues, updateInput, valuesFromArticle, valuesFromForm, valuesFromGap, type ArticleFormValues } from '../article-form.js';
 import { field, fieldErrors, formOf, render, type WebEnv } from '../env.js';
 import { renderMarkdown } from '../markdown.js';
 import { articleHref, KbArticlePage } from '../pages/kb-article.js';
@@ -22,15 +24,25 @@ import { transferRoutes } from './kb-transfer.js';
 const PAGE_SIZE = 50;
 const versionNumber = z.coerce.number().int().positive();
 const questionId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const gapId = questionId;
 
 export const who = (c: Context<WebEnv>) => ({ by: c.get('viewer').name });
 
 /** Validation and version conflicts go back to the editor with what was typed; anything else is a real error. */
-function editorError(c: Context<WebEnv>, publicBase: string, err: unknown, values: ArticleFormValues, articleId?: string) {
+function editorError(c: Context<WebEnv>, publicBase: string, err: unknown, values: ArticleFormValues, articleId?: string, gap?: EditorGap) {
   if (!(err instanceof AppError) || !['bad_request', 'conflict'].includes(err.code)) throw err;
   const errors = err.code === 'bad_request' ? fieldErrors(err.details) : {};
   const formError = err.code === 'conflict' ? err.message : Object.keys(errors).length ? undefined : err.message;
-  return render(c, <KbEditorPage viewer={c.get('viewer')} publicBase={publicBase} articleId={articleId} values={values} errors={errors} formError={formError} />, err.code === 'conflict' ? 409 : 400);
+  return render(c, <KbEditorPage viewer={c.get('viewer')} publicBase={publicBase} articleId={articleId} values={values} errors={errors} formError={formError} gap={gap} />, err.code === 'conflict' ? 409 : 400);
+}
+
+type EditorGap = { id: number; size: number };
+
+/** The knowledge gap a new article is written for (?gap= or the form's hidden field), if any. */
+async function gapOf(db: Db, raw: string | undefined): Promise<(EditorGap & { draft: GapDraft }) | undefined> {
+  if (!raw) return undefined;
+  const draft = await gapDraft(db, parseInput(gapId, raw));
+  return { id: draft.id, size: draft.size, draft };
 }
 
 /** `publicBase`: publicBaseUrl(config), for the link an acknowledgement carries (src/kb/public-url.ts). */
@@ -65,16 +77,24 @@ export function kbPageRoutes(db: Db, knowledge?: Pick<KnowledgeBase, 'requestRef
         return render(c, <KbListPage viewer={c.get('viewer')} articles={[]} total={0} filters={filters} error={`Check the filters — ${err.message}`} />, 400);
       }
     })
-    .get('/new', write, (c) => render(c, <KbEditorPage viewer={c.get('viewer')} publicBase={publicBase} values={emptyArticleValues} />))
+    // ?gap=ID: "Write this article" from the knowledge-gap report, the form prefilled with the gap's suggestion.
+    .get('/new', write, async (c) => {
+      const gap = await gapOf(db, c.req.query('gap'));
+      if (gap && gap.draft.status !== 'open') throw new AppError('conflict', `knowledge gap ${gap.id} is already ${gap.draft.status}`);
+      const values = gap ? valuesFromGap(gap.draft) : emptyArticleValues;
+      return render(c, <KbEditorPage viewer={c.get('viewer')} publicBase={publicBase} values={values} gap={gap} />);
+    })
     .post('/new', write, async (c) => {
       const form = await formOf(c);
       const values = valuesFromForm(form);
-      if (field(form, 'intent') === 'preview') return render(c, <KbEditorPage viewer={c.get('viewer')} publicBase={publicBase} values={values} previewHtml={renderMarkdown(values.body)} />);
+      const gap = await gapOf(db, field(form, 'gap') || undefined);
+      if (field(form, 'intent') === 'preview') return render(c, <KbEditorPage viewer={c.get('viewer')} publicBase={publicBase} values={values} previewHtml={renderMarkdown(values.body)} gap={gap} />);
       try {
-        const article = await createArticle(db, createInput(values), who(c));
-        return c.redirect(`${articleHref(article.id)}?done=created`, 303);
+        // For a gap: the draft and the gap's acceptance in one transaction.
+        const article = gap ? (await writeGapArticle(db, gap.id, createInput(values), who(c))).article : await createArticle(db, createInput(values), who(c));
+        return c.redirect(`${articleHref(article.id)}?done=${gap ? 'gap-accepted' : 'created'}`, 303);
       } catch (err) {
-        return editorError(c, publicBase, err, values);
+        return editorError(c, publicBase, err, values, undefined, gap);
       }
     })
     // For app.js's live preview: an HTML fragment, sanitised like the article page.
@@ -82,8 +102,8 @@ export function kbPageRoutes(db: Db, knowledge?: Pick<KnowledgeBase, 'requestRef
     .route('/', transferRoutes(db))
     .get('/articles/:id', async (c) => {
       const article = await getArticle(db, c.req.param('id'));
-      const generatedQuestions = await listGeneratedQuestions(db, article.id);
-      return render(c, <KbArticlePage viewer={c.get('viewer')} publicBase={publicBase} article={article} generatedQuestions={generatedQuestions} notice={c.req.query('done')} />);
+      const [generatedQuestions, performance] = await Promise.all([listGeneratedQuestions(db, article.id), performanceOfArticle(db, article.id)]);
+      return render(c, <KbArticlePage viewer={c.get('viewer')} publicBase={publicBase} article={article} generatedQuestions={generatedQuestions} performance={performance} notice={c.req.query('done')} />);
     })
     // A wrong generated question goes; the refresh after every POST (above) drops it from matching.
     .post('/articles/:id/generated-questions/:qid/delete', write, async (c) => {
