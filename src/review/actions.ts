@@ -22,6 +22,12 @@ import { labelCaseQuestion, type LabelResult } from '../kb/labels.js';
 export const CLAIM_MINUTES = 30;
 const OPEN_DRAFT = ['proposed', 'edited'] as const;
 
+/**
+ * Line breaks as the drafter writes them: a browser submits a textarea with CRLF, and a reply sent as generated must
+ * compare equal to the generated body (audit's `unchanged`, article performance's "approved unchanged").
+ */
+const unixLines = (text: string) => text.replace(/\r\n?/g, '\n');
+
 export interface ReviewDeps {
   db: Db;
   messageIdDomain: string;
@@ -144,6 +150,7 @@ export class Review {
   }
 
   editDraft(caseId: string, actor: Actor, input: { body: string; citations?: string[] }): Promise<Draft> {
+    input = { ...input, body: unixLines(input.body) };
     return this.inCase(caseId, async (tx, kase, now) => {
       requireClaim(kase, actor, now);
       const draft = await currentDraft(tx, caseId);
@@ -161,7 +168,7 @@ export class Review {
       requireClaim(kase, actor, now);
       const draft = await currentDraft(tx, caseId);
       if (!draft) throw new AppError('conflict', 'this case has no draft to approve');
-      return this.send(tx, kase, draft, (input.body ?? draft.body ?? '').trim(), actor, now, 'reply_approved');
+      return this.send(tx, kase, draft, unixLines(input.body ?? draft.body ?? '').trim(), actor, now, 'reply_approved');
     });
     this.afterSend(result.learned);
     this.deps.onAgentReply?.({
