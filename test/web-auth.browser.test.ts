@@ -191,6 +191,8 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
     '/app/cases/:id/label', '/app/admin/uncertain/:id/:decision{resend|delivered}', '/app/kb/articles/:id/generated-questions/:qid/delete',
     // The inbox's bulk bar and personal views (test/web-inbox.browser.test.ts).
     '/app/inbox/bulk', '/app/inbox/views', '/app/inbox/views/:id/delete',
+    // The knowledge-gap answers (test/web-gaps.browser.test.ts).
+    '/app/kb/gaps/:id/merge', '/app/kb/gaps/:id/dismiss',
   ];
 
   it('the CSRF table covers every state-changing route (sign-in itself has only the origin check)', () => {
@@ -205,7 +207,7 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
     const post = (path: string, opts: { csrf?: string; origin?: string; cookie?: string } = {}) => {
       const body = new URLSearchParams({ title: 'x', body: 'y', language: 'en', name: 'n', email: 'e@x.test', role: 'admin', password: 'p'.repeat(12) });
       if (opts.csrf) body.set('_csrf', opts.csrf);
-      const concrete = path.replace(':qid', '1').replace(':decision{resend|delivered}', 'resend').replace(':id', path.includes('/users/') ? agentId : path.includes('/tokens/') || path.includes('/cases/') ? '00000000-0000-0000-0000-000000000000' : path.includes('/mailboxes/') || path.includes('/views/') ? '1' : 'card-arrival');
+      const concrete = path.replace(':qid', '1').replace(':decision{resend|delivered}', 'resend').replace(':id', path.includes('/users/') ? agentId : path.includes('/tokens/') || path.includes('/cases/') ? '00000000-0000-0000-0000-000000000000' : path.includes('/mailboxes/') || path.includes('/views/') || path.includes('/gaps/') ? '1' : 'card-arrival');
       return fetch(base + concrete, {
         method: 'POST', redirect: 'manual', body,
         headers: { cookie: opts.cookie ?? admin.cookie, origin: opts.origin ?? base, 'content-type': 'application/x-www-form-urlencoded' },

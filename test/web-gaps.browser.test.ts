@@ -295,5 +295,5 @@ describe('knowledge gaps and article performance in the web app', () => {
     await page.context().close();
     // no script error or CSP violation on any page (the refusals above, 403 and 409, are logged as failed loads)
     expect(errors.flat().filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
-  });
+  }, 180_000);
 });
