@@ -6,7 +6,7 @@ import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
 import { gapHref } from './gaps.js';
 
-export interface MergeChoice { id: string; title: string; language: string; status: string }
+interface MergeChoice { id: string; title: string; language: string; status: string }
 
 export function GapMergePage({ viewer, gap, articles, chosen, error }: { viewer: Viewer; gap: GapDraft; articles: MergeChoice[]; chosen?: string; error?: string }) {
   const closest = gap.closest;

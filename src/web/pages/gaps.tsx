@@ -9,10 +9,10 @@ import { Layout } from '../layout.js';
 import { articleHref } from './kb-article.js';
 
 /** Samples shown per gap (the report carries up to five, redacted of personal data). */
-export const SHOWN_SAMPLES = 3;
+const SHOWN_SAMPLES = 3;
 
 export const gapHref = (id: number, rest = '') => `/app/kb/gaps/${id}${rest}`;
-export const writeArticleHref = (id: number) => `/app/kb/new?gap=${id}`;
+const writeArticleHref = (id: number) => `/app/kb/new?gap=${id}`;
 
 const statusLabels: Record<GapStatus, string> = { open: 'Open', accepted: 'Accepted', merged: 'Merged', dismissed: 'Dismissed' };
 
@@ -32,7 +32,7 @@ const emptyText: Record<GapStatus, string> = {
   dismissed: 'No gap has been dismissed.',
 };
 
-export function Trend({ trend }: { trend: GapReport['trend'] }) {
+function Trend({ trend }: { trend: GapReport['trend'] }) {
   return <>{`${trend.last7Days} in the last 7 days, ${trend.previous7Days} in the 7 before`} <span class="muted">({trendWords[trend.direction]})</span></>;
 }
 
