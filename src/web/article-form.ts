@@ -30,7 +30,7 @@ export function valuesFromArticle(a: Article): ArticleFormValues {
   };
 }
 
-/** A knowledge gap's suggestion as a new article (src/insight/gap-article.ts). */
+/** A knowledge gap's suggestion as a new article (src/insight/gaps/write-article.ts). */
 export function valuesFromGap(g: { title: string; body: string; language: string; examples: string[] }): ArticleFormValues {
   return { ...emptyArticleValues, title: g.title, body: g.body, language: g.language, examples: g.examples.join('\n') };
 }

@@ -1,6 +1,6 @@
 // "Merge into article…": a gap's example questions join an existing article (a new version of it), for topics an
 // article already answers but the matcher did not recognise as it was asked.
-import type { GapDraft } from '../../insight/gap-article.js';
+import type { GapDraft } from '../../insight/gaps/write-article.js';
 import { CsrfField, ErrorSummary, Select } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';

@@ -2,7 +2,7 @@
 // first, each with what to do about it (write the article, merge the questions into an existing one, or dismiss).
 import type { GapSource, GapStatus } from '../../db/schema/gaps.js';
 import { gapStatuses } from '../../db/schema/gaps.js';
-import type { GapReport } from '../../insight/gaps.js';
+import type { GapReport } from '../../insight/gaps/list.js';
 import { CsrfField, Notice } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';

@@ -1,13 +1,14 @@
 // /app/kb/gaps: the knowledge-gap report and the knowledge manager's answers to it. "Write this article" is the
 // editor's (/app/kb/new?gap=ID, src/web/routes/kb.tsx); merge and dismiss are here. Handlers call the use cases
-// the API calls (src/insight/gaps.ts).
+// the API calls (src/insight/gaps/).
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { gapStatuses } from '../../db/schema/gaps.js';
 import { AppError } from '../../errors.js';
-import { gapDraft, mergeTargets } from '../../insight/gap-article.js';
-import { dismissGap, listGaps, mergeGap } from '../../insight/gaps.js';
+import { dismissGap, mergeGap } from '../../insight/gaps/decisions.js';
+import { listGaps } from '../../insight/gaps/list.js';
+import { gapDraft, mergeTargets } from '../../insight/gaps/write-article.js';
 import { parseInput } from '../../validation.js';
 import type { KnowledgeBase } from '../../kb/knowledge.js';
 import { field, formOf, render, type WebEnv } from '../env.js';

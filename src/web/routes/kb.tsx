@@ -9,7 +9,7 @@ import { deleteGeneratedQuestion, listGeneratedQuestions } from '../../kb/genera
 import type { KnowledgeBase } from '../../kb/knowledge.js';
 import { archiveArticle, createArticle, getArticle, getVersion, listArticles, publishArticle, updateArticle } from '../../kb/articles.js';
 import { articleToMarkdown } from '../../kb/transfer.js';
-import { gapDraft, writeGapArticle, type GapDraft } from '../../insight/gap-article.js';
+import { gapDraft, writeGapArticle, type GapDraft } from '../../insight/gaps/write-article.js';
 import { performanceOfArticle } from '../../insight/article-performance.js';
 import { createInput, emptyArticleValues, updateInput, valuesFromArticle, valuesFromForm, valuesFromGap, type ArticleFormValues } from '../article-form.js';
 import { field, fieldErrors, formOf, render, type WebEnv } from '../env.js';

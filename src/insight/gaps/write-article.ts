@@ -1,19 +1,19 @@
 // Writing the article a knowledge gap asks for, in the web app's editor: what the editor starts from (the gap's
 // suggestion), and saving it, which creates the draft with everything the knowledge manager typed and accepts the gap
 // in the same transaction. Nothing is decided before they save: leaving the editor leaves the gap open.
-// (acceptGap in gaps.ts is the API's one-step version: the suggestion as it stands, with a few fields overridden.)
+// (acceptGap in decisions.ts is the API's one-step version: the suggestion as it stands, with a few fields overridden.)
 import { asc, eq, ne, sql } from 'drizzle-orm';
-import type { Db, Queryable } from '../db/client.js';
-import { selectRows } from '../db/rows.js';
-import { gapClusters, type GapCluster, type GapStatus } from '../db/schema/gaps.js';
-import { articles } from '../db/schema/kb.js';
-import { redactPersonalData } from '../domain/redact.js';
-import { AppError } from '../errors.js';
-import type { CreateArticleInput } from '../kb/article-schema.js';
-import { createArticle, type Article } from '../kb/articles.js';
-import { placeholderBody } from './clustering/presentation.js';
-import { closestArticle, type ClosestArticle } from './gaps/closest-article.js';
-import { GAP_TAG } from './gaps/shared.js';
+import type { Db, Queryable } from '../../db/client.js';
+import { selectRows } from '../../db/rows.js';
+import { gapClusters, type GapCluster, type GapStatus } from '../../db/schema/gaps.js';
+import { articles } from '../../db/schema/kb.js';
+import { redactPersonalData } from '../../domain/redact.js';
+import { AppError } from '../../errors.js';
+import type { CreateArticleInput } from '../../kb/article-schema.js';
+import { createArticle, type Article } from '../../kb/articles.js';
+import { placeholderBody } from '../clustering/presentation.js';
+import { closestArticle, type ClosestArticle } from './closest-article.js';
+import { GAP_TAG } from './shared.js';
 
 /** What the editor and the merge page show of one gap. */
 export interface GapDraft {

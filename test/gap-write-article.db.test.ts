@@ -1,11 +1,11 @@
-// Writing a knowledge gap's article in the editor (src/insight/gap-article.ts): the editor starts from the gap's
+// Writing a knowledge gap's article in the editor (src/insight/gaps/write-article.ts): the editor starts from the gap's
 // suggestion; saving creates the draft as typed and accepts the gap in one transaction, or neither.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEmbedder } from '../src/ai/local-embedder.js';
 import type { Db } from '../src/db/client.js';
 import { gapClusters } from '../src/db/schema/gaps.js';
-import { gapDraft, mergeTargets, writeGapArticle } from '../src/insight/gap-article.js';
+import { gapDraft, mergeTargets, writeGapArticle } from '../src/insight/gaps/write-article.js';
 import { dismissGap } from '../src/insight/gaps/decisions.js';
 import { listGaps } from '../src/insight/gaps/list.js';
 import { recomputeGaps } from '../src/insight/gaps/recompute.js';
