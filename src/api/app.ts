@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { every } from 'hono/combine';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from '../app-deps.js';
 import { webRoutes } from '../web/routes/index.js';
 import { isHttps } from '../web/session-http.js';
 import { errorResponse } from './errors.js';
-import { boundedBody, type RateLimitOptions } from './rate-limit.js';
-import { authenticate, requireRole } from './principal.js';
+import { boundedBody, type RateLimitOptions, type RateLimitStore } from './rate-limit.js';
+import { authenticate } from './principal.js';
+import { declaredRoutes, type DeclaredRoute } from './route-registry.js';
+import { openApiRoutes } from './routes/openapi.js';
 import { caseRoutes, messageRoutes } from './routes/cases.js';
 import { DEFAULT_INBOUND_RATE_LIMIT, inboundRoutes } from './routes/inbound.js';
 import { kbRoutes } from './routes/kb.js';
@@ -44,7 +45,7 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 const FALLBACK_HTML_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'";
 
 /** The service's parts, and the request limits and security headers (defaults in DEFAULT_API_LIMITS until they are configuration). */
-export function createApp(deps: AppDeps & { limits?: Partial<ApiLimits> }) {
+export function createApp(deps: AppDeps & { limits?: Partial<ApiLimits>; /** where rate limits are counted (openRateLimitStore); in memory when absent */ rateLimitStore?: RateLimitStore }) {
   const app = new Hono();
   app.use(async (c, next) => {
     const requestId = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
@@ -70,16 +71,22 @@ export function createApp(deps: AppDeps & { limits?: Partial<ApiLimits> }) {
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route', retryable: false } }, 404));
 
   app.route('/', opsRoutes(deps.database, deps.metrics, deps.mailStatus, () => deps.queue.counts()));
-  app.route('/api/inbound', inboundRoutes(deps.inbound, deps.config.INBOUND_TOKEN, deps.config.MAX_MESSAGE_BYTES, { rateLimit: limits.inboundRateLimit }));
+  // Every /api route is mounted through `api`, which also collects its declaration for /api/openapi.json.
+  const documented: DeclaredRoute[] = [];
+  const api = (prefix: string, routes: Hono<any>) => {
+    app.route(prefix, routes);
+    for (const route of declaredRoutes(routes)) documented.push({ ...route, path: route.path === '/' ? prefix : prefix + route.path });
+  };
+  api('/api/inbound', inboundRoutes(deps.inbound, deps.config.INBOUND_TOKEN, deps.config.MAX_MESSAGE_BYTES, { rateLimit: limits.inboundRateLimit, store: deps.rateLimitStore }));
   const auth = authenticate(deps.database.db, deps.config);
-  const operator = every(auth, requireRole('admin', 'agent'));
-  app.route('/api/cases', caseRoutes(deps.database.db, operator));
-  app.route('/api/review', reviewRoutes(deps.database.db, operator, deps.review));
-  app.route('/api/reports', reportRoutes(deps.database.db, auth));
-  app.route('/api/messages', messageRoutes(deps.database.db, operator, deps.rawStore));
-  app.route('/api/kb/gaps', gapRoutes(deps.database.db, auth, deps.embedder, { knowledge: deps.knowledge, chat: deps.chat, log: deps.log }));
-  app.route('/api/kb', kbRoutes(deps.database.db, auth, deps.knowledge));
-  app.route('/api/jobs', jobRoutes(deps.database.db, auth, deps.queue));
+  api('/api/cases', caseRoutes(deps.database.db, auth));
+  api('/api/review', reviewRoutes(deps.database.db, auth, deps.review));
+  api('/api/reports', reportRoutes(deps.database.db, auth));
+  api('/api/messages', messageRoutes(deps.database.db, auth, deps.rawStore));
+  api('/api/kb/gaps', gapRoutes(deps.database.db, auth, deps.embedder, { knowledge: deps.knowledge, chat: deps.chat, log: deps.log }));
+  api('/api/kb', kbRoutes(deps.database.db, auth, deps.knowledge));
+  api('/api/jobs', jobRoutes(deps.database.db, auth, deps.queue));
+  api('/api', openApiRoutes(() => documented));
   app.route('/', webRoutes(deps));
   return app;
 }

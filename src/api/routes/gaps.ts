@@ -1,28 +1,17 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { ChatClient } from '../../ai/chat.js';
 import type { Embedder } from '../../ai/embedder.js';
 import type { Db } from '../../db/client.js';
-import { AppError } from '../../errors.js';
 import { acceptGap, acceptGapSchema, dismissGap, mergeGap, mergeGapSchema } from '../../insight/gaps/decisions.js';
 import { listGaps, listGapsSchema } from '../../insight/gaps/list.js';
 import { recomputeGaps } from '../../insight/gaps/recompute.js';
-import { parseInput } from '../../validation.js';
 import type { KnowledgeBase } from '../../kb/knowledge.js';
 import type { Logger } from '../../logger.js';
-import { principalOf, requireRole, type AuthEnv } from '../principal.js';
+import { principalOf, type AuthEnv } from '../principal.js';
+import { apiRoutes } from '../route-registry.js';
 
-const idParam = z.coerce.number().int().positive();
-
-async function jsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (!text.trim()) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError('bad_request', 'the request body must be JSON');
-  }
-}
+const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 export interface GapRouteOptions {
   /** refreshed after a merge changed an article's examples */
@@ -42,27 +31,21 @@ export interface GapRouteOptions {
  *   POST /:id/dismiss
  */
 export function gapRoutes(db: Db, authenticate: MiddlewareHandler<AuthEnv>, embedder: Embedder, opts: GapRouteOptions = {}) {
-  const manage = requireRole('admin', 'knowledge_manager');
   const who = (c: Context<AuthEnv>) => ({ by: principalOf(c).name });
-  const id = (c: Context) => parseInput(idParam, c.req.param('id'));
-
-  return new Hono<AuthEnv>()
-    .use(authenticate)
-    .get('/', manage, async (c) => {
-      const query = parseInput(listGapsSchema, c.req.query());
-      return c.json({ gaps: await listGaps(db, query) });
-    })
-    .post('/recompute', manage, async (c) =>
-      c.json(await recomputeGaps(db, embedder, { chat: opts.chat, log: opts.log, assignThreshold: opts.assignThreshold })))
-    .post('/:id/accept', manage, async (c) => {
-      const input = parseInput(acceptGapSchema, await jsonBody(c));
-      return c.json(await acceptGap(db, id(c), input, who(c)), 201);
-    })
-    .post('/:id/merge', manage, async (c) => {
-      const input = parseInput(mergeGapSchema, await jsonBody(c));
-      const result = await mergeGap(db, id(c), input.articleId, { ...who(c), examples: input.examples });
-      opts.knowledge?.requestRefresh();
-      return c.json(result);
-    })
-    .post('/:id/dismiss', manage, async (c) => c.json({ gap: await dismissGap(db, id(c), who(c)) }));
+  return apiRoutes({ authenticate, access: { roles: ['admin', 'knowledge_manager'] } })
+    .route({ method: 'get', path: '/', summary: 'The knowledge gaps: clusters of questions no article answered', query: listGapsSchema, responses: { 200: { description: '{ gaps }' } } },
+      async (c, { query }) => c.json({ gaps: await listGaps(db, query) }))
+    .route({ method: 'post', path: '/recompute', summary: 'Re-cluster the open questions now', responses: { 200: { description: 'what was clustered' } } },
+      async (c) => c.json(await recomputeGaps(db, embedder, { chat: opts.chat, log: opts.log, assignThreshold: opts.assignThreshold })))
+    .route({ method: 'post', path: '/:id/accept', summary: 'Turn a gap into a draft article', params: idParams, body: acceptGapSchema, bodyOptional: true, responses: { 201: { description: '{ gap, article }' } } },
+      async (c, { params, body }) => c.json(await acceptGap(db, params.id, body, who(c)), 201))
+    .route({ method: 'post', path: '/:id/merge', summary: "Add a gap's questions to an article as examples", params: idParams, body: mergeGapSchema, bodyOptional: true, responses: { 200: { description: '{ gap, article, added }' } } },
+      async (c, { params, body }) => {
+        const result = await mergeGap(db, params.id, body.articleId, { ...who(c), examples: body.examples });
+        opts.knowledge?.requestRefresh();
+        return c.json(result);
+      })
+    .route({ method: 'post', path: '/:id/dismiss', summary: 'Dismiss a gap', params: idParams, responses: { 200: { description: '{ gap }' } } },
+      async (c, { params }) => c.json({ gap: await dismissGap(db, params.id, who(c)) }))
+    .hono;
 }

@@ -1,16 +1,16 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { Hono, type MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { inboundMessages } from '../../db/schema/messages.js';
 import { AppError } from '../../errors.js';
 import { listLeases } from '../../jobs/leases.js';
 import type { JobQueue } from '../../jobs/queue.js';
-import { parseInput } from '../../validation.js';
 import { audit } from '../../audit/log.js';
-import { principalOf, requireRole, type AuthEnv } from '../principal.js';
+import { principalOf, type AuthEnv } from '../principal.js';
+import { apiRoutes } from '../route-registry.js';
 
-const idParam = z.string().uuid();
+const idParams = z.object({ id: z.string().uuid() });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 /**
@@ -20,12 +20,10 @@ const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).def
  *   POST /dead-letters/:id/retry    put one back in the queue (attempts reset), audited
  */
 export function jobRoutes(db: Db, authenticate: MiddlewareHandler<AuthEnv>, queue: JobQueue) {
-  const admin = requireRole('admin');
-  return new Hono<AuthEnv>()
-    .use(authenticate)
-    .get('/', admin, async (c) => c.json({ pipeline: await queue.counts(), leases: await listLeases(db) }))
-    .get('/dead-letters', admin, async (c) => {
-      const { limit } = parseInput(listQuery, c.req.query());
+  return apiRoutes({ authenticate, access: { roles: ['admin'] } })
+    .route({ method: 'get', path: '/', summary: 'Queued, active and dead-lettered pipeline jobs, and the leases', responses: { 200: { description: '{ pipeline, leases }' } } },
+      async (c) => c.json({ pipeline: await queue.counts(), leases: await listLeases(db) }))
+    .route({ method: 'get', path: '/dead-letters', summary: 'Messages whose processing failed on every attempt, newest first', query: listQuery, responses: { 200: { description: '{ deadLetters }' } } }, async (c, { query: { limit } }) => {
       const letters = await queue.deadLetters(limit);
       const ids = letters.map((l) => l.messageId);
       const messages = ids.length === 0 ? [] : await db
@@ -35,8 +33,7 @@ export function jobRoutes(db: Db, authenticate: MiddlewareHandler<AuthEnv>, queu
       const byId = new Map(messages.map((m) => [m.id, m]));
       return c.json({ deadLetters: letters.map((l) => ({ ...l, message: byId.get(l.messageId) ?? null })) });
     })
-    .post('/dead-letters/:id/retry', admin, async (c) => {
-      const id = parseInput(idParam, c.req.param('id'));
+    .route({ method: 'post', path: '/dead-letters/:id/retry', summary: 'Put a dead letter back in the queue (attempts reset), audited', params: idParams, responses: { 202: { description: '{ requeued: messageId }' } } }, async (c, { params: { id } }) => {
       const messageId = await queue.retryDeadLetter(id, async (messageId) => {
         await db
           .update(inboundMessages)
@@ -46,5 +43,6 @@ export function jobRoutes(db: Db, authenticate: MiddlewareHandler<AuthEnv>, queu
       if (!messageId) throw new AppError('not_found', `no dead letter ${id}`);
       await audit(db, { caseId: null, actor: principalOf(c), action: 'dead_letter_retried', after: { deadLetter: id, messageId } });
       return c.json({ requeued: messageId }, 202);
-    });
+    })
+    .hono;
 }

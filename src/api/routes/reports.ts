@@ -1,4 +1,4 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
@@ -12,8 +12,8 @@ import { reportBuckets, type ReportBucket, type ReportFilter } from '../../insig
 import { responseTimes, type ResponseBucket } from '../../insight/reports/response-times.js';
 import { slaAttainment } from '../../insight/reports/sla-attainment.js';
 import { volumes } from '../../insight/reports/volumes.js';
-import { parseInput } from '../../validation.js';
-import { requireRole, type AuthEnv } from '../principal.js';
+import type { AuthEnv } from '../principal.js';
+import { apiRoutes } from '../route-registry.js';
 
 const DEFAULT_DAYS = 30;
 const RESPONSE_COLUMNS: (keyof ResponseBucket)[] = [
@@ -71,8 +71,6 @@ function csvResponse(c: Context, name: string, csv: string): Response {
  * zone when `mailbox` is given, else UTC), bucket (day|week|month), mailbox, language, category, priority.
  */
 export function reportRoutes(db: Db, auth: MiddlewareHandler<AuthEnv>) {
-  const read = requireRole('admin', 'agent', 'knowledge_manager');
-
   async function zoneOf(tz: string | undefined, mailboxId: number | undefined): Promise<string> {
     if (tz) {
       assertTimeZone(tz);
@@ -85,8 +83,7 @@ export function reportRoutes(db: Db, auth: MiddlewareHandler<AuthEnv>) {
     return 'UTC';
   }
 
-  async function filterOf(c: Context<AuthEnv>) {
-    const q = parseInput(reportQuery, c.req.query());
+  async function filterOf(q: z.output<typeof reportQuery>) {
     const timeZone = await zoneOf(q.tz, q.mailbox);
     const now = new Date();
     const to = q.to ? parseBound('to', q.to, timeZone, true) : localDateStart(localDate(now, timeZone), timeZone, 1);
@@ -103,16 +100,19 @@ export function reportRoutes(db: Db, auth: MiddlewareHandler<AuthEnv>) {
     return { filter, format: q.format, label, echo };
   }
 
-  return new Hono<AuthEnv>()
-    .use(auth)
-    .get('/response-times', read, async (c) => {
-      const { filter, format, label, echo } = await filterOf(c);
+  const report = (path: string, summary: string) => ({
+    method: 'get' as const, path, summary, query: reportQuery,
+    responses: { 200: { description: 'format=json: { filter, … }; format=csv: a download', contentType: 'application/json' } },
+  });
+  return apiRoutes({ authenticate: auth, access: { roles: ['admin', 'agent', 'knowledge_manager'] } })
+    .route(report('/response-times', 'Acknowledgement, first human reply and resolution times per bucket'), async (c, { query }) => {
+      const { filter, format, label, echo } = await filterOf(query);
       const result = await responseTimes(db, filter);
       if (format === 'csv') return csvResponse(c, `response-times_${label}`, toCsv([...result.buckets, result.total] as unknown as Record<string, unknown>[], RESPONSE_COLUMNS));
       return c.json({ filter: echo, ...result });
     })
-    .get('/volumes', read, async (c) => {
-      const { filter, format, label, echo } = await filterOf(c);
+    .route(report('/volumes', 'Messages and cases per bucket, by language and category'), async (c, { query }) => {
+      const { filter, format, label, echo } = await filterOf(query);
       const result = await volumes(db, filter);
       if (format === 'csv') {
         const languages = [...new Set(result.buckets.flatMap((b) => Object.keys(b.byLanguage)))].sort();
@@ -127,14 +127,16 @@ export function reportRoutes(db: Db, auth: MiddlewareHandler<AuthEnv>) {
       }
       return c.json({ filter: echo, ...result });
     })
-    .get('/sla', read, async (c) => {
-      const { filter, format, label, echo } = await filterOf(c);
+    .route(report('/sla', 'SLA attainment per mailbox, priority and kind'), async (c, { query }) => {
+      const { filter, format, label, echo } = await filterOf(query);
       const result = await slaAttainment(db, filter);
       if (format === 'csv') return csvResponse(c, `sla_${label}`, toCsv(result.rows as unknown as Record<string, unknown>[], SLA_COLUMNS));
       return c.json({ filter: echo, ...result });
     })
-    .get('/articles', read, async (c) => {
-      const q = parseInput(articleQuery, c.req.query());
+    .route({
+      method: 'get', path: '/articles', summary: 'How each article performed; part=never-matched|competing for the other lists', query: articleQuery,
+      responses: { 200: { description: 'format=json: { filter, articles, neverMatched, competing }; format=csv: the part as a download', contentType: 'application/json' } },
+    }, async (c, { query: q }) => {
       const timeZone = await zoneOf(q.tz, undefined);
       const from = q.from ? parseBound('from', q.from, timeZone, false) : undefined;
       const to = q.to ? parseBound('to', q.to, timeZone, true) : undefined;
@@ -146,5 +148,6 @@ export function reportRoutes(db: Db, auth: MiddlewareHandler<AuthEnv>) {
         return csvResponse(c, `articles_${label}`, toCsv(result.articles as unknown as Record<string, unknown>[], ARTICLE_COLUMNS));
       }
       return c.json({ filter: { from: from?.toISOString() ?? null, to: to?.toISOString() ?? null, timeZone }, ...result });
-    });
+    })
+    .hono;
 }
