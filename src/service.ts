@@ -2,6 +2,7 @@ import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { SMTPServer } from 'smtp-server';
 import { createApp } from './api/app.js';
+import { openRateLimitStore } from './api/rate-limit.js';
 import type { MailConnectionStatus } from './mail/connection-status.js';
 import { messageIdDomain, publicBaseUrl, type Config, databaseOptions } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
@@ -282,8 +283,13 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
       throw listenError(err, 'The SMTP listener', 'INBOUND_SMTP_PORT', 'INBOUND_SMTP_HOST', config.INBOUND_SMTP_HOST, config.INBOUND_SMTP_PORT);
     });
   }
+  const rateLimitStore = await openRateLimitStore(database).catch(async (err: unknown) => {
+    await stopParts();
+    throw err;
+  });
   const app = createApp({
     config, database, inbound, metrics, log, mailStatus, rawStore, knowledge, review, embedder, chat, queue,
+    rateLimitStore,
     limits: {
       jsonBodyMaxBytes: config.API_BODY_LIMIT_BYTES, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS,
       inboundRateLimit: { ratePerSecond: config.INBOUND_RATE_PER_SECOND, burst: config.INBOUND_RATE_BURST },

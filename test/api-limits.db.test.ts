@@ -5,7 +5,7 @@ import net from 'node:net';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorResponse } from '../src/api/errors.js';
-import { TokenBucketLimiter } from '../src/api/rate-limit.js';
+import { createRateLimiter, MEMORY_RATE_LIMITS } from '../src/api/rate-limit.js';
 import { inboundRoutes } from '../src/api/routes/inbound.js';
 import { createArticle } from '../src/kb/articles.js';
 import { createLogger } from '../src/logger.js';
@@ -160,28 +160,19 @@ describe('the inbound rate limit per client IP and per token', () => {
   });
 });
 
-describe('TokenBucketLimiter', () => {
-  it('allows a burst, then one request per refill interval, and says how long to wait', () => {
-    let now = 0;
-    const limiter = new TokenBucketLimiter(2, 3, () => now);
-    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([0, 0, 0]);
-    expect(limiter.take('a')).toBe(500);
-    expect(limiter.take('b')).toBe(0);
-    now += 250; // half a token
-    expect(limiter.take('a')).toBe(250);
-    now += 250;
-    expect(limiter.take('a')).toBe(0);
-    now += 60_000; // refills up to the burst, not beyond
-    expect([0, 1, 2, 3].map(() => limiter.take('a'))).toEqual([0, 0, 0, 500]);
+describe('createRateLimiter', () => {
+  it('allows a burst at once, then refuses until the window of burst / rate seconds has passed', async () => {
+    const limiter = createRateLimiter(MEMORY_RATE_LIMITS, 'unit', { ratePerSecond: 2, burst: 3 });
+    for (let i = 0; i < 3; i++) await limiter.consume('a');
+    const refused = await limiter.consume('a').then(() => null, (res: { msBeforeNext: number }) => res);
+    expect(refused?.msBeforeNext).toBeGreaterThan(0);
+    expect(refused?.msBeforeNext).toBeLessThanOrEqual(2000);
+    await limiter.consume('b');
   });
 
-  it('bounds memory by forgetting the least recently used keys', () => {
-    const limiter = new TokenBucketLimiter(1, 1, () => 0, 2);
-    limiter.take('k1');
-    limiter.take('k2');
-    limiter.take('k3');
-    expect(limiter.take('k1')).toBe(0); // forgotten: a full bucket again
-    expect(limiter.take('k3')).toBeGreaterThan(0);
+  it('refuses a limit that could never allow anything', () => {
+    expect(() => createRateLimiter(MEMORY_RATE_LIMITS, 'unit', { ratePerSecond: 0, burst: 3 })).toThrow(/ratePerSecond/);
+    expect(() => createRateLimiter(MEMORY_RATE_LIMITS, 'unit', { ratePerSecond: 1, burst: 0 })).toThrow(/burst/);
   });
 });
 

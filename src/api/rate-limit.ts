@@ -1,41 +1,51 @@
-// Request limits for the API: how often (token buckets) and how much (body size).
+// Request limits for the API: how often (rate-limiter-flexible, counted in PostgreSQL so that every API process shares
+// one count; in memory on the embedded database, which one process owns) and how much (body size).
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Database, SqlExecutor } from '../db/client.js';
 import { AppError } from '../errors.js';
 
+/** Where the counts live: this process's memory, or a table every process on the same PostgreSQL shares. */
+export type RateLimitStore = { kind: 'memory' } | { kind: 'postgres'; execute: SqlExecutor };
+
+export const MEMORY_RATE_LIMITS: RateLimitStore = { kind: 'memory' };
+/** rate-limiter-flexible's table (key, points, expire), created by the library itself. */
+const TABLE = 'rate_limits';
+
+/** rate-limiter-flexible's Postgres store calls `query({ text, values })` on a pool: the service's own connections. */
+const storeClient = (execute: SqlExecutor) => ({
+  query: async (q: { text: string; values?: unknown[] }) => {
+    const result = await execute(q.text, q.values);
+    const last = Array.isArray(result) ? result[result.length - 1]! : result;
+    return { rowCount: last.rows.length, ...last };
+  },
+});
+
+/** On PostgreSQL: creates the limiter table when missing (the library's own statement). On PGlite: memory. */
+export async function openRateLimitStore(database: Pick<Database, 'kind' | 'execute'>): Promise<RateLimitStore> {
+  if (database.kind !== 'postgres') return MEMORY_RATE_LIMITS;
+  await new Promise<void>((resolve, reject) => {
+    new RateLimiterPostgres({ storeClient: storeClient(database.execute), storeType: 'pool', tableName: TABLE, points: 1, duration: 1, clearExpiredByTimeout: false }, (err?: unknown) => (err ? reject(err) : resolve()));
+  });
+  return { kind: 'postgres', execute: database.execute };
+}
+
 /**
- * Token buckets per key (a client IP, a token): `burst` requests at once, refilled at `ratePerSecond`. In-process and
- * in-memory like the sign-in limiter (src/web/rate-limit.ts, which counts failures in a window and fits failed
- * sign-ins, not a steady request rate): with several API processes each keeps its own buckets.
+ * `burst` requests at once per key, and on average `ratePerSecond`: a window of burst / ratePerSecond seconds that
+ * allows `burst` requests. On PostgreSQL a failing store falls back to counting in this process.
  */
-export class TokenBucketLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-
-  constructor(
-    private readonly ratePerSecond: number,
-    private readonly burst: number,
-    private readonly now: () => number = Date.now,
-    // Bounds memory when someone sprays many keys: the least recently used keys go first (a dropped key
-    // starts again with a full bucket, which is what an idle key would have had anyway).
-    private readonly maxKeys = 100_000,
-  ) {
-    if (!(ratePerSecond > 0) || !(burst >= 1)) throw new Error('a token bucket needs ratePerSecond > 0 and burst >= 1');
-  }
-
-  /** Takes a token: 0 when the request may go ahead, else the milliseconds until the next token. */
-  take(key: string): number {
-    const now = this.now();
-    const bucket = this.buckets.get(key);
-    const elapsed = bucket ? Math.max(0, now - bucket.at) : 0;
-    let tokens = bucket ? Math.min(this.burst, bucket.tokens + (elapsed * this.ratePerSecond) / 1000) : this.burst;
-    const allowed = tokens >= 1;
-    if (allowed) tokens -= 1;
-    this.buckets.delete(key);
-    this.buckets.set(key, { tokens, at: now });
-    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-    return allowed ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 1000) / this.ratePerSecond));
-  }
+export function createRateLimiter(store: RateLimitStore, name: string, { ratePerSecond, burst }: RateLimitOptions): RateLimiterAbstract {
+  if (!(ratePerSecond > 0) || !(burst >= 1)) throw new Error('a rate limit needs ratePerSecond > 0 and burst >= 1');
+  const points = Math.floor(burst);
+  const duration = Math.max(1, Math.ceil(points / ratePerSecond));
+  const memory = new RateLimiterMemory({ keyPrefix: name, points, duration });
+  if (store.kind === 'memory') return memory;
+  return new RateLimiterPostgres({
+    storeClient: storeClient(store.execute), storeType: 'pool', tableName: TABLE, tableCreated: true, keyPrefix: name, points, duration,
+    insuranceLimiter: memory,
+  });
 }
 
 export interface RateLimitOptions {
@@ -54,13 +64,16 @@ export function clientIp(c: Context): string {
   }
 }
 
-/** 429 with Retry-After (whole seconds) and the standard error body when the key's bucket is empty. */
-export function rateLimit(limiter: TokenBucketLimiter, keyOf: (c: Context) => string, what: string): MiddlewareHandler {
+/** 429 with Retry-After (whole seconds) and the standard error body when the key has used its requests. */
+export function rateLimit(limiter: RateLimiterAbstract, keyOf: (c: Context) => string, what: string): MiddlewareHandler {
   return async (c, next) => {
-    const waitMs = limiter.take(keyOf(c));
-    if (waitMs > 0) {
-      c.header('retry-after', String(Math.ceil(waitMs / 1000)));
-      throw new AppError('rate_limited', `too many requests to ${what}; try again in ${Math.ceil(waitMs / 1000)} s`, true);
+    try {
+      await limiter.consume(keyOf(c));
+    } catch (refused) {
+      if (!(refused instanceof RateLimiterRes)) throw refused;
+      const seconds = Math.max(1, Math.ceil(refused.msBeforeNext / 1000));
+      c.header('retry-after', String(seconds));
+      throw new AppError('rate_limited', `too many requests to ${what}; try again in ${seconds} s`, true);
     }
     await next();
   };
