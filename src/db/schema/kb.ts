@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { customType, primaryKey } from 'drizzle-orm/pg-core';
+import pgvector from 'pgvector';
 import { bigserial, index, integer, pgTable, text, timestamptz, uniqueIndex, uuid } from '../columns.js';
 
 export const articleStatuses = ['draft', 'published', 'archived'] as const;
@@ -78,10 +79,15 @@ const vectorTexts = new WeakMap<object, string>();
 export function vectorLiteral(v: ArrayLike<number>): string {
   let text = vectorTexts.get(v);
   if (text === undefined) {
-    text = `[${Array.from(v, (x) => (Number.isFinite(x) ? x : 0)).join(',')}]`;
+    text = pgvector.toSql(Array.from(v, (x) => (Number.isFinite(x) ? x : 0)))!;
     vectorTexts.set(v, text);
   }
   return text;
+}
+
+/** A vector from pgvector's text form ('[1,2,3]'), as a column or an expression like a centroid reads back. */
+export function parseVector(text: string): Float32Array {
+  return Float32Array.from(pgvector.fromSql(text) as number[]);
 }
 
 /**
@@ -92,7 +98,7 @@ export function vectorLiteral(v: ArrayLike<number>): string {
 export const vectorAnySize = customType<{ data: Float32Array | number[]; driverData: string }>({
   dataType: () => 'vector',
   toDriver: vectorLiteral,
-  fromDriver: (v) => Float32Array.from(JSON.parse(v) as number[]),
+  fromDriver: parseVector,
 });
 
 export const chunkKinds = ['title', 'section', 'example', 'learned_example', 'generated_question'] as const;

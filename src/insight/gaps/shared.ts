@@ -24,7 +24,7 @@ export interface GapOptions {
 /** One clustering at a time: recording, recomputing and erasing take it in their transaction. */
 export const lock = (q: Queryable) => q.execute(sql`SELECT pg_advisory_xact_lock(hashtext('firstreply-knowledge-gaps'))`);
 /** A vector column read as text ('[0.1,0.2,…]'). */
-export const parseVector = (text: string) => Float32Array.from(JSON.parse(text) as number[]);
+export { parseVector } from '../../db/schema/kb.js';
 
 /** The most frequent value (ties: the first in sort order). */
 export function majority(values: string[]): string | undefined {
