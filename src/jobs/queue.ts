@@ -101,7 +101,8 @@ export class JobQueue {
    * Jobs left active by a process that died (SIGKILL, power loss) are otherwise retried only once they expire
    * (PIPELINE_JOB_TIMEOUT_SECONDS, then the next supervision). Only for a database no other worker can reach (the
    * embedded one): there, every active job at start-up is abandoned. Each is failed as one attempt, so it is retried
-   * after the usual delay, or dead-lettered if that was its last. Returns how many.
+   * after the usual delay, or dead-lettered if that was its last. Returns how many. The ids are read from pg-boss's job
+   * table: pg-boss 10 has no call that lists the jobs in a state (fetch would start waiting ones, not find active ones).
    */
   async recoverAbandoned(): Promise<number> {
     const { rows } = await this.sql(`SELECT id FROM ${SCHEMA}.job WHERE name = $1 AND state = 'active'`, [PROCESS_MESSAGE]);
@@ -110,18 +111,17 @@ export class JobQueue {
     return ids.length;
   }
 
+  /** Through pg-boss's API: waiting (created or retry), and waiting or active, whose difference is the active jobs. */
   async counts(): Promise<QueueCounts> {
-    const { rows } = await this.sql(
-      `SELECT count(*) FILTER (WHERE name = $1 AND state IN ('created', 'retry'))::int AS queued,
-              count(*) FILTER (WHERE name = $1 AND state = 'active')::int AS active,
-              count(*) FILTER (WHERE name = $2 AND state = 'created')::int AS dead
-         FROM ${SCHEMA}.job WHERE name IN ($1, $2)`,
-      [PROCESS_MESSAGE, PROCESS_MESSAGE_DEAD],
-    );
-    const row = rows[0] ?? {};
-    return { queued: Number(row.queued ?? 0), active: Number(row.active ?? 0), deadLetters: Number(row.dead ?? 0) };
+    const [queued, notDone, deadLetters] = await Promise.all([
+      this.boss.getQueueSize(PROCESS_MESSAGE, { before: 'active' }),
+      this.boss.getQueueSize(PROCESS_MESSAGE, { before: 'completed' }),
+      this.boss.getQueueSize(PROCESS_MESSAGE_DEAD, { before: 'active' }),
+    ]);
+    return { queued, active: Math.max(0, notDone - queued), deadLetters };
   }
 
+  /** Newest first. Read from pg-boss's job table: pg-boss 10 can only fetch (and so start) waiting jobs, not list them. */
   async deadLetters(limit = 100): Promise<DeadLetter[]> {
     const { rows } = await this.sql(
       `SELECT id, data, output, created_on FROM ${SCHEMA}.job WHERE name = $1 AND state = 'created' ORDER BY created_on DESC LIMIT $2`,
@@ -132,12 +132,9 @@ export class JobQueue {
 
   /** Takes a dead letter out of the dead-letter queue and gives its message a fresh job; null when there is none. */
   async retryDeadLetter(id: string, beforeRequeue: (messageId: string) => Promise<void>): Promise<string | null> {
-    const { rows } = await this.sql(
-      `SELECT id, data, output, created_on FROM ${SCHEMA}.job WHERE name = $1 AND id = $2::uuid AND state = 'created'`,
-      [PROCESS_MESSAGE_DEAD, id],
-    );
-    if (rows.length === 0) return null;
-    const letter = deadLetterOf(rows[0]!);
+    const job = await this.boss.getJobById<MessageJob>(PROCESS_MESSAGE_DEAD, id);
+    if (!job || job.state !== 'created') return null;
+    const letter = deadLetterOf({ id: job.id, data: job.data, output: job.output, created_on: job.createdOn });
     await beforeRequeue(letter.messageId);
     await this.boss.send(PROCESS_MESSAGE, { messageId: letter.messageId } satisfies MessageJob, { id: randomUUID() });
     await this.boss.deleteJob(PROCESS_MESSAGE_DEAD, id);
