@@ -1,11 +1,14 @@
-// Line diff for article versions: longest common subsequence over lines, pure and dependency-free.
+// Line diff for article versions: jsdiff's Myers diff over lines (a shortest edit script keeps a longest common
+// subsequence), numbered on both sides for the history page.
+import { diffArrays } from 'diff';
 
 export type DiffLine =
   | { op: 'same'; text: string; oldLine: number; newLine: number }
   | { op: 'del'; text: string; oldLine: number }
   | { op: 'add'; text: string; newLine: number };
 
-/** Above this many LCS cells (old lines × new lines, after trimming the common ends) the middle is shown as replaced. */
+/** Above this many cells (old lines × new lines, after trimming the common ends) the middle is shown as replaced: a diff
+ * of texts that share almost nothing says nothing, and bounds the work on two huge unrelated versions. */
 export const MAX_CELLS = 4_000_000;
 
 export function splitLines(text: string): string[] {
@@ -27,7 +30,7 @@ export function diffLines(oldText: string, newText: string): { lines: DiffLine[]
   const midA = a.slice(head, a.length - tail);
   const midB = b.slice(head, b.length - tail);
   const approximate = midA.length * midB.length > MAX_CELLS;
-  const middle = approximate ? replaceAll(midA, midB) : lcsDiff(midA, midB);
+  const middle = approximate ? replaceAll(midA, midB) : myersDiff(midA, midB);
   for (const d of middle) {
     if (d.op === 'same') lines.push({ ...d, oldLine: d.oldLine + head, newLine: d.newLine + head });
     else if (d.op === 'del') lines.push({ ...d, oldLine: d.oldLine + head });
@@ -46,36 +49,17 @@ function replaceAll(a: string[], b: string[]): DiffLine[] {
   ];
 }
 
-function lcsDiff(a: string[], b: string[]): DiffLine[] {
-  const n = a.length;
-  const m = b.length;
-  const width = m + 1;
-  // suffix[i][j] = LCS length of a[i..] and b[j..]; walking forward from (0,0) then yields lines in order.
-  const suffix = new Uint32Array((n + 1) * width);
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      suffix[i * width + j] = a[i] === b[j] ? suffix[(i + 1) * width + j + 1]! + 1 : Math.max(suffix[(i + 1) * width + j]!, suffix[i * width + j + 1]!);
-    }
-  }
+function myersDiff(a: string[], b: string[]): DiffLine[] {
   const out: DiffLine[] = [];
   let i = 0;
   let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      out.push({ op: 'same', text: a[i]!, oldLine: i + 1, newLine: j + 1 });
-      i++;
-      j++;
-    } else if (suffix[(i + 1) * width + j]! >= suffix[i * width + j + 1]!) {
-      // Deletions before additions, so a changed line reads as "-old" then "+new".
-      out.push({ op: 'del', text: a[i]!, oldLine: i + 1 });
-      i++;
-    } else {
-      out.push({ op: 'add', text: b[j]!, newLine: j + 1 });
-      j++;
+  for (const change of diffArrays(a, b)) {
+    for (const text of change.value) {
+      if (change.removed) out.push({ op: 'del', text, oldLine: ++i });
+      else if (change.added) out.push({ op: 'add', text, newLine: ++j });
+      else out.push({ op: 'same', text, oldLine: ++i, newLine: ++j });
     }
   }
-  for (; i < n; i++) out.push({ op: 'del', text: a[i]!, oldLine: i + 1 });
-  for (; j < m; j++) out.push({ op: 'add', text: b[j]!, newLine: j + 1 });
   return out;
 }
 
