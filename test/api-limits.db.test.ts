@@ -125,8 +125,9 @@ describe(`API limits (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect(responses.every((r) => r.status === 401 || r.status === 429)).toBe(true);
       await Promise.all(responses.filter((r) => r !== limited).map((r) => r.body?.cancel()));
     }
-    // The burst (200) went through to the token check before the first refusal.
-    expect(unauthorized).toBeGreaterThanOrEqual(200);
+    // The burst (200 per window of 200 / 50 = 4 s) went through to the token check before the first refusal; the
+    // message the test before stored from this address counts against the same window when it is still open.
+    expect(unauthorized).toBeGreaterThanOrEqual(199);
     expect(limited).toBeDefined();
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await limited!.json()).toEqual({ error: { code: 'rate_limited', message: expect.any(String), retryable: true, requestId: expect.any(String) } });

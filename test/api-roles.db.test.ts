@@ -71,7 +71,7 @@ const routes: { name: string; allowed: Role[]; ok: number; request: () => [strin
 ];
 
 /** Routes that authenticate differently on purpose: health checks, Prometheus, and the inbound webhook's own token. */
-const PUBLIC_OR_OWN_AUTH = new Set(['GET /health', 'GET /metrics', 'POST /api/inbound/raw']);
+const PUBLIC_OR_OWN_AUTH = new Set(['GET /health', 'GET /metrics', 'POST /api/inbound/raw', 'GET /api/openapi.json']);
 
 describe(`API roles (${process.env.TEST_DB ?? 'pglite'})`, () => {
   let t: TestDatabase;

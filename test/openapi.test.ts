@@ -1,7 +1,8 @@
 // The OpenAPI document of /api: every route the app really serves under /api is in it with its auth requirement,
 // the requirement is the one the route enforces, and the document is valid OpenAPI 3.1.
+import { rmSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/api/app.js';
 import type { AppDeps } from '../src/app-deps.js';
 import { OPENAPI_PATH, openApiPath, SECURITY } from '../src/api/openapi.js';
@@ -10,8 +11,10 @@ import { testConfig, TEST_INBOUND_TOKEN } from './support/service.js';
 
 // Routing, the role checks and the document need no database: a request without credentials is refused before
 // any handler runs.
+const config = testConfig();
+afterAll(() => rmSync(config.DATA_DIR, { recursive: true, force: true }));
 const app = createApp({
-  config: testConfig(),
+  config,
   database: { kind: 'pglite', db: {} } as never,
   log: createLogger('silent'),
   mailStatus: () => [],
