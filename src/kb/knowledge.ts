@@ -8,7 +8,7 @@ import { and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Embedder } from '../ai/embedder.js';
 import type { Db } from '../db/client.js';
 import { statement } from '../db/statement.js';
-import { articles } from '../db/schema/kb.js';
+import { articles, parseVector } from '../db/schema/kb.js';
 import type { Logger } from '../logger.js';
 import { contentHash } from './indexing/chunks.js';
 import { indexKnowledgeBase, storedVectors, type IndexedArticle, type IndexReport } from './indexing/indexer.js';
@@ -318,7 +318,7 @@ class IndexedVectors implements Embedder {
   async embed(texts: string[]): Promise<Float32Array[]> {
     const hashes = texts.map((t) => contentHash(t.replace(/\s+/g, ' ').trim()));
     const stored = await storedVectors(this.db, this.inner.model, [...new Set(hashes)]);
-    const found = new Map([...stored].map(([h, v]) => [h, Float32Array.from(JSON.parse(v) as number[])]));
+    const found = new Map([...stored].map(([h, v]) => [h, parseVector(v)]));
     const missing = texts.filter((_, i) => !found.has(hashes[i]!));
     const fresh = missing.length ? await this.inner.embed(missing) : [];
     let k = 0;
