@@ -68,6 +68,7 @@ const routes: { name: string; allowed: Role[]; ok: number; request: () => [strin
   { name: 'POST /api/review/cases/:id/label', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/label`, json({ articleId: null })] },
   { name: 'POST /api/review/cases/:id/escalate', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/escalate`, json({ reason: 'legal' })] },
   { name: 'POST /api/review/cases/:id/triage', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/triage`, json({ priority: 'high' })] },
+  { name: 'POST /api/review/cases/:id/merge', allowed: OPERATOR, ok: 404, request: () => [`/api/review/cases/${NO_SUCH}/merge`, json({ into: NO_SUCH })] },
 ];
 
 /** Routes that authenticate differently on purpose: health checks, Prometheus, and the inbound webhook's own token. */
