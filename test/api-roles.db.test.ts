@@ -48,6 +48,7 @@ const routes: { name: string; allowed: Role[]; ok: number; request: () => [strin
   { name: 'POST /api/kb/reindex', allowed: WRITE, ok: 200, request: () => ['/api/kb/reindex', { method: 'POST' }] },
   { name: 'GET /api/review/queue', allowed: OPERATOR, ok: 200, request: () => ['/api/review/queue?status=open,escalated'] },
   { name: 'POST /api/review/next', allowed: OPERATOR, ok: 200, request: () => ['/api/review/next', { method: 'POST' }] },
+  { name: 'POST /api/review/bulk', allowed: OPERATOR, ok: 200, request: () => ['/api/review/bulk', json({ caseIds: [NO_SUCH], action: { kind: 'resolve' } })] },
   { name: 'GET /api/kb/gaps', allowed: WRITE, ok: 200, request: () => ['/api/kb/gaps'] },
   { name: 'POST /api/kb/gaps/recompute', allowed: WRITE, ok: 200, request: () => ['/api/kb/gaps/recompute', { method: 'POST' }] },
   { name: 'POST /api/kb/gaps/:id/accept', allowed: WRITE, ok: 404, request: () => ['/api/kb/gaps/999999/accept', json({})] },
