@@ -29,6 +29,7 @@ import { createSmtpListener } from './mail/smtp-listener.js';
 import { DEFAULT_MAILBOX_KEY, imapMailboxKey, syncMailboxes } from './mailboxes/sync.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createChatClient, createEmbedder } from './ai/provider.js';
+import { LabelRefitter } from './kb/label-refit.js';
 import { createSentenceEncoder, semanticModelEnabled } from './ai/semantic-model.js';
 import { Review } from './review/actions.js';
 import * as sla from './sla/timers.js';
@@ -178,8 +179,10 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
   const chat = createChatClient(config, { onRetry: (e) => log.warn(e, 'AI request retried') });
   if (chat && worker) questionWriter = new QuestionWriter({ db, chat, log, onStored: () => knowledge.requestRefresh(), pollMs: 60_000 });
   const gaps = new GapMaintainer({ db, embedder, log, chat });
+  const refitter = new LabelRefitter(db, log);
   const review = new Review({
     db, messageIdDomain: domain, appUrl,
+    onLabelled: (mailboxId) => refitter.request(mailboxId),
     onReplyQueued: () => outboxWorker.kick(),
     onEscalated: () => outboxWorker.kick(),
     onExamplesLearned: () => knowledge.requestRefresh(),
@@ -261,6 +264,8 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
     await outboxWorker.stop();
     await questionWriter?.stop();
     knowledge.stop();
+    refitter.stop();
+    await refitter.idle();
     await encoder?.close();
     await knowledge.ready();
     await queue.stop();

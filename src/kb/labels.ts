@@ -1,9 +1,9 @@
 // Every agent decision about a case's question is a label for the matcher (issue 16): an approved reply citing an
 // article, an agent naming the right article ("the right article is X" — it becomes an example question of X), "no
 // article answers this" (a knowledge-gap candidate), a rejected draft. The latest decision on a case is its label.
-// Once a mailbox has enough labels its escalation threshold is re-fitted from them (label-threshold.ts), in the
-// same transaction as the label: the confidences are the ones recorded when each message was matched, so no
-// labelled question is scored by a model that has since learned it.
+// Once a mailbox has enough labels its escalation threshold is re-fitted from them (label-threshold.ts), after the
+// label's transaction committed, in the background (label-refit.ts): the confidences are the ones recorded when each
+// message was matched, so no labelled question is scored by a model that has since learned it.
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { cases } from '../db/schema/cases.js';
@@ -28,14 +28,14 @@ export interface LabelInput {
 export interface LabelResult {
   /** the article the question was learned as an example of (agent_pick only) */
   learned: string | null;
-  /** the mailbox's threshold after the label, when it was re-fitted */
-  refit: LabelFit | null;
+  /** the case's mailbox, whose threshold is to be re-fitted once the label is committed (LabelRefitter) */
+  mailboxId: number;
   question: string;
   /** the case's language */
   language: string;
 }
 
-/** Records the label, teaches the article (agent_pick), audits, and re-fits the mailbox's threshold. */
+/** Records the label, teaches the article (agent_pick) and audits; the caller re-fits the threshold after commit. */
 export async function labelCaseQuestion(tx: Tx, input: LabelInput): Promise<LabelResult> {
   const [kase] = await tx.select({ id: cases.id, mailboxId: cases.mailboxId, language: cases.language }).from(cases).where(eq(cases.id, input.caseId));
   if (!kase) throw new AppError('not_found', 'no such case');
@@ -60,8 +60,7 @@ export async function labelCaseQuestion(tx: Tx, input: LabelInput): Promise<Labe
     before: before ? { articleId: before.articleId, source: before.source } : {},
     after: { articleId: input.articleId, source: input.source, learnedExample: learned },
   });
-  const refit = await refitMailboxThreshold(tx, kase.mailboxId);
-  return { learned, refit, question, language: kase.language };
+  return { learned, mailboxId: kase.mailboxId, question, language: kase.language };
 }
 
 /** The question the case's latest match was made for: the customer's own words of that message. */
@@ -90,7 +89,7 @@ async function labelSamples(tx: Tx, mailboxId: number): Promise<LabelSample[]> {
 }
 
 /** Fits the mailbox's threshold from its labels; without enough labels any earlier fit is dropped (the prior rules). */
-async function refitMailboxThreshold(tx: Tx, mailboxId: number): Promise<LabelFit | null> {
+export async function refitMailboxThreshold(tx: Tx, mailboxId: number): Promise<LabelFit | null> {
   const fit = fitLabelThreshold(await labelSamples(tx, mailboxId));
   if (!fit) {
     await tx.delete(mailboxCalibrations).where(eq(mailboxCalibrations.mailboxId, mailboxId));

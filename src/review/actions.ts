@@ -35,6 +35,8 @@ export interface ReviewDeps {
   appUrl: string;
   /** called after commit: a reply was queued (kick the outbox worker) */
   onReplyQueued?(): void;
+  /** called after commit: a label was recorded for a case of this mailbox (re-fit its threshold, kb/label-refit.ts) */
+  onLabelled?(mailboxId: number): void;
   /** called after commit: articles gained examples from an approved reply (re-index and retrain) */
   onExamplesLearned?(): void;
   /** called after commit: an agent said no article answers the case's question (a knowledge-gap candidate) */
@@ -170,7 +172,7 @@ export class Review {
       if (!draft) throw new AppError('conflict', 'this case has no draft to approve');
       return this.send(tx, kase, draft, unixLines(input.body ?? draft.body ?? '').trim(), actor, now, 'reply_approved');
     });
-    this.afterSend(result.learned);
+    this.afterSend(result.learned, result.labelled);
     this.deps.onAgentReply?.({
       caseId, inboundMessageId: result.draft.inboundMessageId, question: result.question, language: result.draft.language ?? 'en',
       generatedBody: result.draft.generatedBody, sentBody: result.draft.body ?? '', citations: result.draft.citations.length,
@@ -208,18 +210,19 @@ export class Review {
         case: { customerMessageCount: kase.customerMessageCount, status: kase.status, acknowledged: kase.acknowledgedAt !== null },
       });
       await tx.update(drafts).set({ autoSend: { mode: mailbox.autoSendMode, wouldSend: verdict.wouldSend, sent: verdict.send, blockers: verdict.blockers, ...(promises.length ? { promises } : {}) } }).where(eq(drafts.id, draftId));
-      if (!verdict.send || heldByOther(kase, SYSTEM_ACTOR, now)) return { verdict, learned: [] as string[] };
+      if (!verdict.send || heldByOther(kase, SYSTEM_ACTOR, now)) return { verdict, learned: [] as string[], labelled: null };
       const sent = await this.send(tx, kase, draft, (draft.body ?? '').trim(), SYSTEM_ACTOR, now, 'reply_auto_sent');
-      return { verdict, learned: sent.learned };
+      return { verdict, learned: sent.learned, labelled: sent.labelled };
     });
     if (!result) return null;
-    if (result.verdict.send) this.afterSend(result.learned);
+    if (result.verdict.send) this.afterSend(result.learned, result.labelled);
     return result.verdict;
   }
 
-  private afterSend(learned: string[]): void {
+  private afterSend(learned: string[], labelled: number | null): void {
     this.deps.onReplyQueued?.();
     if (learned.length) this.deps.onExamplesLearned?.();
+    if (labelled !== null) this.deps.onLabelled?.(labelled);
   }
 
   private async send(tx: Tx, kase: Case, draft: Draft, body: string, actor: Actor, now: Date, action: string) {
@@ -252,8 +255,8 @@ export class Review {
       after: { body, status: 'waiting', unchanged: body === (draft.generatedBody ?? '').trim(), learnedExamples: learned },
     });
     // The approved reply is the agents' label for the question: the first article it cites answers it.
-    if (learned[0]) await labelCaseQuestion(tx, { caseId, articleId: learned[0], source: 'approved_reply', actor });
-    return { draft: approved!, outboxId: queued!.id, learned, question };
+    const label = learned[0] ? await labelCaseQuestion(tx, { caseId, articleId: learned[0], source: 'approved_reply', actor }) : null;
+    return { draft: approved!, outboxId: queued!.id, learned, question, labelled: label?.mailboxId ?? null };
   }
 
   async reject(caseId: string, actor: Actor, input: { reason: string }): Promise<Draft> {
@@ -265,7 +268,7 @@ export class Review {
         .where(eq(drafts.id, draft.id)).returning();
       await audit(tx, { caseId, actor, action: 'draft_rejected', before: { status: draft.status }, after: { status: 'rejected', reason: input.reason } });
       // A rejected draft is a label too: what the match offered was not an answer (kb/labels.ts).
-      if (await hasMatch(tx, caseId)) await labelCaseQuestion(tx, { caseId, articleId: null, source: 'rejected_draft', actor });
+      const label = (await hasMatch(tx, caseId)) ? await labelCaseQuestion(tx, { caseId, articleId: null, source: 'rejected_draft', actor }) : null;
       // With a reason, the question is a knowledge-gap candidate: the reason tells the knowledge manager what was
       // missing. Not for a complaint, a request for a person and the like: no article answers those.
       const knowledgeCase = !kase.escalationReasons.some((r) => NON_KNOWLEDGE_REASON_CODES.has(r.code));
@@ -273,8 +276,9 @@ export class Review {
         ? await tx.select({ subject: inboundMessages.subject, textBody: inboundMessages.textBody, fromName: inboundMessages.fromName }).from(inboundMessages).where(eq(inboundMessages.id, draft.inboundMessageId))
         : [];
       const question = message ? customerText(message.subject ?? '', message.textBody ?? '') : '';
-      return { rejected: rejected!, question, language: draft.language ?? kase.language, customerName: message?.fromName ?? null };
+      return { rejected: rejected!, question, language: draft.language ?? kase.language, customerName: message?.fromName ?? null, labelled: label?.mailboxId ?? null };
     });
+    if (result.labelled !== null) this.deps.onLabelled?.(result.labelled);
     if (result.question) {
       const { question, language, customerName } = result;
       this.deps.onDraftRejected?.({ caseId, inboundMessageId: result.rejected.inboundMessageId, question, language, reason: input.reason.trim(), customerName });
@@ -303,6 +307,7 @@ export class Review {
   async labelQuestion(caseId: string, actor: Actor, input: { articleId: string | null }): Promise<LabelResult> {
     const source = input.articleId ? 'agent_pick' : 'no_article';
     const result = await this.deps.db.transaction((tx) => labelCaseQuestion(tx, { caseId, articleId: input.articleId, source, actor }));
+    this.deps.onLabelled?.(result.mailboxId);
     if (result.learned) this.deps.onExamplesLearned?.();
     if (!input.articleId) await this.deps.onNoArticle?.({ caseId, text: result.question, language: result.language });
     return result;

@@ -11,6 +11,7 @@ import { drafts } from '../db/schema/review.js';
 import type { Draft, DraftArticle, DraftInput } from '../drafts/draft.js';
 import { customerText, templateLanguage } from '../domain/language.js';
 import { errorMessage } from '../errors.js';
+import { sameLanguage } from '../kb/language-models.js';
 import { WakingWorker } from '../runtime/waker.js';
 import type { Logger } from '../logger.js';
 
@@ -120,7 +121,7 @@ async function articlesFor(db: Db, ids: string[], language: string): Promise<Dra
   const translations = groups.length
     ? await db.select(cols).from(articles).where(and(inArray(articles.translationGroup, groups), eq(articles.status, 'published'), isNotNull(articles.translationGroup)))
     : [];
-  const same = (a: string) => a.slice(0, 2).toLowerCase() === language.slice(0, 2).toLowerCase();
+  const same = (a: string) => sameLanguage(a, language);
   return ids.flatMap((id) => {
     const a = found.find((f) => f.id === id);
     if (!a) return [];
