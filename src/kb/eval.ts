@@ -7,6 +7,7 @@ import { openDatabase } from '../db/client.js';
 import { customerText, detectLanguage } from '../domain/language.js';
 import { createLogger } from '../logger.js';
 import { KnowledgeBase } from './knowledge.js';
+import type { SemanticSignal } from './language-models.js';
 import { importJsonl } from './transfer.js';
 
 const queryLine = z.object({ text: z.string(), expected: z.string().nullable(), language: z.string().optional() });
@@ -91,6 +92,8 @@ export interface EvalOptions {
   embedder: Embedder;
   provider: string;
   threshold?: number;
+  /** the English sentence encoder (SEMANTIC_MODEL), as the service uses it */
+  semantic?: SemanticSignal;
   progress?(message: string): void;
 }
 
@@ -103,7 +106,7 @@ export async function runEval(opts: EvalOptions): Promise<{ summary: EvalSummary
     const imported = await importJsonl(database.db, opts.kbJsonl, { by: 'eval' });
     if (imported.failed.length) throw new Error(`knowledge base: ${imported.failed.length} lines failed, first: ${JSON.stringify(imported.failed[0])}`);
     say(`imported ${imported.created} articles; indexing and training`);
-    const kb = new KnowledgeBase({ db: database.db, embedder: opts.embedder, log: createLogger('silent'), threshold: opts.threshold });
+    const kb = new KnowledgeBase({ db: database.db, embedder: opts.embedder, log: createLogger('silent'), threshold: opts.threshold, ...(opts.semantic ? { semantic: opts.semantic } : {}) });
     await kb.ready();
     const report = kb.lastIndex;
     if (!report) throw new Error('indexing the knowledge base failed (see the log above)');

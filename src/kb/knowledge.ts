@@ -12,7 +12,7 @@ import { articles, parseVector } from '../db/schema/kb.js';
 import type { Logger } from '../logger.js';
 import { contentHash } from './indexing/chunks.js';
 import { indexKnowledgeBase, storedVectors, type IndexedArticle, type IndexReport } from './indexing/indexer.js';
-import { baseLanguage, matchingLanguages, restrict, trainByLanguage, type Calibration, type LanguageModel, type SemanticSignal, type ThresholdSource } from './language-models.js';
+import { baseLanguage, matchingLanguages, restrict, sameLanguage, trainByLanguage, type Calibration, type LanguageModel, type SemanticSignal, type ThresholdSource } from './language-models.js';
 import { articlePublicUrl } from './public-url.js';
 import { searchChunks, type ChunkSearchResult, type PublishedArticle } from './search.js';
 
@@ -185,10 +185,11 @@ export class KnowledgeBase {
   async match(text: string, input: MatchInput): Promise<KnowledgeMatch> {
     const snapshot = this.snapshot;
     const languages = snapshot ? matchingLanguages(input.language, input.fallbackLanguages ?? [], snapshot.byLanguage) : [];
-    const { threshold, chosenBy } = this.calibrationFor(languages[0] ?? input.language, input.threshold);
-    const none = (reason: KnowledgeMatch['reason']): KnowledgeMatch => ({
-      model: this.model, confidence: 0, threshold, thresholdSource: chosenBy, escalate: true, reason, articleLanguage: null, candidates: [],
-    });
+    // The threshold is read where it is used: here only when nothing can be matched, else once per language matched.
+    const none = (reason: KnowledgeMatch['reason']): KnowledgeMatch => {
+      const { threshold, chosenBy } = this.calibrationFor(languages[0] ?? input.language, input.threshold);
+      return { model: this.model, confidence: 0, threshold, thresholdSource: chosenBy, escalate: true, reason, articleLanguage: null, candidates: [] };
+    };
     if (!snapshot) return none('empty_knowledge_base');
     if (languages.length === 0) return none('no_article_in_language');
     const [vector] = await this.opts.embedder.embed([text]);
@@ -204,8 +205,8 @@ export class KnowledgeBase {
 
   private async matchIn(model: LanguageModel, text: string, found: ChunkSearchResult, input: MatchInput): Promise<KnowledgeMatch> {
     const { threshold, chosenBy } = this.calibrationFor(model.language, input.threshold);
-    const semantic = model.semantic ? await this.semanticScores(model.semantic, text) : undefined;
-    const signals = { vector: restrict(found.vector, model.articleIds), fts: restrict(found.fts, model.articleIds), ...(semantic ? { semantic } : {}) };
+    const sentence = model.semantic ? await this.sentenceVector(model.semantic, text) : undefined;
+    const signals = { vector: restrict(found.vector, model.articleIds), fts: restrict(found.fts, model.articleIds), ...(sentence ? { sentence } : {}) };
     const result = model.matcher.matchWithSignals(text, signals, input.limit ?? 5, threshold);
     const { details, translations } = await rankedDetails(this.opts.db, result.ranked.map((r) => r.articleId), found);
     const candidates = result.ranked.flatMap((r) => {
@@ -223,10 +224,10 @@ export class KnowledgeBase {
     return match;
   }
 
-  /** The sentence encoder's scores, or none when it fails (a crashed worker must not cost the acknowledgement). */
-  private async semanticScores(semantic: NonNullable<LanguageModel['semantic']>, text: string) {
+  /** The question's sentence vector, or none when the encoder fails (a crashed worker must not cost the acknowledgement). */
+  private async sentenceVector(embedder: Embedder, text: string): Promise<Float32Array | undefined> {
     try {
-      return semantic.index.maxPerArticle((await semantic.embedder.embed([text]))[0]!);
+      return (await embedder.embed([text]))[0]!;
     } catch (err) {
       this.opts.log.warn({ err }, 'sentence encoder failed; matching this question on lexical signals only');
       return undefined;
@@ -263,8 +264,6 @@ export class KnowledgeBase {
     if (this.timer) clearInterval(this.timer);
   }
 }
-
-const sameLanguage = (a: string, b: string) => baseLanguage(a) === baseLanguage(b);
 
 export interface MatchInput {
   language: string;

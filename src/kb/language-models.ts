@@ -6,19 +6,24 @@ import type { Embedder } from '../ai/embedder.js';
 import type { IndexedArticle } from './indexing/indexer.js';
 import type { EscalationMetrics } from './matching/calibration.js';
 import { Matcher, MIN_CALIBRATED_ARTICLES } from './matching/matcher.js';
-import { VectorIndex } from './matching/vector-index.js';
+import { SENTENCE_FEATURE_SCALE } from './matching/sentence-features.js';
 
-/** A sentence encoder for some languages (the English USE-lite): a ranking signal over the articles' chunks. */
+/**
+ * A sentence encoder for some languages (the English USE-lite): its vectors are features of those languages' learned
+ * model and a ranking signal over the articles' texts (matcher.ts, sentence-features.ts).
+ */
 export interface SemanticSignal {
   embedder: Embedder;
   languages: readonly string[];
+  /** weight of the vector among the learned model's features; default SENTENCE_FEATURE_SCALE */
+  scale?: number;
 }
 
 export interface LanguageModel {
   language: string;
   matcher: Matcher;
-  /** the articles' chunks (title, sections, questions) embedded by the sentence encoder, when it covers the language */
-  semantic?: { embedder: Embedder; index: VectorIndex };
+  /** the sentence encoder, when it covers the language: questions are encoded with it before matching */
+  semantic?: Embedder;
   articleIds: ReadonlySet<string>;
   /** example questions the matcher learned from (authored or learned from agents) */
   questions: number;
@@ -36,6 +41,9 @@ export interface Calibration {
 /** Two-letter code: 'de-AT' and 'de' are one language for matching. */
 export const baseLanguage = (code: string) => code.slice(0, 2).toLowerCase();
 
+/** Whether two language codes are one language for matching and citing ('de-AT' and 'de'). */
+export const sameLanguage = (a: string, b: string) => baseLanguage(a) === baseLanguage(b);
+
 export async function trainByLanguage(articles: IndexedArticle[], embedder: Embedder, semantic?: SemanticSignal): Promise<Map<string, LanguageModel>> {
   const groups = new Map<string, IndexedArticle[]>();
   for (const a of articles) {
@@ -47,14 +55,14 @@ export async function trainByLanguage(articles: IndexedArticle[], embedder: Embe
     // Questions learned from agents make the model better but do not switch its confidence to cross-validation: the
     // mailbox thresholds fitted from those agents' labels were measured on the prior's scale (kb/labels.ts).
     const authored = list.filter((a) => a.authoredQuestions >= 3).length;
+    const covered = semantic?.languages.includes(language) ? semantic.embedder : undefined;
     const matcher = await Matcher.train(
       list.map((a) => ({ id: a.id, title: a.title, texts: a.sections, examples: a.questions })),
-      { embedder, calibrate: authored >= MIN_CALIBRATED_ARTICLES },
+      { embedder, calibrate: authored >= MIN_CALIBRATED_ARTICLES, ...(covered ? { sentence: { embedder: covered, scale: semantic?.scale ?? SENTENCE_FEATURE_SCALE } } : {}) },
     );
-    const covered = semantic?.languages.includes(language) ? semantic.embedder : undefined;
     models.set(language, {
       language, matcher, articleIds: new Set(list.map((a) => a.id)), questions: list.reduce((n, a) => n + a.questions.length, 0),
-      ...(covered ? { semantic: { embedder: covered, index: await semanticIndex(list, covered) } } : {}),
+      ...(covered ? { semantic: covered } : {}),
     });
   }
   return models;
@@ -69,12 +77,4 @@ export function matchingLanguages(language: string, fallbacks: readonly string[]
 /** Keeps the scores of one language's articles. */
 export function restrict<T>(scores: ReadonlyMap<string, T>, ids: ReadonlySet<string>): Map<string, T> {
   return new Map([...scores].filter(([id]) => ids.has(id)));
-}
-
-async function semanticIndex(list: IndexedArticle[], embedder: Embedder): Promise<VectorIndex> {
-  const texts = list.flatMap((a) => [a.title, ...a.sections, ...a.questions].map((text) => ({ id: a.id, text })));
-  const index = new VectorIndex(embedder.dimensions, texts.length);
-  const vectors = await embedder.embed(texts.map((t) => t.text));
-  vectors.forEach((v, i) => index.add(texts[i]!.id, v));
-  return index;
 }

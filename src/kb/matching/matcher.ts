@@ -11,6 +11,7 @@ import {
   chooseThreshold, confidence, fitCalibrator,
 } from './calibration.js';
 import { VectorIndex } from './vector-index.js';
+import { type SentenceFeatureOptions, SentenceVectors, withSentence } from './sentence-features.js';
 
 export interface ArticleInput {
   id: string;
@@ -40,6 +41,8 @@ export interface MatcherOptions {
   maxAccuracyLoss?: number;
   /** false: no cross-validation, the prior confidence (see trainByLanguage) */
   calibrate?: boolean;
+  /** the sentence encoder's vectors as features of the learned model and as the `semantic` signal (English) */
+  sentence?: SentenceFeatureOptions;
 }
 
 /**
@@ -58,7 +61,8 @@ export function autoTrainOptions(examples: number): TrainOptions {
  * ranking signal it lifted English top-1 from 0.80 to 0.85 with the answered questions' precision unchanged.
  */
 export const defaultWeights: FusionWeights = { learned: { weight: 1 }, vector: { weight: 1 }, fts: { weight: 0.1 }, semantic: { weight: 1 } };
-const SIGNALS = ['learned', 'vector'];
+/** The signals the calibrated confidence reads: those cross-validation can reproduce (not full-text search). */
+const calibrationSignals = (model: Model) => (model.sentence ? ['learned', 'vector', 'semantic'] : ['learned', 'vector']);
 
 export interface MatchResult {
   ranked: RankedArticle[];
@@ -72,9 +76,14 @@ interface Model {
   tfidf: TfidfModel;
   scorer: ExampleScorer;
   index: VectorIndex;
+  /** the sentence vectors' weight in the learned features, and their index over the articles' texts */
+  sentence?: { scale: number; index: VectorIndex };
 }
 
-async function buildModel(articles: ArticleInput[], opts: MatcherOptions): Promise<Model> {
+/** A question's vector from the sentence encoder; absent when off or failed (n-gram features alone then). */
+export type QuestionSentence = Float32Array | undefined;
+
+async function buildModel(articles: ArticleInput[], opts: MatcherOptions, sentences?: SentenceVectors): Promise<Model> {
   const texts: string[] = [];
   const labels: number[] = [];
   const owners: string[] = [];
@@ -87,22 +96,37 @@ async function buildModel(articles: ArticleInput[], opts: MatcherOptions): Promi
     }
   });
   const tfidf = fitTfidf(texts, opts.features ?? defaultFeatureOptions);
-  const xs = texts.map((t) => vectorize(tfidf, t));
-  const scorer = trainExampleScorer(xs, labels, articles.length, tfidf.idf.length, opts.training ?? autoTrainOptions(xs.length));
+  const F = tfidf.idf.length;
+  const scale = sentences?.opts.scale ?? 0;
+  const xs = texts.map((t) => withSentence(vectorize(tfidf, t), sentences?.get(t), F, scale));
+  const features = F + (sentences ? sentences.dimensions : 0);
+  const scorer = trainExampleScorer(xs, labels, articles.length, features, opts.training ?? autoTrainOptions(xs.length));
   const index = new VectorIndex(opts.embedder.dimensions, texts.length);
   const vectors = await opts.embedder.embed(texts);
   vectors.forEach((v, n) => index.add(owners[n]!, v));
-  return { ids: articles.map((a) => a.id), tfidf, scorer, index };
+  let sentence: Model['sentence'];
+  if (sentences) {
+    const semantic = new VectorIndex(sentences.dimensions, texts.length);
+    texts.forEach((t, n) => semantic.add(owners[n]!, sentences.get(t)!));
+    sentence = { scale, index: semantic };
+  }
+  return { ids: articles.map((a) => a.id), tfidf, scorer, index, ...(sentence ? { sentence } : {}) };
 }
 
-function learnedScores(model: Model, question: string): Map<string, number> {
-  const p = predictProba(model.scorer, vectorize(model.tfidf, question));
+function learnedScores(model: Model, question: string, qsent: QuestionSentence): Map<string, number> {
+  const x = vectorize(model.tfidf, question);
+  const p = predictProba(model.scorer, model.sentence ? withSentence(x, qsent, model.tfidf.idf.length, model.sentence.scale) : x);
   return new Map(model.ids.map((id, i) => [id, p[i]!]));
 }
 
-function rank(model: Model, question: string, qvec: Float32Array, weights: FusionWeights, limit: number): RankedArticle[] {
-  const scores: SignalScores = { learned: learnedScores(model, question), vector: model.index.maxPerArticle(qvec) };
-  return fuse(scores, weights, limit);
+function signalScores(model: Model, question: string, vector: ReadonlyMap<string, number>, qsent: QuestionSentence): SignalScores {
+  const scores: SignalScores = { learned: learnedScores(model, question, qsent), vector };
+  if (model.sentence && qsent) scores.semantic = model.sentence.index.maxPerArticle(qsent);
+  return scores;
+}
+
+function rank(model: Model, question: string, qvec: Float32Array, qsent: QuestionSentence, weights: FusionWeights, limit: number): RankedArticle[] {
+  return fuse(signalScores(model, question, model.index.maxPerArticle(qvec), qsent), weights, limit);
 }
 
 /** Signals computed outside the matcher, e.g. by the database: article id -> raw score. */
@@ -111,8 +135,8 @@ export interface ExternalSignals {
   vector: ReadonlyMap<string, number>;
   /** full-text search rank, normalised to 0..1 */
   fts?: ReadonlyMap<string, number>;
-  /** best sentence-encoder similarity over the article's chunks (English) */
-  semantic?: ReadonlyMap<string, number>;
+  /** the question's sentence-encoder vector, when the matcher was trained with sentence features */
+  sentence?: Float32Array;
 }
 
 export class Matcher {
@@ -129,25 +153,36 @@ export class Matcher {
   }
 
   static async train(articles: ArticleInput[], opts: MatcherOptions): Promise<Matcher> {
-    const model = await buildModel(articles, opts);
+    let sentences: SentenceVectors | undefined;
+    if (opts.sentence) {
+      sentences = new SentenceVectors(opts.sentence);
+      await sentences.load(articles.flatMap((a) => [a.title, ...(a.texts ?? []), ...a.examples].filter((t) => t.trim())));
+    }
+    const model = await buildModel(articles, opts, sentences);
     const folds = opts.folds ?? 3;
     const questioned = articles.filter((a) => a.examples.length >= folds).length;
     if (opts.calibrate === false || folds < 2 || articles.length < 2 * folds || questioned < MIN_CALIBRATED_ARTICLES) return new Matcher(model, opts, undefined, undefined);
-    const { samples, thresholdSamples } = await crossValidate(articles, opts, folds);
+    const { samples, thresholdSamples } = await crossValidate(articles, opts, folds, sentences);
     const calibrator = fitCalibrator(samples);
     thresholdSamples.forEach((s, i) => (s.confidence = confidence(calibrator, samples[i]!.features)));
     const calibration = chooseThreshold(thresholdSamples, opts.maxAccuracyLoss);
     return new Matcher(model, opts, calibrator, calibration);
   }
 
+  /** whether the learned model has the sentence encoder's features (so a question needs its vector) */
+  get usesSentences(): boolean {
+    return this.model.sentence !== undefined;
+  }
+
   async match(question: string, limit = 5): Promise<MatchResult> {
     const [qvec] = await this.opts.embedder.embed([question]);
-    return this.matchWithVector(question, qvec!, limit);
+    const sentence = this.opts.sentence && this.usesSentences ? (await this.opts.sentence.embedder.embed([question]))[0] : undefined;
+    return this.matchWithVector(question, qvec!, limit, this.threshold, sentence);
   }
 
   /** For callers that already embedded the question (batch evaluation). */
-  matchWithVector(question: string, qvec: Float32Array, limit = 5, threshold = this.threshold): MatchResult {
-    return this.matchWithSignals(question, { vector: this.model.index.maxPerArticle(qvec) }, limit, threshold);
+  matchWithVector(question: string, qvec: Float32Array, limit = 5, threshold = this.threshold, sentence?: Float32Array): MatchResult {
+    return this.matchWithSignals(question, { vector: this.model.index.maxPerArticle(qvec), ...(sentence ? { sentence } : {}) }, limit, threshold);
   }
 
   /**
@@ -156,11 +191,10 @@ export class Matcher {
    */
   matchWithSignals(question: string, signals: ExternalSignals, limit = 5, threshold = this.threshold): MatchResult {
     const weights = this.opts.weights ?? defaultWeights;
-    const scores: SignalScores = { learned: learnedScores(this.model, question), vector: signals.vector };
+    const scores = signalScores(this.model, question, signals.vector, signals.sentence);
     if (signals.fts) scores.fts = signals.fts;
-    if (signals.semantic) scores.semantic = signals.semantic;
     const ranked = fuse(scores, weights, Math.max(limit, 2));
-    const conf = this.calibrator ? confidence(this.calibrator, rankingFeatures(ranked, SIGNALS)) : priorConfidence(ranked);
+    const conf = this.calibrator ? confidence(this.calibrator, rankingFeatures(ranked, calibrationSignals(this.model))) : priorConfidence(ranked);
     return { ranked: ranked.slice(0, limit), confidence: conf, escalate: conf < threshold };
   }
 
@@ -196,7 +230,7 @@ export function priorConfidence(ranked: RankedArticle[]): number {
  * every folds-th example of the others (answerable questions), trains on the rest and records
  * how the ranking looked. Deterministic: no randomness in the split.
  */
-async function crossValidate(articles: ArticleInput[], opts: MatcherOptions, folds: number) {
+async function crossValidate(articles: ArticleInput[], opts: MatcherOptions, folds: number, sentences?: SentenceVectors) {
   const samples: CalibrationSample[] = [];
   const thresholdSamples: ThresholdSample[] = [];
   const weights = opts.weights ?? defaultWeights;
@@ -213,14 +247,14 @@ async function crossValidate(articles: ArticleInput[], opts: MatcherOptions, fol
       a.examples.forEach((t, j) => j % folds === f && questions.push({ text: t, answer: a.id }));
       kept.push({ ...a, examples });
     });
-    const model = await buildModel(kept, opts);
+    const model = await buildModel(kept, opts, sentences);
     const step = Math.max(1, Math.ceil(questions.length / cap));
     const picked = questions.filter((_, i) => i % step === 0);
     const vectors = await opts.embedder.embed(picked.map((q) => q.text));
     picked.forEach((q, i) => {
-      const ranked = rank(model, q.text, vectors[i]!, weights, 10);
+      const ranked = rank(model, q.text, vectors[i]!, sentences?.get(q.text), weights, 10);
       const correct = q.answer !== undefined && ranked[0]?.articleId === q.answer;
-      samples.push({ features: rankingFeatures(ranked, SIGNALS), correct });
+      samples.push({ features: rankingFeatures(ranked, calibrationSignals(model)), correct });
       thresholdSamples.push({ confidence: 0, inScope: q.answer !== undefined, correct });
     });
   }
