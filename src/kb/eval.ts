@@ -27,6 +27,8 @@ export interface EvalSummary {
   byLanguage?: Record<string, ReturnType<typeof scoreAt> & { queries: number }>;
   msPerQuery: number;
   provider: string;
+  /** the sentence encoder matched with (SEMANTIC_MODEL), null without */
+  semanticModel: string | null;
   threshold: number;
   thresholdChosenBy: string;
   articles: number;
@@ -131,6 +133,7 @@ export async function runEval(opts: EvalOptions): Promise<{ summary: EvalSummary
         ...byLanguage(outcomes, threshold),
         msPerQuery: (finished - loaded) / Math.max(1, outcomes.length),
         provider: opts.provider,
+        semanticModel: opts.semantic?.embedder.model ?? null,
         threshold,
         thresholdChosenBy: kb.calibration.chosenBy,
         articles: report.published,

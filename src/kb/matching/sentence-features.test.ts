@@ -21,14 +21,17 @@ describe('withSentence', () => {
  * A stand-in sentence encoder that knows synonyms the n-grams cannot see: a text's vector is its concept's axis
  * (vehicle, baking, travel), so "automobile" and "car" point the same way without sharing a character.
  */
-const concepts: [RegExp, number][] = [[/car|automobile|vehicle|motor/, 0], [/bread|cake|bak/, 1], [/flight|plane|airport/, 2]];
+const concepts: [RegExp, number][] = [
+  [/\b(car|automobile|vehicle)\b/, 0], [/\b(bread|cake|bakery)\b/, 1], [/\b(flights?|plane|airport)\b/, 2],
+  [/\b(dog|puppy|pet)\b/, 3], [/\b(garden|gardening|plant|flower)\b/, 4], [/\b(phone|mobile|sim)\b/, 5],
+];
 const conceptEncoder = (calls: string[][] = []): Embedder => ({
-  model: 'concepts', dimensions: 4,
+  model: 'concepts', dimensions: 8,
   embed: async (texts) => {
     calls.push(texts);
     return texts.map((t) => {
-      const v = new Float32Array(4);
-      v[concepts.find(([re]) => re.test(t.toLowerCase()))?.[1] ?? 3] = 1;
+      const v = new Float32Array(8);
+      v[concepts.find(([re]) => re.test(t.toLowerCase()))?.[1] ?? 7] = 1;
       return v;
     });
   },
@@ -38,22 +41,35 @@ const articles: ArticleInput[] = [
   { id: 'repairs', title: 'Automobile repairs', examples: ['my automobile makes a noise', 'automobile service booking', 'fix my automobile', 'automobile will not start'] },
   { id: 'bakery', title: 'Bakery orders', examples: ['order a birthday cake', 'fresh bread delivery', 'gluten free bread', 'cake for a wedding'] },
   { id: 'travel', title: 'Flights', examples: ['book a flight', 'airport transfer', 'my flight was cancelled', 'plane seat upgrade'] },
+  { id: 'pets', title: 'Pet care', examples: ['walk my dog', 'puppy training class', 'dog food brand', 'pet sitter for a week'] },
+  { id: 'garden', title: 'Gardening', examples: ['plant roses in spring', 'water the garden', 'flower bed design', 'garden hedge trimming'] },
+  { id: 'phones', title: 'Phone contracts', examples: ['new sim card', 'phone screen broken', 'mobile data plan', 'phone contract ends'] },
 ];
+const lexicalEmbedder = () => new LocalEmbedder({ dimensions: 64 });
 
 describe('the sentence vector as features of the learned model', () => {
-  it('teaches the learned model what the n-grams cannot see, encoding each text once', async () => {
+  it('teaches a calibrated learned model what the n-grams cannot see, encoding each text once', async () => {
     const question = 'the car makes a strange sound';
-    const lexical = await Matcher.train(articles, { embedder: new LocalEmbedder({ dimensions: 64 }), calibrate: false });
+    const lexical = await Matcher.train(articles, { embedder: lexicalEmbedder(), folds: 3 });
     const calls: string[][] = [];
-    const encoder = conceptEncoder(calls);
-    const semantic = await Matcher.train(articles, { embedder: new LocalEmbedder({ dimensions: 64 }), calibrate: false, sentence: { embedder: encoder, scale: 1 } });
-    expect(semantic.usesSentences).toBe(true);
-    expect(calls.flat()).toHaveLength(new Set(articles.flatMap((a) => [a.title, ...a.examples])).size);
+    const semantic = await Matcher.train(articles, { embedder: lexicalEmbedder(), folds: 3, sentence: { embedder: conceptEncoder(calls), scale: 1 } });
+    expect(semantic.calibration).toBeDefined();
+    expect(calls.slice(0, 1).flat()).toHaveLength(new Set(articles.flatMap((a) => [a.title, ...a.examples])).size);
     const before = (await lexical.match(question)).ranked.find((r) => r.articleId === 'repairs')!.signals.learned!;
     const after = await semantic.match(question);
     expect(after.ranked[0]!.articleId).toBe('repairs');
     expect(after.ranked[0]!.signals.learned).toBeGreaterThan(before + 0.2);
     expect(after.ranked[0]!.signals.semantic).toBeCloseTo(1, 5);
+  });
+
+  it('without cross-validation (the prior) the vector ranks but is no feature of the learned model', async () => {
+    const question = 'the car makes a strange sound';
+    const lexical = await Matcher.train(articles, { embedder: lexicalEmbedder(), calibrate: false });
+    const semantic = await Matcher.train(articles, { embedder: lexicalEmbedder(), calibrate: false, sentence: { embedder: conceptEncoder(), scale: 1 } });
+    const [a, b] = [await lexical.match(question), await semantic.match(question)];
+    expect(b.ranked.find((r) => r.articleId === 'repairs')!.signals.learned).toBeCloseTo(a.ranked.find((r) => r.articleId === 'repairs')!.signals.learned!, 6);
+    expect(b.ranked[0]!.articleId).toBe('repairs');
+    expect(b.ranked[0]!.signals.semantic).toBeCloseTo(1, 5);
   });
 
   it('cross-validation encodes each text once across its folds', async () => {

@@ -8,7 +8,7 @@ import type { SparseVector } from './tfidf.js';
 export interface SentenceFeatureOptions {
   /** the sentence encoder (e.g. USE-lite behind its content-hash cache) */
   embedder: Embedder;
-  /** multiplies the unit-length vector before it joins the unit-length n-gram vector */
+  /** multiplies the unit-length vector before it joins the unit-length n-gram vector; 0 = a ranking signal only */
   scale: number;
 }
 
