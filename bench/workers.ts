@@ -228,6 +228,8 @@ async function startSetup(spec: SetupSpec, sink: SmtpSink): Promise<Running> {
   };
   const common = {
     SMTP_URL: sink.url, SENDER_AUTH: 'off', MAX_ACKS_PER_SENDER_24H: '100000000', LOG_LEVEL: 'info',
+    // the English sentence encoder (on by default with the local provider); SEMANTIC_MODEL=off measures without it
+    SEMANTIC_MODEL: process.env.SEMANTIC_MODEL ?? 'auto',
   };
   try {
     if (spec.kind === 'wire') db = await startWireDb();
