@@ -3,7 +3,7 @@
 // BANKING77 (issue 16): n-grams alone top-1 0.913 / 0.746 (all / 10 examples per intent), with the vector appended
 // 0.928 / 0.803. The vectors of a knowledge base's texts are computed once per training (SentenceVectors).
 import type { Embedder } from '../../ai/embedder.js';
-import type { SparseVector } from './tfidf.js';
+import type { SparseVector } from '../../text/tfidf.js';
 
 export interface SentenceFeatureOptions {
   /** the sentence encoder (e.g. USE-lite behind its content-hash cache) */
