@@ -1,12 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { inboundMessages } from '../../db/schema/messages.js';
 import { AppError } from '../../errors.js';
+import { listDeadLetters, retryDeadLetter } from '../../jobs/dead-letters.js';
 import { listLeases } from '../../jobs/leases.js';
 import type { JobQueue } from '../../jobs/queue.js';
-import { audit } from '../../audit/log.js';
 import { principalOf, type AuthEnv } from '../principal.js';
 import { apiRoutes } from '../route-registry.js';
 
@@ -23,25 +21,11 @@ export function jobRoutes(db: Db, authenticate: MiddlewareHandler<AuthEnv>, queu
   return apiRoutes({ authenticate, access: { roles: ['admin'] } })
     .route({ method: 'get', path: '/', summary: 'Queued, active and dead-lettered pipeline jobs, and the leases', responses: { 200: { description: '{ pipeline, leases }' } } },
       async (c) => c.json({ pipeline: await queue.counts(), leases: await listLeases(db) }))
-    .route({ method: 'get', path: '/dead-letters', summary: 'Messages whose processing failed on every attempt, newest first', query: listQuery, responses: { 200: { description: '{ deadLetters }' } } }, async (c, { query: { limit } }) => {
-      const letters = await queue.deadLetters(limit);
-      const ids = letters.map((l) => l.messageId);
-      const messages = ids.length === 0 ? [] : await db
-        .select({ id: inboundMessages.id, mailboxId: inboundMessages.mailboxId, source: inboundMessages.source, receivedAt: inboundMessages.receivedAt, status: inboundMessages.status, attempts: inboundMessages.attempts })
-        .from(inboundMessages)
-        .where(inArray(inboundMessages.id, ids));
-      const byId = new Map(messages.map((m) => [m.id, m]));
-      return c.json({ deadLetters: letters.map((l) => ({ ...l, message: byId.get(l.messageId) ?? null })) });
-    })
+    .route({ method: 'get', path: '/dead-letters', summary: 'Messages whose processing failed on every attempt, newest first', query: listQuery, responses: { 200: { description: '{ deadLetters }' } } },
+      async (c, { query: { limit } }) => c.json({ deadLetters: await listDeadLetters(db, queue, limit) }))
     .route({ method: 'post', path: '/dead-letters/:id/retry', summary: 'Put a dead letter back in the queue (attempts reset), audited', params: idParams, responses: { 202: { description: '{ requeued: messageId }' } } }, async (c, { params: { id } }) => {
-      const messageId = await queue.retryDeadLetter(id, async (messageId) => {
-        await db
-          .update(inboundMessages)
-          .set({ status: 'received', attempts: 0, error: null })
-          .where(and(eq(inboundMessages.id, messageId), inArray(inboundMessages.status, ['failed', 'received'])));
-      });
+      const messageId = await retryDeadLetter({ db, queue, actor: principalOf(c) }, id);
       if (!messageId) throw new AppError('not_found', `no dead letter ${id}`);
-      await audit(db, { caseId: null, actor: principalOf(c), action: 'dead_letter_retried', after: { deadLetter: id, messageId } });
       return c.json({ requeued: messageId }, 202);
     })
     .hono;

@@ -1,17 +1,16 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { casePriorities } from '../../db/schema/cases.js';
-import { mailboxes } from '../../db/schema/mailboxes.js';
 import { AppError } from '../../errors.js';
 import { articlePerformance } from '../../insight/article-performance.js';
-import { assertTimeZone, localDate, localDateStart } from '../../domain/time-zone.js';
+import { localDate, localDateStart } from '../../domain/time-zone.js';
 import { toCsv } from '../../insight/reports/csv.js';
 import { reportBuckets, type ReportBucket, type ReportFilter } from '../../insight/reports/query.js';
 import { responseTimes, type ResponseBucket } from '../../insight/reports/response-times.js';
 import { slaAttainment } from '../../insight/reports/sla-attainment.js';
 import { volumes } from '../../insight/reports/volumes.js';
+import { reportTimeZone } from '../../insight/reports/zone.js';
 import type { AuthEnv } from '../principal.js';
 import { apiRoutes } from '../route-registry.js';
 
@@ -71,20 +70,8 @@ function csvResponse(c: Context, name: string, csv: string): Response {
  * zone when `mailbox` is given, else UTC), bucket (day|week|month), mailbox, language, category, priority.
  */
 export function reportRoutes(db: Db, auth: MiddlewareHandler<AuthEnv>) {
-  async function zoneOf(tz: string | undefined, mailboxId: number | undefined): Promise<string> {
-    if (tz) {
-      assertTimeZone(tz);
-      return tz;
-    }
-    if (mailboxId !== undefined) {
-      const [mailbox] = await db.select({ timeZone: mailboxes.timeZone }).from(mailboxes).where(eq(mailboxes.id, mailboxId));
-      if (mailbox) return mailbox.timeZone;
-    }
-    return 'UTC';
-  }
-
   async function filterOf(q: z.output<typeof reportQuery>) {
-    const timeZone = await zoneOf(q.tz, q.mailbox);
+    const timeZone = await reportTimeZone(db, q.tz, q.mailbox);
     const now = new Date();
     const to = q.to ? parseBound('to', q.to, timeZone, true) : localDateStart(localDate(now, timeZone), timeZone, 1);
     const from = q.from ? parseBound('from', q.from, timeZone, false) : localDateStart(localDate(new Date(to.getTime() - 1), timeZone), timeZone, 1 - DEFAULT_DAYS);
@@ -137,7 +124,7 @@ export function reportRoutes(db: Db, auth: MiddlewareHandler<AuthEnv>) {
       method: 'get', path: '/articles', summary: 'How each article performed; part=never-matched|competing for the other lists', query: articleQuery,
       responses: { 200: { description: 'format=json: { filter, articles, neverMatched, competing }; format=csv: the part as a download', contentType: 'application/json' } },
     }, async (c, { query: q }) => {
-      const timeZone = await zoneOf(q.tz, undefined);
+      const timeZone = await reportTimeZone(db, q.tz, undefined);
       const from = q.from ? parseBound('from', q.from, timeZone, false) : undefined;
       const to = q.to ? parseBound('to', q.to, timeZone, true) : undefined;
       const result = await articlePerformance(db, { from, to, margin: q.margin, minShared: q.minShared });

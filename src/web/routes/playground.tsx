@@ -1,12 +1,10 @@
 // GET /app/kb/playground: type a customer question, see which articles match, how sure the matcher is, and what
 // each signal contributed. Read-only (a GET form), like the API's POST /api/kb/match.
 import { Hono } from 'hono';
-import { asc } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { mailboxes } from '../../db/schema/mailboxes.js';
-import { customerText, detectLanguage } from '../../domain/language.js';
-import { MailboxSettings } from '../../mailboxes/settings.js';
 import type { KnowledgeBase } from '../../kb/knowledge.js';
+import { tryQuestion } from '../../kb/playground.js';
+import { MailboxSettings } from '../../mailboxes/settings.js';
 import { render, type WebEnv } from '../env.js';
 import { PlaygroundPage } from '../pages/playground.js';
 import { allow } from './guards.js';
@@ -18,13 +16,7 @@ export function playgroundRoutes(knowledge: KnowledgeBase, db: Db) {
     const subject = (c.req.query('subject') ?? '').slice(0, 500);
     const chosen = (c.req.query('language') ?? '').trim().slice(0, 10);
     if (!question.trim()) return render(c, <PlaygroundPage viewer={c.get('viewer')} question="" subject={subject} language={chosen} />);
-    const language = chosen || detectLanguage(question).language;
-    const [first] = await db.select({ id: mailboxes.id }).from(mailboxes).orderBy(asc(mailboxes.id)).limit(1);
-    const inForce = first ? await new MailboxSettings(db).get(first.id) : null;
-    const match = await knowledge.match(customerText(subject, question), {
-      language, limit: 8, threshold: inForce?.threshold ?? null, fallbackLanguages: inForce?.mailbox.fallbackLanguages ?? [],
-    });
-    const suggestions = await knowledge.suggestions(match, language, 3);
+    const { language, match, suggestions } = await tryQuestion(db, knowledge, new MailboxSettings(db), { question, subject, language: chosen });
     return render(c, (
       <PlaygroundPage viewer={c.get('viewer')} question={question} subject={subject} language={chosen} detected={chosen ? undefined : language}
         result={{ match, suggestions }} />
