@@ -4,45 +4,23 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { caseEvents, cases } from '../src/db/schema/cases.js';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { inboundMessages } from '../src/db/schema/messages.js';
 import { outbox } from '../src/db/schema/outbox.js';
 import { createLogger } from '../src/logger.js';
 import { fileSender } from '../src/mail/senders.js';
-import type { Service } from '../src/service.js';
 import { SlaWorker } from '../src/sla/worker.js';
-import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
-import { startTestService } from './support/service.js';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+import { serviceOnSink } from './support/service-on-sink.js';
 
 describe(`automatic mail goes only where we can stand behind it (${process.env.TEST_DB ?? 'pglite'})`, () => {
-  let db: TestDatabase;
-  let sink: SmtpSink;
-  let service: Service | undefined;
-  const q = () => db.database.db;
+  const t = serviceOnSink();
+  const q = () => t.db.database.db;
+  afterEach(() => t.reset());
 
-  beforeAll(async () => {
-    db = await openTestDatabase();
-    sink = await startSmtpSink();
-  });
-  afterEach(async () => {
-    await service?.stop();
-    service = undefined;
-    sink.messages.length = 0;
-    await db.reset();
-  });
-  afterAll(async () => {
-    await sink?.stop();
-    await db?.stop();
-  });
-
-  async function start(overrides: Record<string, string> = {}) {
-    service = await startTestService(db, { SMTP_URL: sink.url, ...overrides });
-    return service;
-  }
+  const start = (overrides: Record<string, string> = {}) => t.start(overrides);
   async function processed(messageId: string) {
     return eventually(async () => {
       const [m] = await q().select().from(inboundMessages).where(and(eq(inboundMessages.messageId, messageId), eq(inboundMessages.status, 'processed')));
@@ -62,7 +40,7 @@ describe(`automatic mail goes only where we can stand behind it (${process.env.T
       subject: 'BUY CHEAP PILLS at pills.example', messageId: 'spam-1@attacker.test',
     });
     await sendRaw(s.smtpPort!, raw, { from: 'spam@attacker.test', to: ['support@shop.test'] });
-    const [ack] = await sink.waitFor(1);
+    const [ack] = await t.sink.waitFor(1);
     expect(ack!.envelopeTo).toEqual(['spam@attacker.test']);
     // RFC 3834 section 3.3: automatic responses are sent with MAIL FROM:<>
     expect(ack!.envelopeFrom).toBe('');
@@ -72,14 +50,14 @@ describe(`automatic mail goes only where we can stand behind it (${process.env.T
     const message = await processed('spam-1@attacker.test');
     const queued = (await eventsOf(message.id)).find((e) => e.type === 'acknowledgement_queued')!;
     expect(queued.detail).toMatchObject({ recipient: { address: 'spam@attacker.test', why: 'reply_to_not_trusted', proven: false, ignoredReplyTo: 'victim@victim.test' } });
-    expect(sink.messages.some((m) => m.envelopeTo.includes('victim@victim.test'))).toBe(false);
+    expect(t.sink.messages.some((m) => m.envelopeTo.includes('victim@victim.test'))).toBe(false);
   });
 
   it('a contact form on its own domain: the Reply-To is acknowledged', async () => {
     const s = await start();
     const raw = customerEmail({ from: 'Shop forms <forms@mail.client-shop.test>', headers: { 'Reply-To': 'anna@client-shop.test' }, messageId: 'form-1@client-shop.test' });
     await sendRaw(s.smtpPort!, raw, { from: 'forms@mail.client-shop.test', to: ['support@shop.test'] });
-    const [ack] = await sink.waitFor(1);
+    const [ack] = await t.sink.waitFor(1);
     expect(ack!.envelopeTo).toEqual(['anna@client-shop.test']);
     const message = await processed('form-1@client-shop.test');
     expect((await eventsOf(message.id)).find((e) => e.type === 'acknowledgement_queued')!.detail).toMatchObject({ recipient: { why: 'reply_to_same_domain' } });
@@ -92,7 +70,7 @@ describe(`automatic mail goes only where we can stand behind it (${process.env.T
     await sendRaw(s.smtpPort!, raw, { from: 'noreply@ourshop.test', to: ['support@shop.test'] });
     const m = await processed('relay-1@ourshop.test');
     expect(reasons(await eventsOf(m.id))).toEqual([]);
-    const [ack] = await sink.waitFor(1);
+    const [ack] = await t.sink.waitFor(1);
     expect(ack!.envelopeTo).toEqual(['carl@gmail.test']);
     expect(ack!.headers.get('subject')).toMatch(/Size exchange/);
   });
@@ -101,7 +79,7 @@ describe(`automatic mail goes only where we can stand behind it (${process.env.T
     const s = await start();
     await q().update(mailboxes).set({ maxAcksPerSender24h: 1 });
     await sendRaw(s.smtpPort!, customerEmail({ from: 'user+1@customer.test', subject: 'First', body: 'first question', messageId: 'cap-1@customer.test' }), { from: 'user+1@customer.test', to: ['support@shop.test'] });
-    await sink.waitFor(1);
+    await t.sink.waitFor(1);
     await sendRaw(s.smtpPort!, customerEmail({ from: 'user+2@customer.test', subject: 'Second', body: 'second question', messageId: 'cap-2@customer.test' }), { from: 'user+2@customer.test', to: ['support@shop.test'] });
     // U+FF55 fullwidth u
     await sendRaw(s.smtpPort!, customerEmail({ from: '\uff55ser@customer.test', subject: 'Third', body: 'third question', messageId: 'cap-3@customer.test' }), { from: 'user@customer.test', to: ['support@shop.test'] });
@@ -136,7 +114,7 @@ describe(`automatic mail goes only where we can stand behind it (${process.env.T
     expect(await q().select().from(outbox)).toHaveLength(0);
     // ordinary human mail is still acknowledged
     await sendRaw(s.smtpPort!, customerEmail({ messageId: 'human-1@customer.test' }));
-    await sink.waitFor(1);
+    await t.sink.waitFor(1);
   });
 
   it('no "still on it" update when only a naive responder wrote since our acknowledgement; one when nobody did', async () => {
@@ -144,7 +122,7 @@ describe(`automatic mail goes only where we can stand behind it (${process.env.T
     const ask = (id: string, from: string) => sendRaw(s.smtpPort!, customerEmail({ from, subject: `Question ${id}`, body: `Where is parcel ${id}?`, messageId: `${id}@customer.test` }), { from, to: ['support@shop.test'] });
     await ask('q-vacation', 'vera@customer.test');
     await ask('q-plain', 'otto@customer.test');
-    const acks = await sink.waitFor(2);
+    const acks = await t.sink.waitFor(2);
     const toVera = acks.find((a) => a.envelopeTo[0] === 'vera@customer.test')!;
     // Vera's responder answers at once, threaded, with no auto-reply header at all
     await sendRaw(s.smtpPort!, customerEmail({

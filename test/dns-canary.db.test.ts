@@ -3,45 +3,25 @@
 // name that must resolve, the service tells the two apart: /health raises an alert, the message says "not verified:
 // DNS failed", and the mailbox's temperror action decides (withhold by default).
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { inboundMessages } from '../src/db/schema/messages.js';
 import type { Resolver } from '../src/mail/sender-auth.js';
 import type { Service } from '../src/service.js';
-import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { fakeResolver } from './support/dns.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
-import { api, startTestService } from './support/service.js';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+import { api } from './support/service.js';
+import { serviceOnSink } from './support/service-on-sink.js';
 
 const CANARY = '_dmarc.canary.test';
 const canaryRecord = { [CANARY]: { TXT: ['v=DMARC1; p=reject'] } };
 
 describe(`DMARC with broken DNS (${process.env.TEST_DB ?? 'pglite'})`, () => {
-  let db: TestDatabase;
-  let sink: SmtpSink;
-  let service: Service | undefined;
-  const q = () => db.database.db;
+  const t = serviceOnSink();
+  const q = () => t.db.database.db;
+  afterEach(() => t.reset());
 
-  beforeAll(async () => {
-    db = await openTestDatabase();
-    sink = await startSmtpSink();
-  });
-  afterEach(async () => {
-    await service?.stop();
-    service = undefined;
-    sink.messages.length = 0;
-    await db.reset();
-  });
-  afterAll(async () => {
-    await sink?.stop();
-    await db?.stop();
-  });
-
-  async function start(resolver: Resolver) {
-    service = await startTestService(db, { SMTP_URL: sink.url, DNS_CANARY_NAME: CANARY }, { resolver });
-    return service;
-  }
+  const start = (resolver: Resolver) => t.start({ DNS_CANARY_NAME: CANARY }, { resolver });
   async function spoof(s: Service, messageId: string) {
     await sendRaw(s.smtpPort!, customerEmail({ from: 'PayPal Security <security@paypal.test>', subject: 'Verify your account', messageId }), { from: 'security@paypal.test', to: ['support@shop.test'] });
     return eventually(async () => {
@@ -63,7 +43,7 @@ describe(`DMARC with broken DNS (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(suppressed?.explanation).toMatch(/no acknowledgement: not verified: DNS failed/);
     const h = await eventually(async () => { const r = await health(s); return r.status === 'degraded' ? r : undefined; }, 10_000, 'a degraded /health');
     expect(h.alerts).toEqual([expect.stringMatching(/^DNS looks broken: the lookup of _dmarc\.canary\.test/)]);
-    expect(sink.messages).toHaveLength(0);
+    expect(t.sink.messages).toHaveLength(0);
   });
 
   it('a mailbox that chose to acknowledge on DNS failure still does, and says why on the message', async () => {
@@ -71,14 +51,14 @@ describe(`DMARC with broken DNS (${process.env.TEST_DB ?? 'pglite'})`, () => {
     await q().update(mailboxes).set({ dmarcTemperrorAction: 'acknowledge' });
     const m = await spoof(s, 'spoof-ack@paypal.test');
     expect(m.senderAuth).toMatchObject({ dmarc: 'temperror' });
-    await sink.waitFor(1);
+    await t.sink.waitFor(1);
   });
 
   it('DNS working and no DMARC record: acknowledged (mailbox default), /health ok', async () => {
     const s = await start(fakeResolver(canaryRecord));
     const m = await spoof(s, 'nodmarc@paypal.test');
     expect(m.senderAuth).toMatchObject({ dmarc: 'none' });
-    await sink.waitFor(1);
+    await t.sink.waitFor(1);
     expect(await health(s)).toMatchObject({ status: 'ok', alerts: [] });
   });
 

@@ -1,49 +1,29 @@
 // Issue 19 item 3: the links in escalation mail are absolute, under PUBLIC_BASE_URL, on every escalation path.
 import { and, eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { cases } from '../src/db/schema/cases.js';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { outbox } from '../src/db/schema/outbox.js';
 import { slaTimers } from '../src/db/schema/sla.js';
-import type { Service } from '../src/service.js';
-import { openTestDatabase, type TestDatabase } from './support/database.js';
-import { loadFixtureKb } from './support/kb-fixture.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
-import { startTestService } from './support/service.js';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+import { serviceOnSink } from './support/service-on-sink.js';
 
 const BASE = 'https://support.shop.example';
 
 describe(`escalation notices link absolutely (${process.env.TEST_DB ?? 'pglite'})`, () => {
-  let db: TestDatabase;
-  let sink: SmtpSink;
-  let service: Service;
-
-  beforeAll(async () => {
-    db = await openTestDatabase();
-    sink = await startSmtpSink();
-  });
+  const t = serviceOnSink();
   beforeEach(async () => {
-    await service?.stop();
-    await db.reset();
-    sink.messages.length = 0;
-    await loadFixtureKb(db.database.db);
-    service = await startTestService(db, { SMTP_URL: sink.url, PUBLIC_BASE_URL: `${BASE}/` });
-    await db.database.db.update(mailboxes).set({ escalationRules: { teamAddresses: { support: 'team@shop.test' } } });
-    await service.knowledge.ready();
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await sink.stop();
-    await db.stop();
+    await t.reset();
+    await t.start({ PUBLIC_BASE_URL: `${BASE}/` }, { kb: true });
+    await t.db.database.db.update(mailboxes).set({ escalationRules: { teamAddresses: { support: 'team@shop.test' } } });
   });
 
   const caseOf = async (address: string, body: string) => {
-    await sendRaw(service.smtpPort!, customerEmail({ from: `Cleo <${address}>`, subject: 'Help', body }), { from: address, to: ['support@shop.test'] });
-    return eventually(async () => (await db.database.db.select().from(cases).where(eq(cases.customerAddress, address)))[0], 15_000, 'case');
+    await sendRaw(t.service.smtpPort!, customerEmail({ from: `Cleo <${address}>`, subject: 'Help', body }), { from: address, to: ['support@shop.test'] });
+    return eventually(async () => (await t.db.database.db.select().from(cases).where(eq(cases.customerAddress, address)))[0], 15_000, 'case');
   };
-  const notices = (caseId: string) => db.database.db.select().from(outbox).where(and(eq(outbox.caseId, caseId), eq(outbox.kind, 'notification')));
+  const notices = (caseId: string) => t.db.database.db.select().from(outbox).where(and(eq(outbox.caseId, caseId), eq(outbox.kind, 'notification')));
   const expectLinked = async (caseId: string) => {
     const [notice] = await eventually(async () => {
       const rows = await notices(caseId);
@@ -56,17 +36,17 @@ describe(`escalation notices link absolutely (${process.env.TEST_DB ?? 'pglite'}
   it('the pipeline, an agent and an SLA breach all write the full URL', async () => {
     const asked = await caseOf('pat@c.test', 'I want to talk to a person, not a bot.');
     await expectLinked(asked.id);
-    const delivered = await eventually(() => sink.messages.find((m) => m.envelopeTo.includes('team@shop.test')), 15_000, 'notice sent');
+    const delivered = await eventually(() => t.sink.messages.find((m) => m.envelopeTo.includes('team@shop.test')), 15_000, 'notice sent');
     expect((await simpleParser(delivered.raw)).text).toContain(`${BASE}/app/cases/${asked.id}`);
 
     const byAgent = await caseOf('agent@c.test', 'I forgot my password, how do I reset it?');
-    await service.review.escalate(byAgent.id, { id: 'user-1', name: 'Ann Agent' }, { reason: 'needs a manager' });
+    await t.service.review.escalate(byAgent.id, { id: 'user-1', name: 'Ann Agent' }, { reason: 'needs a manager' });
     await expectLinked(byAgent.id);
 
     const late = await caseOf('late@c.test', 'I forgot my password, how do I reset it?');
-    await db.database.db.update(slaTimers).set({ dueAt: new Date(Date.now() - 60_000), remindAt: null })
+    await t.db.database.db.update(slaTimers).set({ dueAt: new Date(Date.now() - 60_000), remindAt: null })
       .where(and(eq(slaTimers.caseId, late.id), eq(slaTimers.kind, 'first_reply')));
-    await service.slaWorker.drain();
+    await t.service.slaWorker.drain();
     await expectLinked(late.id);
   });
 });

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LocalEmbedder } from '../src/ai/local-embedder.js';
 import { OpenAiEmbedder } from '../src/ai/openai-embedder.js';
 import { selectRows } from '../src/db/rows.js';
@@ -11,41 +11,23 @@ import { indexKnowledgeBase } from '../src/kb/indexing/indexer.js';
 import { KnowledgeBase, rankedDetails } from '../src/kb/knowledge.js';
 import { hnswIndexName, searchChunks } from '../src/kb/search.js';
 import { createLogger } from '../src/logger.js';
-import type { Service } from '../src/service.js';
-import { openTestDatabase, type TestDatabase } from './support/database.js';
-import { articleIdOf, loadFixtureKb } from './support/kb-fixture.js';
+import { articleIdOf } from './support/kb-fixture.js';
 import { customerEmail, sendRaw } from './support/mail.js';
 import { startOpenAiStub } from './support/openai-stub.js';
-import { api, startTestService } from './support/service.js';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+import { api } from './support/service.js';
+import { serviceOnSink } from './support/service-on-sink.js';
 
 const log = createLogger('silent');
 
 describe(`knowledge-base matching (${process.env.TEST_DB ?? 'pglite'})`, () => {
-  let db: TestDatabase;
-  let sink: SmtpSink;
-  let service: Service;
-
-  beforeAll(async () => {
-    db = await openTestDatabase();
-    sink = await startSmtpSink();
-  });
+  const t = serviceOnSink();
   beforeEach(async () => {
-    await service?.stop();
-    await db.reset();
-    sink.messages.length = 0;
-    await loadFixtureKb(db.database.db);
-    service = await startTestService(db, { SMTP_URL: sink.url });
-    await service.knowledge.ready();
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await sink.stop();
-    await db.stop();
+    await t.reset();
+    await t.start({}, { kb: true });
   });
 
   const match = async (text: string) => {
-    const res = await api(service, '/api/kb/match', { method: 'POST', body: JSON.stringify({ text }), headers: { 'content-type': 'application/json' } });
+    const res = await api(t.service, '/api/kb/match', { method: 'POST', body: JSON.stringify({ text }), headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(200);
     return (await res.json()) as { confidence: number; escalate: boolean; language: string; candidates: { articleId: string; contributions: Record<string, number> }[]; suggestions: { articleId: string; url: string }[] };
   };
@@ -75,11 +57,11 @@ describe(`knowledge-base matching (${process.env.TEST_DB ?? 'pglite'})`, () => {
   });
 
   it('the search returns the found articles with their details and the published translations of their groups', async () => {
-    const database = db.database.db;
+    const database = t.db.database.db;
     const embedder = new LocalEmbedder();
     const [q] = await embedder.embed(['I forgot my password']);
     const search = (nearest?: number) =>
-      searchChunks(database, { model: service.knowledge.model, dimensions: q!.length, vector: q!, text: 'I forgot my password', language: 'en', nearest });
+      searchChunks(database, { model: t.service.knowledge.model, dimensions: q!.length, vector: q!, text: 'I forgot my password', language: 'en', nearest });
     const hits = await search();
     expect([...hits.articles.keys()].sort()).toEqual([...hits.vector.keys()].sort());
     expect(hits.articles.get(articleIdOf('password', 'en'))).toEqual({
@@ -90,17 +72,17 @@ describe(`knowledge-base matching (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(hits.translations.filter((t) => t.translationGroup === 'password').map((t) => t.id).sort()).toEqual(['password-en', 'password-es', 'password-ru', 'password-zh']);
 
     // an archived translation is not offered; the group's other languages still are
-    expect((await api(service, `/api/kb/articles/${articleIdOf('password', 'es')}/archive`, { method: 'POST' })).status).toBe(200);
+    expect((await api(t.service, `/api/kb/articles/${articleIdOf('password', 'es')}/archive`, { method: 'POST' })).status).toBe(200);
     const after = await search(1);
     expect([...after.articles.keys()]).toEqual(['password-en']);
     expect(after.translations.map((t) => t.id).sort()).toEqual(['password-en', 'password-ru', 'password-zh']);
   });
 
   it('a ranked article the search did not find (learned model alone) is read with its translations', async () => {
-    const database = db.database.db;
+    const database = t.db.database.db;
     const embedder = new LocalEmbedder();
     const [q] = await embedder.embed(['I forgot my password']);
-    const found = await searchChunks(database, { model: service.knowledge.model, dimensions: q!.length, vector: q!, text: 'I forgot my password', language: 'en', nearest: 1 });
+    const found = await searchChunks(database, { model: t.service.knowledge.model, dimensions: q!.length, vector: q!, text: 'I forgot my password', language: 'en', nearest: 1 });
     expect([...found.articles.keys()]).toEqual(['password-en']);
     const { details, translations } = await rankedDetails(database, ['password-en', 'refund-ru', 'no-such-article'], found);
     expect([...details.keys()].sort()).toEqual(['password-en', 'refund-ru']);
@@ -114,15 +96,15 @@ describe(`knowledge-base matching (${process.env.TEST_DB ?? 'pglite'})`, () => {
 
   it('re-embeds an edited article and matches its new example', async () => {
     const id = articleIdOf('refund', 'en');
-    const before = await db.database.db.select().from(articleChunks).where(eq(articleChunks.articleId, id));
-    const res = await api(service, `/api/kb/articles/${id}`, {
+    const before = await t.db.database.db.select().from(articleChunks).where(eq(articleChunks.articleId, id));
+    const res = await api(t.service, `/api/kb/articles/${id}`, {
       method: 'PUT', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ examples: ['I want a refund', 'the vacuum cleaner I bought is broken, money back please'] }),
     });
     expect(res.status).toBe(200);
-    const report = await (await api(service, '/api/kb/reindex', { method: 'POST' })).json();
+    const report = await (await api(t.service, '/api/kb/reindex', { method: 'POST' })).json();
     expect(report.articlesEmbedded).toBeGreaterThanOrEqual(0);
-    const after = await db.database.db.select().from(articleChunks).where(eq(articleChunks.articleId, id));
+    const after = await t.db.database.db.select().from(articleChunks).where(eq(articleChunks.articleId, id));
     expect(after.every((c) => c.articleVersion === 2)).toBe(true);
     expect(before.every((c) => c.articleVersion === 1)).toBe(true);
     expect(after.map((c) => c.text)).toContain('the vacuum cleaner I bought is broken, money back please');
@@ -133,17 +115,17 @@ describe(`knowledge-base matching (${process.env.TEST_DB ?? 'pglite'})`, () => {
   it('archiving an article removes it from matches at once', async () => {
     const id = articleIdOf('password', 'en');
     expect((await match('I forgot my password')).candidates[0]!.articleId).toBe(id);
-    const res = await api(service, `/api/kb/articles/${id}/archive`, { method: 'POST' });
+    const res = await api(t.service, `/api/kb/articles/${id}/archive`, { method: 'POST' });
     expect(res.status).toBe(200);
     // no reindex awaited: the search itself only returns published articles
     expect((await match('I forgot my password')).candidates.map((c) => c.articleId)).not.toContain(id);
-    await service.knowledge.refresh();
-    expect(await db.database.db.select().from(articleChunks).where(eq(articleChunks.articleId, id))).toEqual([]);
+    await t.service.knowledge.refresh();
+    expect(await t.db.database.db.select().from(articleChunks).where(eq(articleChunks.articleId, id))).toEqual([]);
   });
 
   it('a model change re-embeds everything and a search never mixes models', async () => {
-    const database = db.database.db;
-    const oldModel = service.knowledge.model;
+    const database = t.db.database.db;
+    const oldModel = t.service.knowledge.model;
     const smaller = new LocalEmbedder({ dimensions: 256 });
     // both models side by side (a re-embed in progress): searches filter on exactly one
     await indexKnowledgeBase(database, smaller, { prune: false });
@@ -168,13 +150,13 @@ describe(`knowledge-base matching (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const stub = await startOpenAiStub({ dimensions: 512 });
     try {
       const embedder = new OpenAiEmbedder({ apiKey: stub.apiKey, baseURL: stub.baseUrl, model: 'text-embedding-3-small', dimensions: 512, timeoutMs: 5000, maxRetries: 2 });
-      const kb = new KnowledgeBase({ db: db.database.db, embedder, log });
+      const kb = new KnowledgeBase({ db: t.db.database.db, embedder, log });
       await kb.ready();
       const result = await kb.match('Я забыл пароль и не могу войти', { language: 'ru' });
       expect(result.model).toBe(embedder.model);
       expect(result.candidates[0]!.articleId).toBe(articleIdOf('password', 'ru'));
       expect(stub.requestsTo('embeddings').length).toBeGreaterThan(0);
-      const stored = await db.database.db.select({ model: articleChunks.model }).from(articleChunks).where(eq(articleChunks.model, embedder.model));
+      const stored = await t.db.database.db.select({ model: articleChunks.model }).from(articleChunks).where(eq(articleChunks.model, embedder.model));
       expect(stored.length).toBeGreaterThan(0);
       kb.stop();
     } finally {
@@ -183,21 +165,21 @@ describe(`knowledge-base matching (${process.env.TEST_DB ?? 'pglite'})`, () => {
   });
 
   it('the acknowledgement suggests the matched article in the customer language; an unanswerable question gets none and is escalated', async () => {
-    await sendRaw(service.smtpPort!, customerEmail({ from: 'Lucía <lucia@cliente.test>', subject: 'No puedo entrar', body: 'Hola, olvidé mi contraseña y no puedo iniciar sesión en mi cuenta.' }), { from: 'lucia@cliente.test', to: ['support@shop.test'] });
-    const [ack] = await sink.waitFor(1);
+    await sendRaw(t.service.smtpPort!, customerEmail({ from: 'Lucía <lucia@cliente.test>', subject: 'No puedo entrar', body: 'Hola, olvidé mi contraseña y no puedo iniciar sesión en mi cuenta.' }), { from: 'lucia@cliente.test', to: ['support@shop.test'] });
+    const [ack] = await t.sink.waitFor(1);
     const text = (await simpleParser(ack!.raw)).text!;
     expect(text).toContain('https://help.shop.test/password?lang=es');
     expect(text).toContain('Restablecer la contraseña');
 
-    await sendRaw(service.smtpPort!, customerEmail({ from: 'Tom <tom@customer.test>', subject: 'Corporate gift cards', body: 'Do you sell gift cards for corporate events in Norway?' }), { from: 'tom@customer.test', to: ['support@shop.test'] });
-    const acks = await sink.waitFor(2);
+    await sendRaw(t.service.smtpPort!, customerEmail({ from: 'Tom <tom@customer.test>', subject: 'Corporate gift cards', body: 'Do you sell gift cards for corporate events in Norway?' }), { from: 'tom@customer.test', to: ['support@shop.test'] });
+    const acks = await t.sink.waitFor(2);
     const second = acks.find((m) => m.envelopeTo.includes('tom@customer.test'))!;
     expect((await simpleParser(second.raw)).text).not.toContain('help.shop.test');
-    const [tomCase] = await db.database.db.select().from(cases).where(eq(cases.customerAddress, 'tom@customer.test'));
+    const [tomCase] = await t.db.database.db.select().from(cases).where(eq(cases.customerAddress, 'tom@customer.test'));
     expect(tomCase!.status).toBe('escalated');
-    const [escalation] = await db.database.db.select().from(caseEvents).where(and(eq(caseEvents.caseId, tomCase!.id), eq(caseEvents.type, 'escalated')));
+    const [escalation] = await t.db.database.db.select().from(caseEvents).where(and(eq(caseEvents.caseId, tomCase!.id), eq(caseEvents.type, 'escalated')));
     expect(JSON.stringify(escalation!.detail)).toContain('no_confident_article');
-    const [recorded] = await db.database.db.select().from(caseMatches).where(eq(caseMatches.caseId, tomCase!.id));
+    const [recorded] = await t.db.database.db.select().from(caseMatches).where(eq(caseMatches.caseId, tomCase!.id));
     expect(recorded!.escalate).toBe(true);
     expect(recorded!.suggested).toEqual([]);
   });
