@@ -78,12 +78,12 @@ describe(`review actions (${process.env.TEST_DB ?? 'pglite'})`, () => {
   it('a reply sent as generated counts as unchanged when a browser submits it with CRLF line breaks', async () => {
     const { kase, draft } = await ask('Maria <maria@customer.test>', 'Cannot log in', 'I forgot my password and the reset link does not work');
     expect(draft.generatedBody).toContain('\n');
-    await service.review.claim(kase.id, ANA);
+    await t.service.review.claim(kase.id, ANA);
     // an HTML form sends a textarea's line breaks as CRLF
-    await service.review.approve(kase.id, ANA, { body: draft.generatedBody!.replace(/\n/g, '\r\n') });
-    const [sent] = await db.database.db.select().from(drafts).where(eq(drafts.id, draft.id));
+    await t.service.review.approve(kase.id, ANA, { body: draft.generatedBody!.replace(/\n/g, '\r\n') });
+    const [sent] = await t.db.database.db.select().from(drafts).where(eq(drafts.id, draft.id));
     expect(sent!.body).toBe(draft.generatedBody!.trim());
-    const [entry] = await db.database.db.select().from(auditLog).where(and(eq(auditLog.caseId, kase.id), eq(auditLog.action, 'reply_approved')));
+    const [entry] = await t.db.database.db.select().from(auditLog).where(and(eq(auditLog.caseId, kase.id), eq(auditLog.action, 'reply_approved')));
     expect(entry!.after).toMatchObject({ unchanged: true });
   });
 
