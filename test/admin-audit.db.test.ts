@@ -2,7 +2,10 @@
 // API tokens can expire, and an expired token is refused.
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenAudited, createUserAudited, revokeTokenAudited, updateMailboxAudited } from '../src/admin/audited.js';
+import { createTokenAudited, createUserAudited, revokeTokenAudited } from '../src/admin/audited.js';
+import { setEscalationRules } from '../src/mailboxes/set-escalation-rules.js';
+import { settingsInputOf } from '../src/mailboxes/settings-input.js';
+import { updateMailboxSettings } from '../src/mailboxes/update-settings.js';
 import { setUserDisabled, setUserRole } from '../src/auth/users.js';
 import { apiTokens } from '../src/db/schema/auth.js';
 import { mailboxes } from '../src/db/schema/mailboxes.js';
@@ -56,19 +59,16 @@ describe(`admin changes are audited; tokens expire (${process.env.TEST_DB ?? 'pg
 
   it('mailbox settings: auto-send and escalation rules (webhook included) with before and after; the secret only as changed', async () => {
     const [mailbox] = await db.database.db.select().from(mailboxes).limit(1);
-    await updateMailboxAudited(db.database.db, ADMIN, mailbox!.id, {
-      autoSendMode: 'on',
-      escalationRules: { webhookUrl: 'https://hooks.example.com/x', webhookSecret: 'whsec_very_secret_value_0001' },
-    });
-    const [entry] = await entries('mailbox_settings_changed');
-    expect(entry).toMatchObject({
-      actorName: 'Ada Admin',
-      before: { mailbox: mailbox!.key, autoSendMode: mailbox!.autoSendMode },
-      after: { mailbox: mailbox!.key, autoSendMode: 'on', escalationRules: { webhookUrl: 'https://hooks.example.com/x' } },
-    });
-    expect(JSON.stringify(entry)).not.toContain('whsec_very_secret_value_0001');
+    const ctx = { db: db.database.db, actor: ADMIN };
+    await updateMailboxSettings(ctx, { mailboxId: mailbox!.id, settings: { ...settingsInputOf(mailbox!), autoSendMode: 'on' } });
+    await setEscalationRules(ctx, { mailboxId: mailbox!.id, rules: { webhookUrl: 'https://hooks.example.com/x', webhookSecret: 'whsec_very_secret_value_0001' } });
+    const [settings, rules] = await entries('mailbox_settings_changed').then((rows) => rows.sort((a, b) => a.id - b.id));
+    expect(settings).toMatchObject({ actorName: 'Ada Admin', before: { mailbox: mailbox!.key, autoSendMode: mailbox!.autoSendMode }, after: { mailbox: mailbox!.key, autoSendMode: 'on' } });
+    expect(Object.keys(settings!.after!)).toEqual(['mailbox', 'autoSendMode']);
+    expect(rules).toMatchObject({ before: { escalationRules: null }, after: { mailbox: mailbox!.key, escalationRules: { webhookUrl: 'https://hooks.example.com/x' } } });
+    expect(JSON.stringify(rules)).not.toContain('whsec_very_secret_value_0001');
     // nothing changed: no row
-    await updateMailboxAudited(db.database.db, ADMIN, mailbox!.id, { autoSendMode: 'on' });
-    expect(await entries('mailbox_settings_changed')).toHaveLength(1);
+    await updateMailboxSettings(ctx, { mailboxId: mailbox!.id, settings: { ...settingsInputOf(mailbox!), autoSendMode: 'on' } });
+    expect(await entries('mailbox_settings_changed')).toHaveLength(2);
   });
 });

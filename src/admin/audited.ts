@@ -1,14 +1,13 @@
-// Admin changes with their audit row, written in the same transaction: API tokens, users, mailbox settings (auto-send
-// and escalation rules, webhook included). Each row says who, what, and the fields before and after; secrets
-// (passwords, tokens, the webhook's signing secret) never reach the audit log, only that they changed.
+// Admin changes with their audit row, written in the same transaction: API tokens and users (mailbox settings are
+// verbs in src/mailboxes/). Each row says who, what, and the fields before and after; secrets (passwords, tokens)
+// never reach the audit log, only that they changed.
 import { eq } from 'drizzle-orm';
 import { createApiToken, revokeApiToken } from '../auth/tokens.js';
 import { createUser, type NewUser, type PublicUser } from '../auth/users.js';
 import type { Db } from '../db/client.js';
 import { apiTokens, type Role } from '../db/schema/auth.js';
-import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
 import { AppError } from '../errors.js';
-import { audit, changedFields, type Actor } from '../audit/log.js';
+import { audit, type Actor } from '../audit/log.js';
 
 export async function createTokenAudited(db: Db, actor: Actor, input: { name: string; role: Role; expiresInDays?: number | null }) {
   return db.transaction(async (tx) => {
@@ -35,33 +34,5 @@ export async function createUserAudited(db: Db, actor: Actor, input: NewUser): P
     const user = await createUser(tx, input);
     await audit(tx, { caseId: null, actor, action: 'user_created', after: { id: user.id, email: user.email, name: user.name, role: user.role } });
     return user;
-  });
-}
-
-/** The webhook's signing secret is shown in the audit as changed or not, never as its value. */
-function redactRules(rules: unknown): unknown {
-  if (!rules || typeof rules !== 'object') return rules;
-  const { webhookSecret, ...rest } = rules as Record<string, unknown>;
-  return webhookSecret === undefined ? rest : { ...rest, webhookSecret: `(secret, ${String(webhookSecret).length} characters)` };
-}
-
-/** Saves a mailbox's settings; the audit row holds only the fields that changed. */
-export async function updateMailboxAudited(db: Db, actor: Actor, mailboxId: number, update: Partial<Mailbox>): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [before] = await tx.select().from(mailboxes).where(eq(mailboxes.id, mailboxId)).for('update');
-    if (!before) throw new AppError('not_found', 'no such mailbox');
-    const [after] = await tx.update(mailboxes).set(update).where(eq(mailboxes.id, mailboxId)).returning();
-    const view = (m: Mailbox) => ({ ...m, escalationRules: redactRules(m.escalationRules) }) as Record<string, unknown>;
-    const diff = changedFields(view(before), view(after!));
-    delete diff.before.updatedAt;
-    delete diff.after.updatedAt;
-    if (Object.keys(diff.after).length === 0) return;
-    // a changed secret of the same length still shows as changed
-    const secret = (m: Mailbox) => (m.escalationRules as { webhookSecret?: string } | null)?.webhookSecret;
-    if (secret(before) !== secret(after!) && !('escalationRules' in diff.after)) {
-      diff.before.webhookSecret = '(previous secret)';
-      diff.after.webhookSecret = '(new secret)';
-    }
-    await audit(tx, { caseId: null, actor, action: 'mailbox_settings_changed', before: { mailbox: before.key, ...diff.before }, after: { mailbox: before.key, ...diff.after } });
   });
 }

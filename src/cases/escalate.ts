@@ -9,9 +9,7 @@ import { detectEscalation } from '../domain/escalation/detect.js';
 import { escalationTeam, mergeEscalationReasons, type EscalationReason } from '../domain/escalation/reasons.js';
 import type { EscalationRules } from '../domain/escalation-rules.js';
 import { announceEscalation } from '../escalation/announce.js';
-import { mailboxRules } from '../escalation/mailbox-rules.js';
 import { escalationDedupeKey } from '../escalation/notify.js';
-import type { Logger } from '../logger.js';
 import type { KnowledgeMatch } from '../kb/knowledge.js';
 import { audit, SYSTEM_ACTOR, type AuditEntry } from '../audit/log.js';
 import { categoryFor, priorityFor, raisedPriority, type Priority } from '../domain/triage.js';
@@ -42,12 +40,14 @@ export interface EscalationPlan {
 export interface EscalationInput {
   kase: Pick<Case, 'escalationReasons' | 'customerMessageCount'>;
   mailbox: Mailbox; subject: string; text: string; language: string; customerAddress: string | null;
-  opening: boolean; match: KnowledgeMatch | null; log?: Logger;
+  opening: boolean; match: KnowledgeMatch | null;
+  /** the mailbox's rules, parsed once per batch (MailboxSettings), not per message */
+  rules: EscalationRules;
 }
 
 /** The decision alone (no database): used for a case being opened, which is written once in its final state. */
 export function planEscalation(input: EscalationInput, now: Date): EscalationPlan | undefined {
-  const rules = mailboxRules(input.mailbox, input.log);
+  const { rules } = input;
   const detected = detectEscalation({
     subject: input.subject, text: input.text, language: input.language, fromAddress: input.customerAddress,
     customerMessageCount: input.kase.customerMessageCount, rules,

@@ -37,7 +37,7 @@ export function planNewCase(input: {
   const now = new Date();
   const escalation = planEscalation({
     kase: { escalationReasons: [], customerMessageCount: 1 }, mailbox, subject: input.subject, text: input.text, language: input.language,
-    customerAddress: input.customerAddress, opening: true, match: input.match, log: input.log,
+    customerAddress: input.customerAddress, opening: true, match: input.match, rules: input.settings.rules,
   }, now);
   const { priority, category } = triage(escalation?.records.map((r) => r.code) ?? [], input.match);
   // The SLA timers and the acknowledgement's promise come from the same clock and the same policy.

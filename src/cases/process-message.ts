@@ -67,7 +67,7 @@ export type ProcessOutcome =
     };
 
 /** parse → guard → thread → acknowledge for one stored message, committed in one transaction. Idempotent. */
-export async function processMessage(deps: ProcessDeps, messageId: string, settings = new MailboxSettings(deps.db)): Promise<ProcessOutcome> {
+export async function processMessage(deps: ProcessDeps, messageId: string, settings = new MailboxSettings(deps.db, deps.log)): Promise<ProcessOutcome> {
   const [row] = await receivedMessage(deps.db, { id: messageId });
   if (!row) return { status: 'skipped' };
   // Read per batch (PipelineWorker passes one MailboxSettings per batch): admins change thresholds while we run.
@@ -173,7 +173,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
       events.push(...matchRecord.events);
     }
     if (kase && !machineWritten && !opening) {
-      escalation = await escalateIfNeeded(tx, { kase, mailbox, text, language, customerAddress, messageId, opening, match: knowledge.match, subject: parsed.subject, messageIdDomain: deps.messageIdDomain, appUrl: deps.appUrl, log: deps.log });
+      escalation = await escalateIfNeeded(tx, { kase, mailbox, text, language, customerAddress, messageId, opening, match: knowledge.match, subject: parsed.subject, messageIdDomain: deps.messageIdDomain, appUrl: deps.appUrl, rules: inForce.rules });
       if (escalation) kase = escalation.kase;
       notForKnowledge(kase.escalationReasons);
     }

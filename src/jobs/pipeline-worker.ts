@@ -102,7 +102,7 @@ export class PipelineWorker {
     this.busy = true;
     try {
       let next = 0;
-      const settings = new MailboxSettings(this.deps.db);
+      const settings = new MailboxSettings(this.deps.db, this.log);
       const lane = async (index: number) => {
         for (let job = jobs[next++]; job; job = jobs[next++]) {
           if (index > 0) await this.ingestion.idle();

@@ -4,6 +4,9 @@ import { mailboxes, type Mailbox } from '../db/schema/mailboxes.js';
 import { mailboxCalibrations } from '../db/schema/labels.js';
 import { effectivePolicy, type SlaPolicy } from '../domain/sla-policy.js';
 import { loadPolicies } from '../sla/timers.js';
+import type { EscalationRules } from '../domain/escalation-rules.js';
+import { mailboxRules } from '../escalation/mailbox-rules.js';
+import type { Logger } from '../logger.js';
 
 /** A mailbox's own escalation threshold: set by an admin, or fitted from its agents' labels. */
 export interface MailboxThreshold {
@@ -15,6 +18,8 @@ export interface MailboxWithPolicies {
   mailbox: Mailbox;
   /** null: the knowledge base's own (MATCH_THRESHOLD, cross-validation or the prior) */
   threshold: MailboxThreshold | null;
+  /** the escalation rules, validated once when the settings are read (a broken document: the defaults, logged) */
+  rules: EscalationRules;
   /** the SLA policy in force for a priority (the mailbox's own row, else the derived default) */
   policyFor(priority: string): SlaPolicy;
 }
@@ -27,7 +32,7 @@ export interface MailboxWithPolicies {
 export class MailboxSettings {
   private readonly reads = new Map<number, Promise<MailboxWithPolicies | null>>();
 
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Queryable, private readonly log?: Logger) {}
 
   get(mailboxId: number): Promise<MailboxWithPolicies | null> {
     let read = this.reads.get(mailboxId);
@@ -47,7 +52,7 @@ export class MailboxSettings {
       this.db.select({ threshold: mailboxCalibrations.threshold }).from(mailboxCalibrations).where(eq(mailboxCalibrations.mailboxId, mailboxId)),
     ]);
     if (!mailbox) return null;
-    return { mailbox, threshold: mailboxThreshold(mailbox, fitted), policyFor: (priority) => effectivePolicy(mailbox, policies, priority) };
+    return { mailbox, rules: mailboxRules(mailbox, this.log), threshold: mailboxThreshold(mailbox, fitted), policyFor: (priority) => effectivePolicy(mailbox, policies, priority) };
   }
 }
 

@@ -117,6 +117,9 @@ const notices: Record<string, string> = {
   'view-deleted': 'View deleted.',
   'mailbox-saved': 'Mailbox settings saved.',
   'sla-saved': 'SLA policy saved.',
+  'rules-saved': 'Escalation rules saved. They apply from the next message.',
+  'reset-sent': 'A password reset link is on its way to that user. It works once, within an hour.',
+  'password-reset': 'Your password is changed and every session of yours has ended. Sign in with the new one.',
 };
 
 /** Confirmation after a redirect; only known codes are shown, so a link cannot put arbitrary text on our page. */

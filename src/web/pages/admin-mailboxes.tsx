@@ -1,12 +1,17 @@
-import { casePriorities } from '../../db/schema/cases.js';
 import type { Mailbox } from '../../db/schema/mailboxes.js';
 import type { SlaPolicyRow } from '../../db/schema/sla.js';
+import { ESCALATION_LABELS } from '../../domain/escalation/reasons.js';
+import type { EscalationRules } from '../../domain/escalation-rules.js';
+import type { ConnectionResult } from '../../mailboxes/connection-test.js';
+import type { MailboxSettingsInput } from '../../mailboxes/settings-input.js';
+import type { SlaInForce } from '../../mailboxes/sla-in-force.js';
 import type { MailboxCalibration } from '../../db/schema/labels.js';
 import type { ThresholdSource } from '../../kb/language-models.js';
 import { CsrfField, ErrorSummary, Field, Notice, Select, TableWrap, Time } from '../components.js';
 import { THRESHOLD_SOURCES } from './playground.js';
 import type { Viewer } from '../env.js';
-import type { ConnectionResult, MailboxValues, SlaRowValues } from '../mailbox-form.js';
+import type { SlaFormValues } from '../mailbox-form.js';
+import { SlaSection } from './admin-mailbox-sla.js';
 import { AdminLayout } from './admin.js';
 
 const weekdays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -72,21 +77,30 @@ function Matching({ facts }: { facts: MatchingFacts }) {
   );
 }
 
+/** The rules in force, in a sentence or two, with the link to change them. */
+function RulesSummary({ rules, href }: { rules: EscalationRules; href: string }) {
+  const off = Object.entries(rules.enabled).filter(([, on]) => !on).map(([c]) => ESCALATION_LABELS[c as keyof typeof ESCALATION_LABELS]);
+  const vips = rules.vipAddresses.length + rules.vipDomains.length;
+  return (
+    <section class="card" aria-labelledby="rules-h">
+      <h2 id="rules-h">Escalation rules</h2>
+      <p class="small">
+        {off.length ? `Off: ${off.join(', ')}.` : 'Every reason escalates.'} Default team: {rules.defaultTeam}. {vips ? `${vips} VIP address${vips === 1 ? '' : 'es'} or domain${vips === 1 ? '' : 's'}.` : 'No VIPs.'}
+        {' '}Repeated contact at the customer's message {rules.maxCustomerMessages}. {rules.webhookUrl ? 'A webhook is called.' : 'No webhook.'}
+      </p>
+      <p><a href={href}>Change escalation rules</a></p>
+    </section>
+  );
+}
+
 export function AdminMailboxPage(p: {
-  viewer: Viewer; mailbox: Mailbox; policies: SlaPolicyRow[]; values: MailboxValues; errors?: Record<string, string>; matching?: MatchingFacts;
-  sla?: { values: SlaRowValues; errors: Record<string, string> }; connections?: ConnectionResult[]; notice?: string;
+  viewer: Viewer; mailbox: Mailbox; rules: EscalationRules; sla: SlaInForce; values: MailboxSettingsInput; errors?: Record<string, string>; matching?: MatchingFacts;
+  slaValues: SlaFormValues; slaErrors?: Record<string, string>; connections?: ConnectionResult[]; notice?: string;
 }) {
   const m = p.mailbox;
   const v = p.values;
   const e = p.errors ?? {};
   const base = `/app/admin/mailboxes/${m.id}`;
-  const slaValues: SlaRowValues = p.sla?.values ?? Object.fromEntries(casePriorities.map((pr) => {
-    const row = p.policies.find((x) => x.priority === pr);
-    return [pr, {
-      firstReplyMinutes: row ? String(row.firstReplyMinutes) : '', nextReplyMinutes: row ? String(row.nextReplyMinutes) : '',
-      resolutionMinutes: row ? String(row.resolutionMinutes) : '', reminderBeforeMinutes: row ? String(row.reminderBeforeMinutes) : '',
-    }];
-  }));
   return (
     <AdminLayout viewer={p.viewer} title={`Mailbox ${m.address}`} current="mailboxes">
       <p class="breadcrumb"><a href="/app/admin/mailboxes">Mailboxes</a> / {m.address}</p>
@@ -111,6 +125,8 @@ export function AdminMailboxPage(p: {
 
       {p.matching && <Matching facts={p.matching} />}
 
+      <RulesSummary rules={p.rules} href={`${base}/rules`} />
+
       <section class="card" aria-labelledby="settings-h">
         <h2 id="settings-h">Review and SLA settings</h2>
         <ErrorSummary errors={e} />
@@ -128,8 +144,6 @@ export function AdminMailboxPage(p: {
               ]} />
               <Field name="autoSendMinConfidence" label="Auto-send minimum confidence" value={v.autoSendMinConfidence} error={e.autoSendMinConfidence} inputmode="decimal" required hint="0 to 1." />
             </div>
-            <Field name="escalationRules" label="Escalation rules (JSON)" rows={8} value={v.escalationRules} error={e.escalationRules} spellcheck={false}
-              hint="VIP senders, team addresses, phrases and toggles. Empty: the defaults." />
           </fieldset>
           <fieldset>
             <legend>Who gets automatic mail</legend>
@@ -168,33 +182,7 @@ export function AdminMailboxPage(p: {
         </form>
       </section>
 
-      <section class="card" aria-labelledby="sla-h">
-        <h2 id="sla-h">SLA policies by priority</h2>
-        <p class="muted small">In business minutes. Leave a row empty to use the defaults derived from the first-reply setting.</p>
-        <ErrorSummary errors={{}} message={p.sla && Object.values(p.sla.errors).join(' ')} />
-        <form method="post" action={`${base}/sla`}>
-          <CsrfField viewer={p.viewer} />
-          <TableWrap label="SLA policies">
-            <table class="list sla">
-              <thead><tr><th scope="col">Priority</th><th scope="col">First reply</th><th scope="col">Next reply</th><th scope="col">Resolution</th><th scope="col">Reminder before</th></tr></thead>
-              <tbody>
-                {casePriorities.map((pr) => (
-                  <tr class={p.sla?.errors[pr] ? 'has-error' : undefined}>
-                    <th scope="row">{pr}</th>
-                    {(['firstReplyMinutes', 'nextReplyMinutes', 'resolutionMinutes', 'reminderBeforeMinutes'] as const).map((k) => (
-                      <td>
-                        <label class="visually-hidden" for={`sla-${pr}-${k}`}>{`${pr} ${k.replace('Minutes', '').replace(/([A-Z])/g, ' $1').toLowerCase()} minutes`}</label>
-                        <input id={`sla-${pr}-${k}`} name={`${pr}.${k}`} value={slaValues[pr]![k]} inputmode="numeric" pattern="\d*" aria-invalid={p.sla?.errors[pr] ? 'true' : undefined} />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-          <button type="submit" class="primary">Save SLA policies</button>
-        </form>
-      </section>
+      <SlaSection viewer={p.viewer} mailbox={m} inForce={p.sla} values={p.slaValues} errors={p.slaErrors} />
     </AdminLayout>
   );
 }

@@ -1,12 +1,11 @@
 // Read-only queries the web pages need beyond src/review/inbox.ts: filter choices, message bodies for the frame,
-// the live-update signature, mailboxes and SLA policies for admin.
+// the live-update signature. Mailboxes are read in src/mailboxes/queries.ts.
 import { asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { caseEvents, cases } from '../../db/schema/cases.js';
 import { mailboxes } from '../../db/schema/mailboxes.js';
 import { inboundMessages } from '../../db/schema/messages.js';
 import { auditLog, drafts } from '../../db/schema/review.js';
-import { slaPolicies } from '../../db/schema/sla.js';
 import { AppError } from '../../errors.js';
 
 /** The distinct values the inbox filters offer. */
@@ -59,24 +58,4 @@ export async function caseMark(db: Db, caseId: string): Promise<string> {
     db.select({ at: sql<string | null>`max(${drafts.updatedAt})::text` }).from(drafts).where(eq(drafts.caseId, caseId)),
   ]);
   return [k.updated.toISOString(), k.assignee ?? '', k.status, k.priority, k.category ?? '', a?.id ?? 0, e?.id ?? 0, d?.at ?? ''].join('|');
-}
-
-export async function listMailboxes(db: Db) {
-  const [rows, policies] = await Promise.all([
-    db.select().from(mailboxes).orderBy(asc(mailboxes.id)),
-    db.select().from(slaPolicies).orderBy(asc(slaPolicies.mailboxId)),
-  ]);
-  return rows.map((m) => ({ ...m, policies: policies.filter((p) => p.mailboxId === m.id) }));
-}
-
-export async function getMailbox(db: Db, id: number) {
-  const [row] = await db.select().from(mailboxes).where(eq(mailboxes.id, id));
-  if (!row) throw new AppError('not_found', 'no such mailbox');
-  return row;
-}
-
-
-export async function listMailboxNames(db: Db): Promise<Map<number, string>> {
-  const rows = await db.select({ id: mailboxes.id, displayName: mailboxes.displayName, address: mailboxes.address }).from(mailboxes);
-  return new Map(rows.map((r) => [r.id, `${r.displayName} <${r.address}>`]));
 }

@@ -1,8 +1,9 @@
-// Admin pages: users (create, change role, disable/enable) and API tokens (create, shown once; revoke).
+// Admin pages: users (create, change role, disable/enable, password reset link) and API tokens (create, shown once;
+// revoke); mailboxes in admin-mailboxes.tsx.
 import { Hono, type Context } from 'hono';
 import { listApiTokens } from '../../auth/tokens.js';
 import { listUsers, setUserDisabled, setUserRole } from '../../auth/users.js';
-import { createTokenAudited, createUserAudited, revokeTokenAudited, updateMailboxAudited } from '../../admin/audited.js';
+import { createTokenAudited, createUserAudited, revokeTokenAudited } from '../../admin/audited.js';
 import type { Actor } from '../../audit/log.js';
 import { listUncertain, settleUncertain } from '../../admin/uncertain-mail.js';
 import { AdminUncertainPage } from '../pages/admin-uncertain.js';
@@ -11,34 +12,14 @@ import type { Role } from '../../db/schema/auth.js';
 import { AppError } from '../../errors.js';
 import { field, fieldErrors, formOf, render, type WebEnv } from '../env.js';
 import { AdminTokensPage, AdminUsersPage } from '../pages/admin.js';
-import { AdminMailboxesPage, AdminMailboxPage } from '../pages/admin-mailboxes.js';
-import { mailboxUpdate, slaRows, testConnections, valuesFromForm as valuesFromMailboxForm, valuesFromMailbox } from '../mailbox-form.js';
-import { getMailbox, listMailboxes } from '../queries/cases.js';
-import { mailboxes } from '../../db/schema/mailboxes.js';
 import type { KnowledgeBase } from '../../kb/knowledge.js';
-import { matchingFacts } from '../../mailboxes/matching-facts.js';
-import { slaPolicies } from '../../db/schema/sla.js';
-import type { Config } from '../../config.js';
-import { and, eq, inArray } from 'drizzle-orm';
 import { allow } from './guards.js';
+import { mailboxAdminRoutes, type MailboxAdminConfig } from './admin-mailboxes.js';
 
 // The use cases validate the role; an unknown value is a 400, never silently some default role.
 const asRole = (value: string) => value as Role;
 
-const mailboxId = (c: Context) => {
-  const id = c.req.param('id') ?? '';
-  if (!/^\d{1,9}$/.test(id)) throw new AppError('not_found', 'no such mailbox');
-  return Number(id);
-};
-
-export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL' | 'DATA_DIR'>, knowledge?: KnowledgeBase) {
-  const mailboxPage = async (c: Context<WebEnv>, extra: Partial<Parameters<typeof AdminMailboxPage>[0]> = {}, status: 200 | 400 = 200) => {
-    const mailbox = await getMailbox(db, mailboxId(c));
-    const policies = await db.select().from(slaPolicies).where(eq(slaPolicies.mailboxId, mailbox.id));
-    const matching = knowledge ? await matchingFacts(db, knowledge, mailbox.id) : undefined;
-    return render(c, <AdminMailboxPage viewer={c.get('viewer')} mailbox={mailbox} policies={policies} values={valuesFromMailbox(mailbox)} matching={matching} notice={c.req.query('done')} {...extra} />, status);
-  };
-
+export function adminRoutes(db: Db, config: MailboxAdminConfig, knowledge?: KnowledgeBase) {
   const usersPage = async (c: Context<WebEnv>, extra: Partial<Parameters<typeof AdminUsersPage>[0]> = {}, status: 200 | 400 | 409 = 200) =>
     render(c, <AdminUsersPage viewer={c.get('viewer')} users={await listUsers(db)} notice={c.req.query('done')} {...extra} />, status);
 
@@ -75,33 +56,7 @@ export function adminRoutes(db: Db, config: Pick<Config, 'IMAP_URL' | 'SMTP_URL'
       return next();
     }, userChange((id, _form, actor) => setUserDisabled(db, id, true, actor), 'disabled'))
     .post('/users/:id/enable', userChange((id, _form, actor) => setUserDisabled(db, id, false, actor), 'enabled'))
-    .get('/mailboxes', async (c) => render(c, <AdminMailboxesPage viewer={c.get('viewer')} mailboxes={await listMailboxes(db)} notice={c.req.query('done')} />))
-    .get('/mailboxes/:id', (c) => mailboxPage(c))
-    .post('/mailboxes/:id', async (c) => {
-      const mailbox = await getMailbox(db, mailboxId(c));
-      const values = valuesFromMailboxForm(await formOf(c));
-      const result = mailboxUpdate(values);
-      if ('errors' in result) return mailboxPage(c, { values, errors: result.errors }, 400);
-      await updateMailboxAudited(db, c.get('viewer'), mailbox.id, result.update);
-      return c.redirect(`/app/admin/mailboxes/${mailbox.id}?done=mailbox-saved`, 303);
-    })
-    .post('/mailboxes/:id/sla', async (c) => {
-      const mailbox = await getMailbox(db, mailboxId(c));
-      const sla = slaRows(await formOf(c));
-      if (Object.keys(sla.errors).length) return mailboxPage(c, { sla }, 400);
-      await db.transaction(async (tx) => {
-        if (sla.remove.length) await tx.delete(slaPolicies).where(and(eq(slaPolicies.mailboxId, mailbox.id), inArray(slaPolicies.priority, sla.remove as never[])));
-        for (const row of sla.rows) {
-          await tx.insert(slaPolicies).values({ ...row, mailboxId: mailbox.id })
-            .onConflictDoUpdate({ target: [slaPolicies.mailboxId, slaPolicies.priority], set: { ...row, updatedAt: new Date() } });
-        }
-      });
-      return c.redirect(`/app/admin/mailboxes/${mailbox.id}?done=sla-saved`, 303);
-    })
-    .post('/mailboxes/:id/test', async (c) => {
-      const mailbox = await getMailbox(db, mailboxId(c));
-      return mailboxPage(c, { connections: await testConnections(mailbox, config) });
-    })
+    .route('/mailboxes', mailboxAdminRoutes(db, config, knowledge))
     .get('/tokens', async (c) => render(c, <AdminTokensPage viewer={c.get('viewer')} tokens={await listApiTokens(db)} notice={c.req.query('done')} />))
     .post('/tokens', async (c) => {
       const form = await formOf(c);

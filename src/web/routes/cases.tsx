@@ -18,7 +18,8 @@ import type { LiveHub } from '../live.js';
 import { ATTACHMENT_PARSE_LIMIT, listAttachments, type AttachmentInfo } from '../attachments.js';
 import { CasePage } from '../pages/case.js';
 import { rejectReason } from '../reject-reason.js';
-import { listMailboxNames, messageExtras } from '../queries/cases.js';
+import { messageExtras } from '../queries/cases.js';
+import { listMailboxNames } from '../../mailboxes/queries.js';
 import { readSessionToken, type SessionConfig } from '../session-http.js';
 import { allow } from './guards.js';
 

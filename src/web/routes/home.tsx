@@ -11,7 +11,7 @@ import { homeFor } from '../access.js';
 import { chartCsv, chartIds, dashboardData, type ChartId } from '../dashboard-data.js';
 import { render, type WebEnv } from '../env.js';
 import { DashboardPage, type DashboardFilters } from '../pages/dashboard.js';
-import { listMailboxNames } from '../queries/cases.js';
+import { listMailboxNames } from '../../mailboxes/queries.js';
 import { allow } from './guards.js';
 
 const DEFAULT_DAYS = 30;
