@@ -16,8 +16,8 @@ export interface VerbContext {
  * A verb from its input schema and its body. Invalid input throws AppError('bad_request') with `details.fields`
  * (field path → message), which the web forms show beside each field.
  */
-export function verb<S extends z.ZodType, R>(schema: S, body: (tx: Tx, input: z.output<S>, ctx: VerbContext) => Promise<R>) {
-  return async (ctx: VerbContext, input: z.input<S>): Promise<R> => {
+export function verb<S extends z.ZodType, R, C extends VerbContext = VerbContext>(schema: S, body: (tx: Tx, input: z.output<S>, ctx: C) => Promise<R>) {
+  return async (ctx: C, input: z.input<S>): Promise<R> => {
     const parsed = parseInput(schema, input) as z.output<S>;
     return ctx.db.transaction((tx) => body(tx, parsed, ctx));
   };

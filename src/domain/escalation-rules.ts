@@ -49,6 +49,7 @@ const httpUrl = z
   }, 'expected an http(s) URL');
 /** One phrase in the lexicon syntax of escalation/lexicon/phrases.ts (plain words, `*` word ending, `~` up to 3 words). */
 const phrase = z.string().trim().min(2).max(200);
+const WHOLE_2_TO_1000 = 'expected a whole number from 2 to 1000';
 const phraseLanguage = z.string().regex(/^([a-z]{2,3}|\*)$/, 'expected a language code like "en", or "*"');
 
 const enabledShape = Object.fromEntries(ESCALATION_REASON_CODES.map((c) => [c, z.boolean().default(true)])) as {
@@ -78,7 +79,7 @@ export const escalationRulesSchema = z
     webhookUrl: httpUrl.optional(),
     webhookSecret: z.string().min(16, 'expected a secret of at least 16 characters').max(512).optional(),
     /** The customer's n-th message in one case escalates it (repeated_contact). */
-    maxCustomerMessages: z.number().int().min(2).max(1000).default(DEFAULT_MAX_CUSTOMER_MESSAGES),
+    maxCustomerMessages: z.number(WHOLE_2_TO_1000).int(WHOLE_2_TO_1000).min(2, WHOLE_2_TO_1000).max(1000, WHOLE_2_TO_1000).default(DEFAULT_MAX_CUSTOMER_MESSAGES),
     /** Phrases added to the built-in lexicons: reason -> language ("en", ..., or "*") -> phrases. */
     extraPhrases: z
       .partialRecord(z.enum(PHRASE_REASON_CODES), z.record(phraseLanguage, z.array(phrase).max(1000)))

@@ -34,7 +34,8 @@ export const mailboxSettingsSchema = z
     dmarcTemperrorAction: action,
   })
   .superRefine((v, ctx) => {
-    if (v.close <= v.open) ctx.addIssue({ code: 'custom', path: ['close'], message: 'after the opening time' });
+    const valid = (t: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t);
+    if (valid(v.open) && valid(v.close) && v.close <= v.open) ctx.addIssue({ code: 'custom', path: ['close'], message: 'after the opening time' });
   })
   .transform(({ days, open, close, holidays, ...rest }): Partial<Mailbox> => ({ ...rest, businessHours: { days, open, close, holidays } }));
 

@@ -10,7 +10,7 @@ export interface Viewer { id: string; name: string; email: string; role: Role; c
 export type WebEnv = { Variables: { viewer: Viewer; principal?: Principal } };
 
 /** Pages hold personal data: never cached, by the browser or anything in between. */
-export function render(c: Context, page: Child, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 = 200) {
+export function render(c: Context, page: Child, status: 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 500 = 200) {
   c.header('cache-control', 'no-store');
   return c.html(html`<!doctype html>${page}`, status);
 }

@@ -36,3 +36,22 @@ export const sessions = pgTable(
 
 export type User = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
+
+/**
+ * Password reset links (Forgot password?, or an admin's "send reset link"). Only the SHA-256 of the link's random
+ * 256-bit token is stored; a link works once (used_at) and until expires_at. requested_by: 'self' or the admin's id.
+ */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    requestedBy: text('requested_by').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
+  },
+  (t) => [index('password_resets_user').on(t.userId)],
+);
+
+export type PasswordResetRow = typeof passwordResets.$inferSelect;

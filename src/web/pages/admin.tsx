@@ -54,6 +54,13 @@ export function AdminUsersPage(p: {
                 </td>
                 <td>{u.disabledAt ? <>Disabled <Time value={u.disabledAt} /></> : 'Active'}</td>
                 <td>
+                  {!u.disabledAt && (
+                    <form method="post" action={`/app/admin/users/${u.id}/reset-password`} class="inline"
+                      data-confirm={`Mail ${u.name} a link to choose a new password? Their current password keeps working until they use it.`}>
+                      <CsrfField viewer={p.viewer} />
+                      <button type="submit">Send reset link<span class="visually-hidden"> to {u.name}</span></button>
+                    </form>
+                  )}
                   {u.id !== p.viewer.id && (
                   <form method="post" action={`/app/admin/users/${u.id}/${u.disabledAt ? 'enable' : 'disable'}`} class="inline"
                     data-confirm={u.disabledAt ? undefined : `Disable ${u.name}? They are signed out everywhere at once.`}>

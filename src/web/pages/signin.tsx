@@ -14,6 +14,7 @@ export function SignInPage(p: { email?: string; next?: string | null; error?: st
           <Field name="password" label="Password" type="password" required autocomplete="current-password" />
           <button type="submit" class="primary">Sign in</button>
         </form>
+        <p><a href="/signin/forgot">Forgot password?</a></p>
       </section>
     </Layout>
   );

@@ -14,12 +14,15 @@ import { field, fieldErrors, formOf, render, type WebEnv } from '../env.js';
 import { AdminTokensPage, AdminUsersPage } from '../pages/admin.js';
 import type { KnowledgeBase } from '../../kb/knowledge.js';
 import { allow } from './guards.js';
-import { mailboxAdminRoutes, type MailboxAdminConfig } from './admin-mailboxes.js';
+import { mailboxAdminRoutes } from './admin-mailboxes.js';
+import { sendPasswordReset } from '../../auth/password-reset.js';
+import { messageIdDomain, publicBaseUrl, type Config } from '../../config.js';
 
 // The use cases validate the role; an unknown value is a 400, never silently some default role.
 const asRole = (value: string) => value as Role;
 
-export function adminRoutes(db: Db, config: MailboxAdminConfig, knowledge?: KnowledgeBase) {
+export function adminRoutes(db: Db, config: Config, knowledge?: KnowledgeBase) {
+  const resetMail = { fromAddress: config.SUPPORT_ADDRESS, fromName: config.SUPPORT_NAME, messageIdDomain: messageIdDomain(config), baseUrl: publicBaseUrl(config) };
   const usersPage = async (c: Context<WebEnv>, extra: Partial<Parameters<typeof AdminUsersPage>[0]> = {}, status: 200 | 400 | 409 = 200) =>
     render(c, <AdminUsersPage viewer={c.get('viewer')} users={await listUsers(db)} notice={c.req.query('done')} {...extra} />, status);
 
@@ -55,6 +58,8 @@ export function adminRoutes(db: Db, config: MailboxAdminConfig, knowledge?: Know
       if (c.req.param('id') === c.get('viewer').id) return usersPage(c, { actionError: 'You cannot disable your own account.' }, 409);
       return next();
     }, userChange((id, _form, actor) => setUserDisabled(db, id, true, actor), 'disabled'))
+    // A link mailed to the user (through the outbox): they choose the new password; the admin never knows it.
+    .post('/users/:id/reset-password', userChange((id, _form, actor) => sendPasswordReset({ db, actor, mail: resetMail }, { userId: id }), 'reset-sent'))
     .post('/users/:id/enable', userChange((id, _form, actor) => setUserDisabled(db, id, false, actor), 'enabled'))
     .route('/mailboxes', mailboxAdminRoutes(db, config, knowledge))
     .get('/tokens', async (c) => render(c, <AdminTokensPage viewer={c.get('viewer')} tokens={await listApiTokens(db)} notice={c.req.query('done')} />))

@@ -16,10 +16,10 @@ type AuthConfig = Pick<Config, 'COOKIE_SECURE' | 'SESSION_TTL_HOURS' | 'SIGNIN_M
 
 // One message for unknown email, wrong password and disabled account: the form must not reveal who has an account.
 export const SIGNIN_FAILED = 'The email or password is not right.';
-const WINDOW_MS = 15 * 60_000;
+export const WINDOW_MS = 15 * 60_000;
 
 /** The peer address. X-Forwarded-For is not trusted (anyone can send it); behind a proxy all clients share its address. */
-function clientIp(c: Context): string {
+export function clientIp(c: Context): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
@@ -27,7 +27,7 @@ function clientIp(c: Context): string {
   }
 }
 
-function waitText(ms: number): string {
+export function waitText(ms: number): string {
   if (ms < 60_000) {
     const seconds = Math.max(1, Math.ceil(ms / 1000));
     return `${seconds} second${seconds === 1 ? '' : 's'}`;

@@ -18,6 +18,7 @@ import { inboxRoutes } from './inbox.js';
 import { messageFrameRoutes } from './messages.js';
 import { playgroundRoutes } from './playground.js';
 import { authRoutes } from './auth.js';
+import { passwordResetRoutes } from './password-reset.js';
 import { homeRoutes } from './home.js';
 import { gapPageRoutes } from './gaps.js';
 import { kbPageRoutes } from './kb.js';
@@ -122,8 +123,11 @@ export function webRoutes(deps: WebDeps) {
 
   const auth = new Hono<WebEnv>();
   auth.use('/signin', pageHeaders, bodyLimit({ maxSize: 64 * 1024 }));
+  auth.use('/signin/*', pageHeaders, bodyLimit({ maxSize: 64 * 1024 }));
+  auth.use('/reset-password', pageHeaders, bodyLimit({ maxSize: 64 * 1024 }));
   auth.use('/signout', pageHeaders);
   auth.route('/', authRoutes(db, deps.config));
+  auth.route('/', passwordResetRoutes(db, deps.config));
   auth.onError(onError);
 
   // The public help centre: the pages' strict headers, no session (nothing there is personal or changes state).
