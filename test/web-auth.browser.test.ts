@@ -182,12 +182,12 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
   const stateChanging = [
     '/signout', '/app/kb/new', '/app/kb/preview', '/app/kb/import', '/app/kb/articles/:id/edit', '/app/kb/articles/:id/publish',
     '/app/kb/articles/:id/archive', '/app/admin/users', '/app/admin/users/:id/role', '/app/admin/users/:id/disable',
-    '/app/admin/users/:id/enable', '/app/admin/tokens', '/app/admin/tokens/:id/revoke',
+    '/app/admin/users/:id/enable', '/app/admin/users/:id/reset-password', '/app/admin/tokens', '/app/admin/tokens/:id/revoke',
     // The review and mailbox forms (test/web-review.browser.test.ts also checks session expiry on them).
     '/app/inbox/next', '/app/cases/:id/claim', '/app/cases/:id/release', '/app/cases/:id/draft', '/app/cases/:id/approve', '/app/cases/:id/reject',
     '/app/cases/:id/escalate', '/app/cases/:id/resolve', '/app/cases/:id/reopen', '/app/cases/:id/triage', '/app/cases/:id/notes',
     '/app/cases/:id/saved-reply', '/app/kb/saved-replies', '/app/kb/saved-replies/:id/delete',
-    '/app/admin/mailboxes/:id', '/app/admin/mailboxes/:id/sla', '/app/admin/mailboxes/:id/test',
+    '/app/admin/mailboxes/:id', '/app/admin/mailboxes/:id/rules', '/app/admin/mailboxes/:id/sla', '/app/admin/mailboxes/:id/test',
     '/app/cases/:id/label', '/app/admin/uncertain/:id/:decision{resend|delivered}', '/app/kb/articles/:id/generated-questions/:qid/delete',
     // The inbox's bulk bar and personal views (test/web-inbox.browser.test.ts).
     '/app/inbox/bulk', '/app/inbox/views', '/app/inbox/views/:id/delete',
@@ -195,11 +195,11 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
     '/app/kb/gaps/:id/merge', '/app/kb/gaps/:id/dismiss',
   ];
 
-  it('the CSRF table covers every state-changing route (sign-in itself has only the origin check)', () => {
+  it('the CSRF table covers every state-changing route (sign-in and the password reset forms have only the origin check)', () => {
     const registered = webRoutes({ config: service.config, database: t.database, log: service.log, knowledge: service.knowledge, review: service.review, rawStore: {} as never }).routes
       .filter((r) => !['GET', 'ALL'].includes(r.method))
       .map((r) => r.path);
-    expect(new Set(registered)).toEqual(new Set([...stateChanging, '/signin']));
+    expect(new Set(registered)).toEqual(new Set([...stateChanging, '/signin', '/signin/forgot', '/reset-password']));
   });
 
   describe('CSRF: a cookie-authenticated POST', () => {

@@ -270,11 +270,11 @@ describe('web app: inbox, case review, playground, dashboard, admin', () => {
     await page.getByRole('link', { name: /support@shop\.test/ }).click();
     await page.getByLabel('Match threshold').fill('0.42');
     await page.getByLabel('Auto-send', { exact: true }).selectOption('shadow');
-    await page.getByLabel('Escalation rules (JSON)').fill('{"nope": ');
+    await page.getByLabel('Time zone').fill('Nowhere/Special');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    expect(await page.getByRole('alert').innerText()).toContain('escalationRules');
+    expect(await page.getByRole('alert').innerText()).toContain('timeZone: an IANA time zone like Europe/Berlin');
     expect(await page.getByLabel('Match threshold').inputValue()).toBe('0.42');
-    await page.getByLabel('Escalation rules (JSON)').fill('');
+    await page.getByLabel('Time zone').fill('Europe/Berlin');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.waitForURL(/done=mailbox-saved/);
     const [mb] = await t.database.db.select().from(mailboxes).where(eq(mailboxes.key, 'default'));
@@ -323,7 +323,7 @@ describe('web app: inbox, case review, playground, dashboard, admin', () => {
   const forms = [
     '/app/inbox/next', '/app/cases/:id/claim', '/app/cases/:id/release', '/app/cases/:id/draft', '/app/cases/:id/approve', '/app/cases/:id/reject',
     '/app/cases/:id/escalate', '/app/cases/:id/resolve', '/app/cases/:id/reopen', '/app/cases/:id/triage',
-    '/app/admin/mailboxes/:id', '/app/admin/mailboxes/:id/sla', '/app/admin/mailboxes/:id/test',
+    '/app/admin/mailboxes/:id', '/app/admin/mailboxes/:id/rules', '/app/admin/mailboxes/:id/sla', '/app/admin/mailboxes/:id/test',
     '/app/inbox/bulk', '/app/inbox/views', '/app/inbox/views/:id/delete',
   ];
 
