@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { verb, type VerbContext } from '../admin/verb.js';
+import { verb, type VerbContext } from '../audit/verb.js';
 import { newMessageId } from '../domain/message-ids.js';
 import type { Tx } from '../db/client.js';
 import { outbox } from '../db/schema/outbox.js';

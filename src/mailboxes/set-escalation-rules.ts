@@ -1,7 +1,7 @@
 // Verb: an admin saves a mailbox's escalation rules. The document is validated with the rules schema (every field
 // named on error) and stored as written: fields left at their defaults stay absent, so a later default applies.
 import { z } from 'zod';
-import { verb } from '../admin/verb.js';
+import { verb } from '../audit/verb.js';
 import { escalationRulesSchema } from '../domain/escalation-rules.js';
 import { mailboxId } from './update-settings.js';
 import { writeMailboxSettings } from './write-settings.js';

@@ -2,7 +2,7 @@
 // targets derived from the mailbox's first-reply setting (its row is deleted). Audited with before and after.
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { verb } from '../admin/verb.js';
+import { verb } from '../audit/verb.js';
 import { casePriorities } from '../db/schema/cases.js';
 import { slaPolicies } from '../db/schema/sla.js';
 import { audit } from '../audit/log.js';

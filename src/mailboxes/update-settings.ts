@@ -1,7 +1,7 @@
 // Verb: an admin saves a mailbox's review and SLA settings (threshold, auto-send, automatic-mail rules, business
 // hours, first reply). Escalation rules and SLA policies have their own verbs.
 import { z } from 'zod';
-import { verb } from '../admin/verb.js';
+import { verb } from '../audit/verb.js';
 import { mailboxSettingsSchema } from './settings-input.js';
 import { writeMailboxSettings } from './write-settings.js';
 

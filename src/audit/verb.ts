@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { Db, Tx } from '../db/client.js';
 import { parseInput } from '../validation.js';
-import type { Actor } from '../audit/log.js';
+import type { Actor } from './log.js';
 
 export interface VerbContext {
   db: Db;
