@@ -193,6 +193,8 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
     '/app/inbox/bulk', '/app/inbox/views', '/app/inbox/views/:id/delete',
     // The knowledge-gap answers (test/web-gaps.browser.test.ts).
     '/app/kb/gaps/:id/merge', '/app/kb/gaps/:id/dismiss',
+    // Merging a case into another (test/web-case-merge.browser.test.ts).
+    '/app/cases/:id/merge',
   ];
 
   it('the CSRF table covers every state-changing route (sign-in and the password reset forms have only the origin check)', () => {

@@ -324,7 +324,7 @@ describe('web app: inbox, case review, playground, dashboard, admin', () => {
     '/app/inbox/next', '/app/cases/:id/claim', '/app/cases/:id/release', '/app/cases/:id/draft', '/app/cases/:id/approve', '/app/cases/:id/reject',
     '/app/cases/:id/escalate', '/app/cases/:id/resolve', '/app/cases/:id/reopen', '/app/cases/:id/triage',
     '/app/admin/mailboxes/:id', '/app/admin/mailboxes/:id/rules', '/app/admin/mailboxes/:id/sla', '/app/admin/mailboxes/:id/test',
-    '/app/inbox/bulk', '/app/inbox/views', '/app/inbox/views/:id/delete',
+    '/app/inbox/bulk', '/app/inbox/views', '/app/inbox/views/:id/delete', '/app/cases/:id/merge',
   ];
 
   describe('CSRF and session expiry on the review and admin forms', () => {
