@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lte, notInArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { cases, type Case, type EscalationReasonRecord } from '../db/schema/cases.js';
 import { escalateCase } from '../escalation/escalate-case.js';
@@ -111,21 +111,9 @@ export class SlaWorker extends WakingWorker {
 
   private async breachOne(tx: Tx, now: Date, exclude: Set<string>, templates: SlaTemplateSet, found: (id: string) => void): Promise<Step> {
     const running = and(isNull(slaTimers.stoppedAt), isNull(slaTimers.pausedAt), isNull(slaTimers.breachedAt));
-    const [timer] = await tx
-      .select()
-      .from(slaTimers)
-      .where(and(running, lte(slaTimers.dueAt, now), exclude.size ? notInArray(slaTimers.id, [...exclude]) : undefined))
-      .orderBy(asc(slaTimers.dueAt))
-      .limit(1)
-      .for('update', { skipLocked: true });
-    if (!timer) return { status: 'none' };
-    found(timer.id);
-    const context = await this.caseContext(tx, timer);
-    if (!context) return { status: 'skipped', timerId: timer.id };
-    const { kase, mailbox } = context;
-    // The conditional claim is what makes a breach happen once even where row locks do not separate workers.
-    const [claimed] = await tx.update(slaTimers).set({ breachedAt: now }).where(and(eq(slaTimers.id, timer.id), running)).returning();
-    if (!claimed) return { status: 'skipped', timerId: timer.id };
+    const due = await this.claimDue(tx, { due: and(running, lte(slaTimers.dueAt, now)), oldest: slaTimers.dueAt, stillDue: running, claim: { breachedAt: now } }, exclude, found);
+    if ('status' in due) return due;
+    const { timer, kase, mailbox } = due;
 
     const hours = mailboxHours(mailbox);
     const reason: EscalationReasonRecord = {
@@ -205,23 +193,12 @@ export class SlaWorker extends WakingWorker {
 
   private async remindOne(tx: Tx, now: Date, exclude: Set<string>, found: (id: string) => void): Promise<Step> {
     const pending = and(isNull(slaTimers.stoppedAt), isNull(slaTimers.pausedAt), isNull(slaTimers.breachedAt), isNull(slaTimers.remindedAt));
-    const [timer] = await tx
-      .select()
-      .from(slaTimers)
-      .where(and(
-        pending, isNotNull(slaTimers.remindAt), lte(slaTimers.remindAt, now), gt(slaTimers.dueAt, now),
-        exclude.size ? notInArray(slaTimers.id, [...exclude]) : undefined,
-      ))
-      .orderBy(asc(slaTimers.remindAt))
-      .limit(1)
-      .for('update', { skipLocked: true });
-    if (!timer) return { status: 'none' };
-    found(timer.id);
-    const context = await this.caseContext(tx, timer);
-    if (!context) return { status: 'skipped', timerId: timer.id };
-    const { kase, mailbox } = context;
-    const [claimed] = await tx.update(slaTimers).set({ remindedAt: now }).where(and(eq(slaTimers.id, timer.id), pending)).returning();
-    if (!claimed) return { status: 'skipped', timerId: timer.id };
+    const due = await this.claimDue(tx, {
+      due: and(pending, isNotNull(slaTimers.remindAt), lte(slaTimers.remindAt, now), gt(slaTimers.dueAt, now)),
+      oldest: slaTimers.remindAt, stillDue: pending, claim: { remindedAt: now },
+    }, exclude, found);
+    if ('status' in due) return due;
+    const { timer, kase, mailbox } = due;
 
     const recipient = await this.reminderRecipient(tx, kase, mailbox);
     const queued: SlaQueued[] = [];
@@ -246,6 +223,32 @@ export class SlaWorker extends WakingWorker {
       .returning({ id: outbox.id });
     if (row) queued.push({ kind: 'notification', caseId: kase.id, outboxId: row.id });
     return { status: 'done', timerId: timer.id, queued, update: false };
+  }
+
+  /**
+   * The next timer that is `due` (the `oldest` first, skipping locked rows and `exclude`), with its case and mailbox,
+   * claimed by setting `claim` while `stillDue` holds; or the step to report when there is none or it is left for
+   * later. The conditional claim is what makes a breach or reminder happen once even where row locks do not separate
+   * workers.
+   */
+  private async claimDue(
+    tx: Tx, q: { due: SQL | undefined; oldest: AnyColumn; stillDue: SQL | undefined; claim: Partial<SlaTimer> },
+    exclude: Set<string>, found: (id: string) => void,
+  ): Promise<Step | { timer: SlaTimer; kase: Case; mailbox: Mailbox }> {
+    const [timer] = await tx
+      .select()
+      .from(slaTimers)
+      .where(and(q.due, exclude.size ? notInArray(slaTimers.id, [...exclude]) : undefined))
+      .orderBy(asc(q.oldest))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    if (!timer) return { status: 'none' };
+    found(timer.id);
+    const context = await this.caseContext(tx, timer);
+    if (!context) return { status: 'skipped', timerId: timer.id };
+    const [claimed] = await tx.update(slaTimers).set(q.claim).where(and(eq(slaTimers.id, timer.id), q.stillDue)).returning();
+    if (!claimed) return { status: 'skipped', timerId: timer.id };
+    return { timer, ...context };
   }
 
   /**

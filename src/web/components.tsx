@@ -7,6 +7,17 @@ export function CsrfField({ viewer }: { viewer: Viewer }) {
   return <input type="hidden" name={CSRF_FIELD} value={viewer.csrf} />;
 }
 
+/** A one-button form posting to `action` (a row's action in a table): `label` is the visible text, `what` completes it for
+ * screen readers ("Delete" + " Refund policy"), `confirm` asks first (app.js). */
+export function ButtonForm(p: { viewer: Viewer; action: string; label: string; what?: string; confirm?: string; danger?: boolean }) {
+  return (
+    <form method="post" action={p.action} class="inline" data-confirm={p.confirm}>
+      <CsrfField viewer={p.viewer} />
+      <button type="submit" class={p.danger ? 'danger' : undefined}>{p.label}{p.what && <span class="visually-hidden"> {p.what}</span>}</button>
+    </form>
+  );
+}
+
 interface FieldProps {
   name: string;
   label: string;

@@ -3,7 +3,7 @@ import type { listApiTokens } from '../../auth/tokens.js';
 import type { PublicUser } from '../../auth/users.js';
 import { roles } from '../../db/schema/auth.js';
 import { roleLabels } from '../access.js';
-import { CsrfField, ErrorSummary, Field, Notice, Select, TableWrap, Time } from '../components.js';
+import { ButtonForm, CsrfField, ErrorSummary, Field, Notice, Select, TableWrap, Time } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
 
@@ -55,18 +55,12 @@ export function AdminUsersPage(p: {
                 <td>{u.disabledAt ? <>Disabled <Time value={u.disabledAt} /></> : 'Active'}</td>
                 <td>
                   {!u.disabledAt && (
-                    <form method="post" action={`/app/admin/users/${u.id}/reset-password`} class="inline"
-                      data-confirm={`Mail ${u.name} a link to choose a new password? Their current password keeps working until they use it.`}>
-                      <CsrfField viewer={p.viewer} />
-                      <button type="submit">Send reset link<span class="visually-hidden"> to {u.name}</span></button>
-                    </form>
+                    <ButtonForm viewer={p.viewer} action={`/app/admin/users/${u.id}/reset-password`} label="Send reset link" what={`to ${u.name}`}
+                      confirm={`Mail ${u.name} a link to choose a new password? Their current password keeps working until they use it.`} />
                   )}
                   {u.id !== p.viewer.id && (
-                  <form method="post" action={`/app/admin/users/${u.id}/${u.disabledAt ? 'enable' : 'disable'}`} class="inline"
-                    data-confirm={u.disabledAt ? undefined : `Disable ${u.name}? They are signed out everywhere at once.`}>
-                    <CsrfField viewer={p.viewer} />
-                    <button type="submit" class={u.disabledAt ? undefined : 'danger'}>{u.disabledAt ? 'Enable' : 'Disable'}<span class="visually-hidden"> {u.name}</span></button>
-                  </form>
+                    <ButtonForm viewer={p.viewer} action={`/app/admin/users/${u.id}/${u.disabledAt ? 'enable' : 'disable'}`} label={u.disabledAt ? 'Enable' : 'Disable'} what={u.name}
+                      confirm={u.disabledAt ? undefined : `Disable ${u.name}? They are signed out everywhere at once.`} danger={!u.disabledAt} />
                   )}
                 </td>
               </tr>
@@ -129,10 +123,8 @@ export function AdminTokensPage(p: {
                 <td>{t.revokedAt ? <>Revoked <Time value={t.revokedAt} /></> : t.expiresAt && t.expiresAt <= new Date() ? <>Expired <Time value={t.expiresAt} /></> : t.expiresAt ? <>Active, expires <Time value={t.expiresAt} /></> : 'Active'}</td>
                 <td>
                   {!t.revokedAt && (
-                    <form method="post" action={`/app/admin/tokens/${t.id}/revoke`} class="inline" data-confirm={`Revoke ${t.name}? Scripts using it stop working at once.`}>
-                      <CsrfField viewer={p.viewer} />
-                      <button type="submit" class="danger">Revoke<span class="visually-hidden"> {t.name}</span></button>
-                    </form>
+                    <ButtonForm viewer={p.viewer} action={`/app/admin/tokens/${t.id}/revoke`} label="Revoke" what={t.name} danger
+                      confirm={`Revoke ${t.name}? Scripts using it stop working at once.`} />
                   )}
                 </td>
               </tr>

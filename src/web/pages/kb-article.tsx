@@ -14,6 +14,24 @@ export type ArticleWithVersions = Awaited<ReturnType<typeof getArticle>>;
 
 export const articleHref = (id: string, rest = '') => `/app/kb/articles/${encodeURIComponent(id)}${rest}`;
 
+type VersionSummary = ArticleWithVersions['versions'][number];
+
+/** One row of a version table (the article's recent versions, its whole history): link, status, optionally the title,
+ * when, by whom, the change note and a link to the changes from the version before. */
+export function VersionRow({ articleId, v, withTitle }: { articleId: string; v: VersionSummary; withTitle?: boolean }) {
+  return (
+    <tr>
+      <td><a href={articleHref(articleId, `/versions/${v.version}`)}>v{v.version}</a></td>
+      <td><StatusBadge status={v.status} /></td>
+      {withTitle && <td>{v.title}</td>}
+      <td><Time value={v.createdAt} /></td>
+      <td>{v.createdBy}</td>
+      <td>{v.changeNote ?? ''}</td>
+      <td>{v.version > 1 && <a href={articleHref(articleId, `/history?from=${v.version - 1}&to=${v.version}`)}>Changes from v{v.version - 1}</a>}</td>
+    </tr>
+  );
+}
+
 function StatusButton({ viewer, a, to, label }: { viewer: Viewer; a: ArticleWithVersions; to: 'publish' | 'archive'; label: string }) {
   return (
     <form method="post" action={articleHref(a.id, `/${to}`)} class="inline" data-confirm={to === 'archive' ? 'Archive this article? It will no longer be suggested to customers.' : undefined}>
@@ -98,16 +116,7 @@ export function KbArticlePage({ viewer, article: a, notice, publicBase, generate
           <table class="list">
             <thead><tr><th scope="col">Version</th><th scope="col">Status</th><th scope="col">When</th><th scope="col">By</th><th scope="col">Note</th><th scope="col"><span class="visually-hidden">Compare</span></th></tr></thead>
             <tbody>
-              {recent.map((v) => (
-                <tr>
-                  <td><a href={articleHref(a.id, `/versions/${v.version}`)}>v{v.version}</a></td>
-                  <td><StatusBadge status={v.status} /></td>
-                  <td><Time value={v.createdAt} /></td>
-                  <td>{v.createdBy}</td>
-                  <td>{v.changeNote ?? ''}</td>
-                  <td>{v.version > 1 && <a href={articleHref(a.id, `/history?from=${v.version - 1}&to=${v.version}`)}>Changes from v{v.version - 1}</a>}</td>
-                </tr>
-              ))}
+              {recent.map((v) => <VersionRow articleId={a.id} v={v} />)}
             </tbody>
           </table>
         </TableWrap>

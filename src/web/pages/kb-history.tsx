@@ -5,7 +5,7 @@ import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
 import { diffLines, diffStats, type DiffLine } from '../line-diff.js';
 import { renderMarkdown } from '../markdown.js';
-import { articleHref, type ArticleWithVersions } from './kb-article.js';
+import { articleHref, VersionRow, type ArticleWithVersions } from './kb-article.js';
 
 export type VersionRow = Awaited<ReturnType<typeof getVersion>>;
 
@@ -89,17 +89,7 @@ export function KbHistoryPage(p: { viewer: Viewer; article: ArticleWithVersions;
         <table class="list">
           <thead><tr><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Title</th><th scope="col">When</th><th scope="col">By</th><th scope="col">Note</th><th scope="col"><span class="visually-hidden">Compare</span></th></tr></thead>
           <tbody>
-            {versions.map((v) => (
-              <tr>
-                <td><a href={articleHref(a.id, `/versions/${v.version}`)}>v{v.version}</a></td>
-                <td><StatusBadge status={v.status} /></td>
-                <td>{v.title}</td>
-                <td><Time value={v.createdAt} /></td>
-                <td>{v.createdBy}</td>
-                <td>{v.changeNote ?? ''}</td>
-                <td>{v.version > 1 && <a href={articleHref(a.id, `/history?from=${v.version - 1}&to=${v.version}`)}>Changes from v{v.version - 1}</a>}</td>
-              </tr>
-            ))}
+            {versions.map((v) => <VersionRow articleId={a.id} v={v} withTitle />)}
           </tbody>
         </table>
       </TableWrap>

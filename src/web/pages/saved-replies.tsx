@@ -1,7 +1,7 @@
 import type { SavedReply } from '../../db/schema/saved-replies.js';
 import { PLACEHOLDERS } from '../../review/saved-replies.js';
 import { mayUse } from '../access.js';
-import { CsrfField, ErrorSummary, Field, Notice, TableWrap } from '../components.js';
+import { ButtonForm, CsrfField, ErrorSummary, Field, Notice, TableWrap } from '../components.js';
 import type { Viewer } from '../env.js';
 import { Layout } from '../layout.js';
 
@@ -28,10 +28,7 @@ export function SavedRepliesPage(p: { viewer: Viewer; replies: SavedReply[]; val
                   <td>{r.language}</td><td>{r.title}</td><td class="small"><pre class="mail-text">{r.body}</pre></td>
                   {canWrite && (
                     <td>
-                      <form method="post" action={`/app/kb/saved-replies/${r.id}/delete`} class="inline">
-                        <CsrfField viewer={p.viewer} />
-                        <button type="submit" class="danger">Delete<span class="visually-hidden"> {r.title}</span></button>
-                      </form>
+                      <ButtonForm viewer={p.viewer} action={`/app/kb/saved-replies/${r.id}/delete`} label="Delete" what={r.title} danger />
                     </td>
                   )}
                 </tr>
