@@ -266,8 +266,8 @@ async function startParts(config: Config, opts: { log?: Logger; database: Databa
     knowledge.stop();
     refitter.stop();
     await refitter.idle();
+    await knowledge.settled();
     await encoder?.close();
-    await knowledge.ready();
     await queue.stop();
     await maintenance?.stop();
     sender.close();

@@ -82,6 +82,7 @@ export class KnowledgeBase {
   private running: Promise<IndexReport> | undefined;
   private next: Promise<IndexReport> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private readonly firstRefresh: Promise<unknown>;
   /** the latest index run, for reports */
   lastIndex: IndexReport | undefined;
@@ -155,8 +156,9 @@ export class KnowledgeBase {
     return this.next;
   }
 
-  /** Fire-and-forget refresh after an article changed. */
+  /** Fire-and-forget refresh after an article changed (none once stopped). */
   requestRefresh(): void {
+    if (this.stopped) return;
     this.refresh().catch((err) => this.opts.log.error({ err }, 'knowledge base refresh failed'));
   }
 
@@ -260,8 +262,16 @@ export class KnowledgeBase {
     return out;
   }
 
+  /** No more polling or requested refreshes; a run under way finishes (await settled()). */
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Resolves when no index run is under way or queued (shutdown: its transaction must not outlive the service). */
+  async settled(): Promise<void> {
+    await this.firstRefresh;
+    while (this.running || this.next) await (this.next ?? this.running)!.catch(() => undefined);
   }
 }
 
