@@ -10,7 +10,7 @@ import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { outbox } from '../src/db/schema/outbox.js';
 import type { Service } from '../src/service.js';
 import { seriousA11yViolations } from './support/axe.js';
-import { consoleErrors, launchBrowser, screenshot } from './support/browser.js';
+import { consoleErrors, launchBrowser, screenshot, signIn } from './support/browser.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/mail.js';
 import { startTestService } from './support/service.js';
@@ -53,14 +53,6 @@ describe('web admin: escalation rules form, SLA in force, password reset', () =>
     page.on('response', (r) => r.status() === 404 && notFound.push(new URL(r.url()).pathname));
     page.on('dialog', (d) => void d.accept());
     return { context, page };
-  }
-
-  async function signIn(page: Page, who: { email: string; password: string }) {
-    await page.goto('/signin');
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
   }
 
   /** axe on the page as it is now, and a screenshot under the same name. */

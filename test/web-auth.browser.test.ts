@@ -9,7 +9,7 @@ import { sessions, users } from '../src/db/schema/users.js';
 import { getArticle } from '../src/kb/articles.js';
 import type { Service } from '../src/service.js';
 import { webRoutes } from '../src/web/routes/index.js';
-import { consoleErrors, launchBrowser, screenshot } from './support/browser.js';
+import { consoleErrors, launchBrowser, screenshot, signIn } from './support/browser.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestService } from './support/service.js';
 
@@ -53,14 +53,6 @@ describe('web app: sign-in, roles, knowledge base, CSRF', () => {
     const page = await context.newPage();
     consoleLogs.push(consoleErrors(page));
     return { context, page };
-  }
-
-  async function signIn(page: Page, who: { email: string; password: string }, path = '/signin') {
-    await page.goto(path);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
   }
 
   /** A session straight in the database (no password hashing): for tests about what happens after sign-in. */

@@ -16,7 +16,7 @@ import { recordGapQuestion } from '../src/insight/gaps/record.js';
 import { getArticle } from '../src/kb/articles.js';
 import type { Service } from '../src/service.js';
 import { seriousA11yViolations } from './support/axe.js';
-import { consoleErrors, launchBrowser, screenshot } from './support/browser.js';
+import { consoleErrors, launchBrowser, screenshot, signIn } from './support/browser.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { loadFixtureKb } from './support/kb-fixture.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
@@ -106,11 +106,7 @@ describe('knowledge gaps and article performance in the web app', () => {
     errors.push(consoleErrors(page));
     // "Dismiss" asks first (app.js, data-confirm): say yes.
     page.on('dialog', (d) => void d.accept());
-    await page.goto('/signin');
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+    await signIn(page, who);
     return page;
   }
 

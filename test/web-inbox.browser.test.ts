@@ -15,7 +15,7 @@ import { auditLog, drafts } from '../src/db/schema/review.js';
 import { newCaseReference } from '../src/domain/case-reference.js';
 import type { Service } from '../src/service.js';
 import { seriousA11yViolations } from './support/axe.js';
-import { consoleErrors, launchBrowser, screenshot } from './support/browser.js';
+import { consoleErrors, launchBrowser, screenshot, signIn } from './support/browser.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestService, TEST_API_TOKEN } from './support/service.js';
 
@@ -66,14 +66,6 @@ describe('web app: inbox search, views and bulk actions', () => {
     const page = await context.newPage();
     errors.push(consoleErrors(page));
     return { context, page };
-  }
-
-  async function signIn(page: Page, who: { email: string; password: string }) {
-    await page.goto('/signin');
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
   }
 
   const subjectsOn = async (page: Page) => (await page.locator('tr[data-case] td:nth-child(3) a').allInnerTexts()).sort();

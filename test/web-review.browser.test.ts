@@ -15,7 +15,7 @@ import { mailboxes } from '../src/db/schema/mailboxes.js';
 import { slaPolicies } from '../src/db/schema/sla.js';
 import { sessions } from '../src/db/schema/users.js';
 import type { Service } from '../src/service.js';
-import { consoleErrors, launchBrowser, screenshot } from './support/browser.js';
+import { consoleErrors, launchBrowser, screenshot, signIn } from './support/browser.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { loadFixtureKb } from './support/kb-fixture.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
@@ -109,14 +109,6 @@ describe('web app: inbox, case review, playground, dashboard, admin', () => {
       void d.dismiss();
     });
     return { context, page };
-  }
-
-  async function signIn(page: Page, who: { email: string; password: string }) {
-    await page.goto('/signin');
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
   }
 
   async function sessionFor(userId: string) {

@@ -8,7 +8,7 @@ import { cases } from '../src/db/schema/cases.js';
 import { drafts } from '../src/db/schema/review.js';
 import type { Service } from '../src/service.js';
 import { seriousA11yViolations } from './support/axe.js';
-import { launchBrowser, screenshot } from './support/browser.js';
+import { launchBrowser, screenshot, signIn } from './support/browser.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { loadFixtureKb } from './support/kb-fixture.js';
 import { customerEmail, eventually, sendRaw } from './support/mail.js';
@@ -41,11 +41,7 @@ describe('saved replies', () => {
     const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await page.goto('/signin');
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+    await signIn(page, who);
     return page;
   }
 

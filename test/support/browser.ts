@@ -31,3 +31,12 @@ export function consoleErrors(page: Page): string[] {
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
 }
+
+/** Signs in through the sign-in form (at `path`: a page that redirects there works too) and waits to leave it. */
+export async function signIn(page: Page, who: { email: string; password: string }, path = '/signin'): Promise<void> {
+  await page.goto(path);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}
