@@ -270,7 +270,6 @@ export class KnowledgeBase {
 
   /** Resolves when no index run is under way or queued (shutdown: its transaction must not outlive the service). */
   async settled(): Promise<void> {
-    await this.firstRefresh;
     while (this.running || this.next) await (this.next ?? this.running)!.catch(() => undefined);
   }
 }
