@@ -88,6 +88,8 @@ describe(`knowledge-base articles (${process.env.TEST_DB ?? 'pglite'})`, () => {
   it('tells an indexer what changed since a point in time', async () => {
     await seed();
     const since = new Date();
+    // updated_at has millisecond precision: an update in the same millisecond as `since` is not after it (CI saw it)
+    while (Date.now() <= since.getTime()) await new Promise((r) => setTimeout(r, 1));
     await updateArticle(db(), 'refunds', { examples: ['Refund status?'] }, bob);
     expect(await articlesChangedSince(db(), since)).toEqual([expect.objectContaining({ id: 'refunds', version: 2 })]);
   });
