@@ -34,7 +34,7 @@ for (const a of articles) groupsByLanguage.set(a.language, new Set([...(groupsBy
 async function see(kb: KnowledgeBase, e: ShopEmail, input: Omit<MatchInput, 'language'>): Promise<Seen> {
   const text = customerText(e.subject, e.body);
   const language = detectLanguage(text).language;
-  const match = await kb.match(text, { ...input, language });
+  const match = await kb.match(text, { ...input, language, subject: e.subject });
   const escalation = detectEscalation({ subject: e.subject, text, language, fromAddress: e.from, customerMessageCount: 1, match, rules });
   const nonKnowledge = escalation.reasons.some((r) => NON_KNOWLEDGE_REASON_CODES.has(r.code));
   const suggestions = nonKnowledge ? [] : await kb.suggestions(match, language, 3);

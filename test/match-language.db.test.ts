@@ -72,6 +72,16 @@ describe(`matching in the customer's language (${process.env.TEST_DB ?? 'pglite'
     expect((await draftOf(again.kase.id)).citations).toEqual([]);
   });
 
+  it("reads the subject as the customer's own summary: under a subject the top article does not cover, it is less sure", async () => {
+    const text = 'Can you engrave a name on the vase I am sending as a gift?';
+    const under = (subject: string) => service.knowledge.match(text, { language: 'en', subject });
+    const [engraving, wrapping] = [await under('Re: Engraving'), await under('Gift wrapping')];
+    expect(engraving.candidates[0]!.articleId).toBe('en-gift-wrap');
+    expect(wrapping.candidates[0]!.articleId).toBe('en-gift-wrap');
+    expect(engraving.confidence).toBeLessThan(wrapping.confidence - 0.2);
+    expect(engraving.escalate).toBe(true);
+  });
+
   it('a complaint and a request for a person: escalated, acknowledged without links, not a knowledge gap', async () => {
     const complaint = await ask('Delivery', 'This is outrageous, the worst service ever. I am very disappointed: my parcel delivery took three weeks and shipping cost me 4.90 EUR!');
     const person = await ask('Returns', 'I want to talk to a real person about returning an item and my refund, please call me.');

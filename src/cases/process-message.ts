@@ -48,7 +48,7 @@ export interface ProcessDeps {
   checkSender(raw: Buffer, envelope: SmtpEnvelope | null): Promise<SenderAuthVerdict>;
   log?: Logger;
   /** The knowledge-base seam: which articles answer the customer, and which to suggest in the acknowledgement. */
-  matchKnowledge(input: { mailbox: Mailbox; text: string; language: string; threshold: MailboxThreshold | null }): Promise<KnowledgeOutcome>;
+  matchKnowledge(input: { mailbox: Mailbox; text: string; subject: string; language: string; threshold: MailboxThreshold | null }): Promise<KnowledgeOutcome>;
 }
 
 export interface KnowledgeOutcome {
@@ -89,7 +89,7 @@ export async function processMessage(deps: ProcessDeps, messageId: string, setti
   });
   // Matched before the transaction: it reads only the knowledge base, and a slow embedding call must not hold locks.
   const knowledge: KnowledgeOutcome = customerAddress && !parsed.parseFailed
-    ? await deps.matchKnowledge({ mailbox, text, language, threshold: inForce.threshold })
+    ? await deps.matchKnowledge({ mailbox, text, subject: parsed.subject, language, threshold: inForce.threshold })
     : { match: null, suggestions: [] };
   let articles: SuggestedArticle[] = knowledge.suggestions.map((s) => ({ title: s.title, url: s.url }));
   /** The message asks for a person, complains, threatens or steers: no article links, no knowledge gap. */

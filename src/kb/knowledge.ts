@@ -10,7 +10,9 @@ import type { Db } from '../db/client.js';
 import { statement } from '../db/statement.js';
 import { articles, parseVector } from '../db/schema/kb.js';
 import type { Logger } from '../logger.js';
+import { customerText } from '../domain/language.js';
 import { contentHash } from './indexing/chunks.js';
+import { PRIOR_THRESHOLD } from './matching/prior.js';
 import { indexKnowledgeBase, storedVectors, type IndexedArticle, type IndexReport } from './indexing/indexer.js';
 import { baseLanguage, matchingLanguages, restrict, sameLanguage, trainByLanguage, type Calibration, type LanguageModel, type SemanticSignal, type ThresholdSource } from './language-models.js';
 import { articlePublicUrl } from './public-url.js';
@@ -69,11 +71,7 @@ interface Snapshot {
   articles: number;
 }
 
-/**
- * The threshold on the prior confidence (priorConfidence), used until examples or agents' labels allow better:
- * conservative, since a wrong link in an acknowledgement is worse than none.
- */
-export const PRIOR_THRESHOLD = 0.8;
+export { PRIOR_THRESHOLD } from './matching/prior.js';
 /** Runner-up articles are suggested too when they score at least this share of the top article's score. */
 const RUNNER_UP_SHARE = 0.6;
 
@@ -208,7 +206,10 @@ export class KnowledgeBase {
   private async matchIn(model: LanguageModel, text: string, found: ChunkSearchResult, input: MatchInput): Promise<KnowledgeMatch> {
     const { threshold, chosenBy } = this.calibrationFor(model.language, input.threshold);
     const sentence = model.semantic ? await this.sentenceVector(model.semantic, text) : undefined;
-    const signals = { vector: restrict(found.vector, model.articleIds), fts: restrict(found.fts, model.articleIds), ...(sentence ? { sentence } : {}) };
+    const subject = input.subject ? customerText(input.subject, '') : '';
+    const signals = {
+      vector: restrict(found.vector, model.articleIds), fts: restrict(found.fts, model.articleIds), ...(sentence ? { sentence } : {}), ...(subject ? { subject } : {}),
+    };
     const result = model.matcher.matchWithSignals(text, signals, input.limit ?? 5, threshold);
     const { details, translations } = await rankedDetails(this.opts.db, result.ranked.map((r) => r.articleId), found);
     const candidates = result.ranked.flatMap((r) => {
@@ -281,6 +282,8 @@ export interface MatchInput {
   /** the mailbox's fallback languages, in order */
   fallbackLanguages?: readonly string[];
   limit?: number;
+  /** the message's subject as it came (the customer's own summary; customerText's cleaning is applied here) */
+  subject?: string;
 }
 
 function signatureOf(list: IndexedArticle[]): string {

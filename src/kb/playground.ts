@@ -22,7 +22,7 @@ export async function tryQuestion(db: Queryable, knowledge: KnowledgeBase, setti
   const [first] = await db.select({ id: mailboxes.id }).from(mailboxes).orderBy(asc(mailboxes.id)).limit(1);
   const inForce = first ? await settings.get(first.id) : null;
   const match = await knowledge.match(customerText(q.subject, q.question), {
-    language, limit: 8, threshold: inForce?.threshold ?? null, fallbackLanguages: inForce?.mailbox.fallbackLanguages ?? [],
+    language, subject: q.subject, limit: 8, threshold: inForce?.threshold ?? null, fallbackLanguages: inForce?.mailbox.fallbackLanguages ?? [],
   });
   return { language, match, suggestions: await knowledge.suggestions(match, language, 3) };
 }

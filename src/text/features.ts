@@ -22,8 +22,8 @@ export const defaultFeatureOptions: FeatureOptions = {
 
 const NON_WORD = /[^\p{L}\p{N}]+/gu;
 const APOSTROPHE = /['’`´]/g;
-// Scripts written without spaces: each character is also a "word".
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+// Scripts written without spaces: each character is also a "word" (and no word for coverage: kb/matching/prior.ts).
+export const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 
 export function normalizeText(text: string): string {
   return text

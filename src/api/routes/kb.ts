@@ -86,7 +86,7 @@ export function kbRoutes(db: Db, authenticate: MiddlewareHandler<AuthEnv>, knowl
     // The playground: what would match this text, how sure, and which signal contributed what.
     .route({ method: 'post', path: '/match', summary: 'What would match this text, how sure, and why', body: matchInput, responses: { 200: { description: 'the match, its language, calibration and suggestions' } } }, async (c, { body: input }) => {
       const language = input.language ?? detectLanguage(input.text).language;
-      const match = await knowledge.match(customerText(input.subject ?? '', input.text), { language, threshold: input.threshold, limit: input.limit });
+      const match = await knowledge.match(customerText(input.subject ?? '', input.text), { language, subject: input.subject ?? '', threshold: input.threshold, limit: input.limit });
       const suggestions = await knowledge.suggestions(match, language, 3);
       return c.json({ ...match, language, calibration: knowledge.calibration, suggestions });
     })

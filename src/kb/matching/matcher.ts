@@ -12,6 +12,7 @@ import {
 } from './calibration.js';
 import { VectorIndex } from './vector-index.js';
 import { type SentenceFeatureOptions, SentenceVectors, withSentence } from './sentence-features.js';
+import { contentWords, priorConfidence, questionWords } from './prior.js';
 
 export interface ArticleInput {
   id: string;
@@ -137,6 +138,8 @@ export interface ExternalSignals {
   fts?: ReadonlyMap<string, number>;
   /** the question's sentence-encoder vector, when the matcher was trained with sentence features */
   sentence?: Float32Array;
+  /** the customer's subject line (cleaned, as customerText does), read by the prior confidence */
+  subject?: string;
 }
 
 export class Matcher {
@@ -146,6 +149,8 @@ export class Matcher {
     readonly calibrator: Calibrator | undefined,
     /** metrics of the chosen threshold on the cross-validation questions */
     readonly calibration: EscalationMetrics | undefined,
+    /** each article's content words (title, sections, examples), for the prior confidence when not calibrated */
+    private readonly articleWords?: ReadonlyMap<string, ReadonlySet<string>>,
   ) {}
 
   get threshold(): number {
@@ -165,7 +170,10 @@ export class Matcher {
       await sentences.load(articles.flatMap((a) => [a.title, ...(a.texts ?? []), ...a.examples].filter((t) => t.trim())));
     }
     const model = await buildModel(articles, opts, sentences);
-    if (!calibrate) return new Matcher(model, opts, undefined, undefined);
+    if (!calibrate) {
+      const words = new Map(articles.map((a) => [a.id, contentWords([a.title, ...(a.texts ?? []), ...a.examples].join('\n'))]));
+      return new Matcher(model, opts, undefined, undefined, words);
+    }
     const { samples, thresholdSamples } = await crossValidate(articles, opts, folds, sentences);
     const calibrator = fitCalibrator(samples);
     thresholdSamples.forEach((s, i) => (s.confidence = confidence(calibrator, samples[i]!.features)));
@@ -198,35 +206,15 @@ export class Matcher {
     const scores = signalScores(this.model, question, signals.vector, signals.sentence);
     if (signals.fts) scores.fts = signals.fts;
     const ranked = fuse(scores, weights, Math.max(limit, 2));
-    const conf = this.calibrator ? confidence(this.calibrator, rankingFeatures(ranked, calibrationSignals(this.model))) : priorConfidence(ranked);
+    const conf = this.calibrator
+      ? confidence(this.calibrator, rankingFeatures(ranked, calibrationSignals(this.model)))
+      : priorConfidence(ranked, questionWords(question, signals.subject), (id) => this.articleWords?.get(id));
     return { ranked: ranked.slice(0, limit), confidence: conf, escalate: conf < threshold };
   }
 
   get articleIds(): readonly string[] {
     return this.model.ids;
   }
-}
-
-/**
- * The confidence of a knowledge base without enough example questions to cross-validate (titles and bodies only, as
- * a shop starts): a fixed logistic over the ranking — the top article's fused score, its margin, its best chunk
- * similarity, its learned probability and the learned margin. Its coefficients were fitted once on the development
- * half of bench:shop (a fictional shop's 44 articles in three languages and its customers' emails, odd ids) and are
- * checked on the other half; it is a prior, replaced by cross-validation once articles have example questions and by
- * each mailbox's agents' labels (kb/labels). With PRIOR_THRESHOLD it answers only about a third of the answerable
- * questions, and gets the article right for about nine in ten of those it answers (BENCHMARKS.md, bench:shop).
- */
-export function priorConfidence(ranked: RankedArticle[]): number {
-  const top = ranked[0];
-  if (!top) return 0;
-  // The scale the coefficients were fitted on: without the sentence encoder's share (see defaultWeights).
-  const lexical = (r: RankedArticle) => r.score - (r.contributions.semantic ?? 0);
-  const next = ranked.slice(1).reduce<RankedArticle | undefined>((best, r) => (!best || lexical(r) > lexical(best) ? r : best), undefined);
-  const learned = top.signals.learned ?? 0;
-  const score = lexical(top);
-  const z = -4.63 + 2.66 * score - 0.39 * (score - (next ? lexical(next) : 0)) + 4.12 * (top.signals.vector ?? 0)
-    + 2.82 * learned + 2.24 * (learned - (next?.signals.learned ?? 0));
-  return 1 / (1 + Math.exp(-z));
 }
 
 /**
