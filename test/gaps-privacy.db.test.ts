@@ -68,7 +68,7 @@ describe(`knowledge gaps without personal data (${process.env.TEST_DB ?? 'pglite
   };
 
   it("a draft rejected with a reason brings its question and the reason to the gaps; without a reason, or on a complaint, it does not", async () => {
-    const { kase, draft } = await ask('Tom Müller <tom@customer.test>', 'Gift wrapping', 'Hello, can you gift wrap my order LH-55120 for my mother?\n\nThanks, Tom Müller');
+    const { kase, draft } = await ask('Tom Müller <tom@customer.test>', 'My order', 'Hello, can you gift wrap my order LH-55120 for my mother?\n\nThanks, Tom Müller');
     await service.review.claim(kase.id, AGENT);
     await service.review.reject(kase.id, AGENT, { reason: 'We have no article on gift wrapping; Tom Müller needs to know it costs €3.' });
     const row = await eventually(async () => (await db().select().from(gapQuestions).where(eq(gapQuestions.inboundMessageId, draft.inboundMessageId)))[0], 15_000, 'gap question');

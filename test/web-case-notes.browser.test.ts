@@ -133,7 +133,8 @@ describe('case page: attachments and internal notes', () => {
     await page.waitForURL(/done=draft-rejected/);
     const history = (await page.locator('section[aria-labelledby="audit-h"]').innerText()).replace(/\s+/g, ' ');
     expect(history).toContain('Alex Agent rejected the draft reason: “Wrong article cited: the lamp needs a replacement, not tracking”');
-    expect(history).toMatch(/firstreply changed priority or category priority normal → normal|category none → /);
+    // the lamp is no question the fixture's articles answer: the system's own step is said in words too
+    expect(history).toContain('firstreply escalated to the support team; because: no confident article');
     expect(history).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-|[{[]"/);
     await screenshot(page, 'case-rejected');
   });
