@@ -80,6 +80,9 @@ describe(`matching in the customer's language (${process.env.TEST_DB ?? 'pglite'
     expect(wrapping.candidates[0]!.articleId).toBe('en-gift-wrap');
     expect(engraving.confidence).toBeLessThan(wrapping.confidence - 0.2);
     expect(engraving.escalate).toBe(true);
+    // what the playground tells the knowledge manager: the words the article lacks, the subject's first
+    expect(engraving.coverage).toMatchObject({ subject: 0 });
+    expect(engraving.coverage!.missing.slice(0, 3)).toEqual(['engraving', 'can', 'you']);
   });
 
   it('a complaint and a request for a person: escalated, acknowledged without links, not a knowledge gap', async () => {

@@ -12,7 +12,7 @@ import { articles, parseVector } from '../db/schema/kb.js';
 import type { Logger } from '../logger.js';
 import { customerText } from '../domain/language.js';
 import { contentHash } from './indexing/chunks.js';
-import { PRIOR_THRESHOLD } from './matching/prior.js';
+import { type CoverageReport, PRIOR_THRESHOLD } from './matching/prior.js';
 import { indexKnowledgeBase, storedVectors, type IndexedArticle, type IndexReport } from './indexing/indexer.js';
 import { baseLanguage, matchingLanguages, restrict, sameLanguage, trainByLanguage, type Calibration, type LanguageModel, type SemanticSignal, type ThresholdSource } from './language-models.js';
 import { articlePublicUrl } from './public-url.js';
@@ -38,6 +38,8 @@ export interface KnowledgeMatch {
   /** the language whose articles were matched (the customer's, or a fallback), null when none could be */
   articleLanguage: string | null;
   candidates: Candidate[];
+  /** with the prior confidence: how much of the question the top article covers, and the words it lacks */
+  coverage?: CoverageReport;
 }
 
 export interface Suggestion {
@@ -222,6 +224,7 @@ export class KnowledgeBase {
     const match: KnowledgeMatch = {
       model: this.model, confidence: result.confidence, threshold, thresholdSource: chosenBy, escalate,
       reason: escalate ? 'below_threshold' : null, articleLanguage: model.language, candidates,
+      ...(result.coverage && candidates[0]?.articleId === result.ranked[0]?.articleId ? { coverage: result.coverage } : {}),
     };
     this.translationsFound.set(match, translations);
     return match;

@@ -12,7 +12,7 @@ import {
 } from './calibration.js';
 import { VectorIndex } from './vector-index.js';
 import { type SentenceFeatureOptions, SentenceVectors, withSentence } from './sentence-features.js';
-import { contentWords, priorConfidence, questionWords } from './prior.js';
+import { type CoverageReport, contentWords, coverageReport, priorConfidence, questionWords } from './prior.js';
 
 export interface ArticleInput {
   id: string;
@@ -70,6 +70,8 @@ export interface MatchResult {
   /** calibrated probability that ranked[0] answers the question */
   confidence: number;
   escalate: boolean;
+  /** with the prior confidence: how much of the question the top article covers, and the words it lacks */
+  coverage?: CoverageReport;
 }
 
 interface Model {
@@ -206,10 +208,14 @@ export class Matcher {
     const scores = signalScores(this.model, question, signals.vector, signals.sentence);
     if (signals.fts) scores.fts = signals.fts;
     const ranked = fuse(scores, weights, Math.max(limit, 2));
-    const conf = this.calibrator
-      ? confidence(this.calibrator, rankingFeatures(ranked, calibrationSignals(this.model)))
-      : priorConfidence(ranked, questionWords(question, signals.subject), (id) => this.articleWords?.get(id));
-    return { ranked: ranked.slice(0, limit), confidence: conf, escalate: conf < threshold };
+    if (this.calibrator) {
+      const conf = confidence(this.calibrator, rankingFeatures(ranked, calibrationSignals(this.model)));
+      return { ranked: ranked.slice(0, limit), confidence: conf, escalate: conf < threshold };
+    }
+    const words = (id: string) => this.articleWords?.get(id);
+    const conf = priorConfidence(ranked, questionWords(question, signals.subject), words);
+    const coverage = ranked[0] ? coverageReport(question, signals.subject, words(ranked[0].articleId)) : undefined;
+    return { ranked: ranked.slice(0, limit), confidence: conf, escalate: conf < threshold, ...(coverage ? { coverage } : {}) };
   }
 
   get articleIds(): readonly string[] {

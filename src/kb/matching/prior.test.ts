@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RankedArticle } from './fusion.js';
-import { contentWords, coverage, priorConfidence, priorFeatures, questionWords } from './prior.js';
+import { contentWords, coverage, coverageReport, priorConfidence, priorFeatures, questionWords } from './prior.js';
 
 const words = (...w: string[]) => new Set(w);
 
@@ -34,6 +34,18 @@ describe('questionWords', () => {
     expect([...questionWords('Interior advice\n\nDo you offer styling?', 'Interior advice').subject].sort()).toEqual(['advice', 'interior']);
     expect(questionWords('Do you offer styling?').subject).toEqual(questionWords('Do you offer styling?').text);
     expect(questionWords('Do you offer styling?', 'Re: 123').subject).toEqual(questionWords('Do you offer styling?').text);
+  });
+});
+
+describe('coverageReport', () => {
+  it.each([
+    ['Do you offer styling appointments at the showroom?', 'Interior advice at the showroom', { subject: 2 / 4, missing: ['interior', 'advice', 'you', 'offer', 'styling', 'appointments'] }],
+    ['Can I collect my order at the showroom?', 'Collecting at the showroom', { subject: 1, missing: ['can'] }],
+    ['Where is my parcel?', undefined, { subject: 0, missing: ['where', 'parcel'] }],
+  ])('%j under %j', (text, subject, expected) => {
+    const report = coverageReport(text, subject, words('showroom', 'the', 'collect', 'order', 'pick'));
+    expect(report.subject).toBeCloseTo(expected.subject, 5);
+    expect(report.missing).toEqual(expected.missing);
   });
 });
 

@@ -12,8 +12,17 @@ import type { RankedArticle } from './fusion.js';
  * say nothing about the topic). Scripts without spaces give none, and their coverage is then neutral.
  */
 export function contentWords(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const w of normalizeText(text).split(' ')) if (w.length >= 3 && !/\d/.test(w) && !UNSPACED.test(w)) out.add(lightStem(w));
+  return new Set(spelledWords(text).keys());
+}
+
+/** Content words (as contentWords) -> the first spelling the text used, for saying which words an article lacks. */
+function spelledWords(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const w of normalizeText(text).split(' ')) {
+    if (w.length < 3 || /\d/.test(w) || UNSPACED.test(w)) continue;
+    const stem = lightStem(w);
+    if (!out.has(stem)) out.set(stem, w);
+  }
   return out;
 }
 
@@ -66,6 +75,20 @@ export function priorFeatures(ranked: RankedArticle[], question: QuestionWords, 
  * acknowledgement is worse than none.
  */
 export const PRIOR_THRESHOLD = 0.84;
+
+/** How much of the question the top article's words cover, and the words it lacks (the subject's first), as typed. */
+export interface CoverageReport {
+  subject: number;
+  text: number;
+  missing: string[];
+}
+
+export function coverageReport(text: string, subject: string | undefined, article: ReadonlySet<string> | undefined, max = 8): CoverageReport {
+  const question = questionWords(text, subject);
+  const spelled = new Map([...spelledWords(text), ...(subject ? spelledWords(subject) : [])]);
+  const missing = [...new Set([...question.subject, ...question.text])].filter((w) => !article?.has(w)).slice(0, max);
+  return { subject: coverage(question.subject, article), text: coverage(question.text, article), missing: missing.map((w) => spelled.get(w) ?? w) };
+}
 
 /** Fitted on bench:shop's dev half (see the header); the order of priorFeatures. */
 export const PRIOR_COEFFICIENTS = { bias: -5.69, weights: [1.38, 0.65, -0.9, 1.91, 2.63, 1.82, 7.27] };

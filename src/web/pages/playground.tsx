@@ -45,6 +45,14 @@ export function PlaygroundPage(p: {
               : `Confidence ${pct(r.match.confidence)} (threshold ${pct(r.match.threshold)}, ${THRESHOLD_SOURCES[r.match.thresholdSource]}): the acknowledgement would suggest ${r.suggestions.length} article${r.suggestions.length === 1 ? '' : 's'} in ${r.match.articleLanguage}.`}
             {p.detected && ` Language detected: ${p.detected}.`}
           </p>
+          {r.match.coverage && r.match.candidates[0] && (
+            <p class="coverage">
+              “{r.match.candidates[0].title}” contains {pct(r.match.coverage.subject)} of the words of the subject and {pct(r.match.coverage.text)} of
+              the question's{r.match.coverage.missing.length > 0 ? `; not in it: ${r.match.coverage.missing.join(', ')}` : ''}. Without example
+              questions, an article that lacks what the customer asks about is not suggested: add those words where the article answers them,
+              or write the article that does.
+            </p>
+          )}
           {r.suggestions.length > 0 && (
             <>
               <h3>Would be suggested</h3>
