@@ -47,10 +47,9 @@ export function PlaygroundPage(p: {
           </p>
           {r.match.coverage && r.match.candidates[0] && (
             <p class="coverage">
-              “{r.match.candidates[0].title}” contains {pct(r.match.coverage.subject)} of the words of the subject and {pct(r.match.coverage.text)} of
-              the question's{r.match.coverage.missing.length > 0 ? `; not in it: ${r.match.coverage.missing.join(', ')}` : ''}. Without example
-              questions, an article that lacks what the customer asks about is not suggested: add those words where the article answers them,
-              or write the article that does.
+              “{r.match.candidates[0].title}” contains {p.subject.trim() ? `${pct(r.match.coverage.subject)} of the subject's words and ` : ''}
+              {pct(r.match.coverage.text)} of the question's words{r.match.coverage.missing.length > 0 ? `; not in it: ${r.match.coverage.missing.join(', ')}` : ''}.
+              {r.match.escalate && ' Without example questions, an article that lacks what the customer asks about is not suggested: add those words where the article answers them, or write the article that does.'}
             </p>
           )}
           {r.suggestions.length > 0 && (
