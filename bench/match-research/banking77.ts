@@ -3,7 +3,7 @@
 //     [--dropout 0.5] [--epoch-scale 1] [--hinge] [--vector-weight 1] [--titles] [--semantic FILE [--scale 1]] [--cv]
 // --semantic FILE: the English sentence encoder's vectors as features (as SEMANTIC_MODEL=auto), kept in FILE by content
 // hash (bench/match.ts --vectors writes the same file); --scale: their weight (SENTENCE_FEATURE_SCALE by default);
-// --semantic-weight: the encoder's similarity in the ranking (1, as defaultWeights).
+// --semantic-weight: the encoder's similarity in the ranking (4, as defaultWeights).
 // --cv: a train-only split for choosing options without looking at test: the KB learns the first two thirds of each
 // intent's train rows (file order), the queries are the last third.
 // KB = one article per intent, examples = train.csv texts (optionally the first N per intent in
@@ -12,7 +12,7 @@
 // chosen by the matcher's cross-validation over the KB's own (train) examples, never on test.
 import { loadSplit, firstPerCategory } from './data.js';
 import { LocalEmbedder } from '../../src/ai/local-embedder.js';
-import { Matcher, type ArticleInput, autoTrainOptions } from '../../src/kb/matching/matcher.js';
+import { Matcher, type ArticleInput, autoTrainOptions, defaultWeights } from '../../src/kb/matching/matcher.js';
 import { escalationMetrics } from '../../src/kb/matching/calibration.js';
 import type { TrainOptions } from '../../src/kb/matching/example-scorer.js';
 import { SENTENCE_FEATURE_SCALE } from '../../src/kb/matching/sentence-features.js';
@@ -26,7 +26,7 @@ const holdout = opt('--holdout', 0);
 const dims = opt('--dims', 384);
 const folds = opt('--folds', 3);
 const vectorWeight = opt('--vector-weight', 1);
-const semanticWeight = opt('--semantic-weight', 1); // the sentence encoder's similarity as a ranking signal (defaultWeights)
+const semanticWeight = opt('--semantic-weight', defaultWeights.semantic!.weight); // the sentence encoder's similarity as a ranking signal (defaultWeights)
 const dropout = opt('--dropout', NaN); // override the trainer's dropout (default: autoTrainOptions)
 const epochScale = opt('--epoch-scale', 1); // multiply autoTrainOptions' epochs
 const hinge = args.includes('--hinge'); // add a multi-class hinge (linear SVM) member to the learned signal

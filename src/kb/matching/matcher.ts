@@ -57,11 +57,13 @@ export function autoTrainOptions(examples: number): TrainOptions {
 
 /**
  * fts only reorders near-ties: it is not part of cross-validation, so it stays out of the confidence (see
- * rankingFeatures). The sentence encoder's similarity (English) ranks but stays out of the confidence too: as a
- * feature of the prior it was over-fitted on bench:shop's dev half (test half answered precision 0.74-0.80), as a
- * ranking signal it lifted English top-1 from 0.80 to 0.85 with the answered questions' precision unchanged.
+ * rankingFeatures). The sentence encoder's similarity (English) ranks, and joins the confidence only where
+ * cross-validation calibrates it: as a feature of the prior it was over-fitted on bench:shop's dev half (test half
+ * answered precision 0.74-0.80); as a ranking signal it lifted bench:shop's English top-1 from 0.80 to 0.86 with the
+ * answered questions' precision unchanged. Its weight, 4, is the best of 0.5-6 on a train-only split of BANKING77
+ * (bench/match-research/README.md, round 3).
  */
-export const defaultWeights: FusionWeights = { learned: { weight: 1 }, vector: { weight: 1 }, fts: { weight: 0.1 }, semantic: { weight: 1 } };
+export const defaultWeights: FusionWeights = { learned: { weight: 1 }, vector: { weight: 1 }, fts: { weight: 0.1 }, semantic: { weight: 4 } };
 /** The signals the calibrated confidence reads: those cross-validation can reproduce (not full-text search). */
 const calibrationSignals = (model: Model) => (model.sentence ? ['learned', 'vector', 'semantic'] : ['learned', 'vector']);
 
