@@ -62,6 +62,14 @@ describe('rate limits shared by API processes on PostgreSQL', () => {
     expect((await other.get('k'))?.consumedPoints).toBe(1);
   });
 
+  it('processes starting together on a fresh database both open the store (CREATE TABLE IF NOT EXISTS races)', async () => {
+    for (let i = 0; i < 5; i++) {
+      await databases[0]!.execute('drop table if exists rate_limits');
+      const stores = await Promise.all(databases.map((d) => openRateLimitStore(d)));
+      expect(stores.map((s) => s.kind)).toEqual(['postgres', 'postgres']);
+    }
+  });
+
   it('in memory (the embedded database), each process would count on its own', async () => {
     const [a, b] = [apiProcess(MEMORY_RATE_LIMITS), apiProcess(MEMORY_RATE_LIMITS)];
     for (let i = 0; i < 3; i++) expect((await a('10.0.0.9')).status).toBe(401);

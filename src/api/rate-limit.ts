@@ -23,11 +23,22 @@ const storeClient = (execute: SqlExecutor) => ({
   },
 });
 
-/** On PostgreSQL: creates the limiter table when missing (the library's own statement). On PGlite: memory. */
+const CREATE_RACE_CODES = new Set(['23505', '42710', '42P07']);
+
+/**
+ * On PostgreSQL: creates the limiter table when missing (the library's own statement). On PGlite: memory. Processes
+ * starting together on a fresh database race on CREATE TABLE IF NOT EXISTS: the loser gets a unique violation on the
+ * catalogue (23505), 'type "rate_limits" already exists' (42710) or 'relation ... already exists' (42P07), and a second
+ * try finds the table.
+ */
 export async function openRateLimitStore(database: Pick<Database, 'kind' | 'execute'>): Promise<RateLimitStore> {
   if (database.kind !== 'postgres') return MEMORY_RATE_LIMITS;
-  await new Promise<void>((resolve, reject) => {
+  const create = () => new Promise<void>((resolve, reject) => {
     new RateLimiterPostgres({ storeClient: storeClient(database.execute), storeType: 'pool', tableName: TABLE, points: 1, duration: 1, clearExpiredByTimeout: false }, (err?: unknown) => (err ? reject(err) : resolve()));
+  });
+  await create().catch((err: { code?: string }) => {
+    if (!CREATE_RACE_CODES.has(err?.code ?? '')) throw err;
+    return create();
   });
   return { kind: 'postgres', execute: database.execute };
 }
